@@ -1,0 +1,22 @@
+package dev.alfred.llm;
+
+/**
+ * The provider did not accept the credentials (a missing, wrong or revoked API key, a key for another region or product), or refused this client. Not retryable.
+ */
+public class AuthenticationException extends LlmException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message    what went wrong
+     * @param providerId the provider's id, or null
+     * @param httpStatus the HTTP status (usually 401 or 403), or {@code <= 0}
+     * @param errorType  the provider's error type, or null
+     * @param cause      the underlying failure, or null
+     */
+    public AuthenticationException(String message, String providerId, int httpStatus, String errorType, Throwable cause) {
+        super(message, providerId, httpStatus, errorType, false, null, cause);
+    }
+}

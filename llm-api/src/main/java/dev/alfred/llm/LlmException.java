@@ -1,0 +1,97 @@
+package dev.alfred.llm;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The root of every failure a provider reports. Unchecked: a caller that wants to react to one kind
+ * catches that subtype, and {@link #isRetryable()} says whether sending the same request again may
+ * succeed. Messages never contain an API key.
+ */
+public class LlmException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String providerId;
+    private final int httpStatus;
+    private final String errorType;
+    private final boolean retryable;
+    private final Duration retryAfter;
+
+    /**
+     * A failure with every detail.
+     *
+     * @param message    what went wrong, for a person
+     * @param providerId the provider's id (such as {@code kimi}), or null
+     * @param httpStatus the HTTP status, or a value {@code <= 0} when there was none
+     * @param errorType  the provider's own error type, or null
+     * @param retryable  whether the same request may succeed when sent again
+     * @param retryAfter how long the provider asked to wait before retrying, or null
+     * @param cause      the underlying failure, or null
+     */
+    public LlmException(String message, String providerId, int httpStatus, String errorType,
+                        boolean retryable, Duration retryAfter, Throwable cause) {
+        super(message, cause);
+        this.providerId = providerId;
+        this.httpStatus = httpStatus > 0 ? httpStatus : -1;
+        this.errorType = errorType;
+        this.retryable = retryable;
+        this.retryAfter = retryAfter == null || retryAfter.isNegative() ? null : retryAfter;
+    }
+
+    /**
+     * A failure that is not retryable and has no HTTP details.
+     *
+     * @param message what went wrong
+     * @param cause   the underlying failure, or null
+     */
+    public LlmException(String message, Throwable cause) {
+        this(message, null, -1, null, false, null, cause);
+    }
+
+    /**
+     * Whether sending the same request again may succeed.
+     *
+     * @return true for transient failures (rate limits, overload, outages)
+     */
+    public boolean isRetryable() {
+        return retryable;
+    }
+
+    /**
+     * The id of the provider that failed.
+     *
+     * @return the id, or empty when unknown
+     */
+    public Optional<String> providerId() {
+        return Optional.ofNullable(providerId);
+    }
+
+    /**
+     * The HTTP status of the failed exchange.
+     *
+     * @return the status, or empty when the failure had none (connection failure, stream error)
+     */
+    public OptionalInt httpStatus() {
+        return httpStatus > 0 ? OptionalInt.of(httpStatus) : OptionalInt.empty();
+    }
+
+    /**
+     * The provider's own error type, such as {@code rate_limit_reached_error}.
+     *
+     * @return the type, or empty when the provider gave none
+     */
+    public Optional<String> errorType() {
+        return Optional.ofNullable(errorType);
+    }
+
+    /**
+     * How long the provider asked the caller to wait before trying again.
+     *
+     * @return the wait, or empty when the provider did not say
+     */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.alfred.llm;
+
+import dev.alfred.llm.internal.DeltaPublisher;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+
+/**
+ * The port through which an application talks to a large language model, whatever the provider.
+ * Get one from {@link LlmProviders#create(String, ProviderConfig)} or from a provider's own builder.
+ * Implementations are thread-safe: one instance serves many concurrent calls.
+ */
+public interface LlmProvider extends AutoCloseable {
+
+    /**
+     * The id this provider is registered under, such as {@code kimi}.
+     *
+     * @return the id
+     */
+    String id();
+
+    /**
+     * Sends a request and blocks until the whole answer is there.
+     *
+     * @param request what to ask
+     * @return the answer
+     * @throws LlmException         when the provider fails; the subtype says how
+     * @throws NullPointerException if request is null
+     */
+    ChatResponse chat(ChatRequest request);
+
+    /**
+     * Sends a request and returns at once with a stream of its answer. Failures, HTTP errors
+     * included, surface while reading the stream.
+     *
+     * @param request what to ask
+     * @return the stream, which the caller must close
+     * @throws LlmException         if the request cannot even be sent (the provider is closed)
+     * @throws NullPointerException if request is null
+     */
+    ChatStream stream(ChatRequest request);
+
+    /**
+     * {@link #chat(ChatRequest)} on the given executor. Cancelling the future does not abort the call;
+     * use {@link #stream(ChatRequest)} for cancellable work.
+     *
+     * @param request  what to ask
+     * @param executor where to block; it must allow blocking calls
+     * @return a future of the answer, failed with the {@link LlmException} when the call fails
+     * @throws NullPointerException if an argument is null
+     */
+    default CompletableFuture<ChatResponse> chatAsync(ChatRequest request, Executor executor) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(executor, "executor");
+        return CompletableFuture.supplyAsync(() -> chat(request), executor);
+    }
+
+    /**
+     * A cold {@link Flow.Publisher} of the request's deltas: each subscription opens its own stream
+     * when demand first arrives, reads only as far as the subscriber's demand, and closes the stream
+     * on cancel. The stream is read on the executor, which must allow blocking calls.
+     *
+     * @param request  what to ask
+     * @param executor where to read the stream
+     * @return the publisher; it signals the {@link LlmException} of a failed stream with
+     *         {@code onError}
+     * @throws NullPointerException if an argument is null
+     */
+    default Flow.Publisher<ChatDelta> publisher(ChatRequest request, Executor executor) {
+        return new DeltaPublisher(this, request, executor);
+    }
+
+    /**
+     * Releases what the provider holds (threads, connections). Calls after closing fail. The default
+     * does nothing.
+     */
+    @Override
+    default void close() {
+    }
+}

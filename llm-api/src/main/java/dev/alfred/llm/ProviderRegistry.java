@@ -1,0 +1,201 @@
+package dev.alfred.llm;
+
+import dev.alfred.llm.spi.LlmProviderDecorator;
+import dev.alfred.llm.spi.LlmProviderFactory;
+
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A fixed set of provider factories and decorators, found by {@link LlmProviders#registry()} or given
+ * explicitly with {@link #of}. Providers are chosen by id only, never by class-path order. Immutable
+ * and thread-safe.
+ */
+public final class ProviderRegistry {
+
+    private final Map<String, LlmProviderFactory> factories;
+    private final List<LlmProviderDecorator> decorators;
+    private final List<Throwable> loadFailures;
+
+    private ProviderRegistry(Collection<? extends LlmProviderFactory> factories,
+                             Collection<? extends LlmProviderDecorator> decorators,
+                             List<? extends Throwable> loadFailures) {
+        Map<String, LlmProviderFactory> byId = new TreeMap<>();
+        for (LlmProviderFactory f : factories) {
+            Objects.requireNonNull(f, "factory");
+            LlmProviderFactory earlier = byId.putIfAbsent(requireId(f.id(), f), f);
+            if (earlier != null) {
+                throw duplicate("provider", f.id(), earlier, f);
+            }
+        }
+        Map<String, LlmProviderDecorator> decoratorsById = new LinkedHashMap<>();
+        for (LlmProviderDecorator d : decorators) {
+            Objects.requireNonNull(d, "decorator");
+            LlmProviderDecorator earlier = decoratorsById.putIfAbsent(requireId(d.id(), d), d);
+            if (earlier != null) {
+                throw duplicate("decorator", d.id(), earlier, d);
+            }
+        }
+        List<LlmProviderDecorator> ordered = new ArrayList<>(decoratorsById.values());
+        ordered.sort(Comparator.comparingInt(LlmProviderDecorator::order).thenComparing(LlmProviderDecorator::id));
+        this.factories = Collections.unmodifiableMap(byId);
+        this.decorators = List.copyOf(ordered);
+        this.loadFailures = List.copyOf(loadFailures);
+    }
+
+    /**
+     * A registry of exactly these factories and no decorators, with no class-path scanning.
+     *
+     * @param factories the factories
+     * @return the registry
+     * @throws LlmException         if two factories share an id
+     * @throws NullPointerException if a factory is null
+     */
+    public static ProviderRegistry of(LlmProviderFactory... factories) {
+        return new ProviderRegistry(List.of(factories), List.of(), List.of());
+    }
+
+    /**
+     * A registry of exactly these factories and decorators, with no class-path scanning.
+     *
+     * @param factories  the factories
+     * @param decorators the decorators, applied in their stable order
+     * @return the registry
+     * @throws LlmException         if two factories or two decorators share an id
+     * @throws NullPointerException if an argument or element is null
+     */
+    public static ProviderRegistry of(Collection<? extends LlmProviderFactory> factories,
+                                      Collection<? extends LlmProviderDecorator> decorators) {
+        return new ProviderRegistry(factories, decorators, List.of());
+    }
+
+    static ProviderRegistry discovered(List<LlmProviderFactory> factories, List<LlmProviderDecorator> decorators,
+                                       List<Throwable> loadFailures) {
+        return new ProviderRegistry(factories, decorators, loadFailures);
+    }
+
+    /**
+     * Creates the provider with this id and wraps it in every decorator.
+     *
+     * @param id     the provider id, such as {@code kimi}
+     * @param config its settings
+     * @return the provider, decorated
+     * @throws ProviderNotFoundException if no factory has this id; load failures are attached as suppressed
+     * @throws IllegalArgumentException  if the configuration is missing or has an invalid setting
+     * @throws NullPointerException      if an argument is null
+     */
+    public LlmProvider create(String id, ProviderConfig config) {
+        Objects.requireNonNull(config, "config");
+        LlmProvider provider = factory(id).create(config);
+        if (provider == null) {
+            throw new LlmException("provider factory '" + id + "' returned null", null);
+        }
+        for (LlmProviderDecorator decorator : decorators) {
+            LlmProvider inner = provider;
+            try {
+                provider = Objects.requireNonNull(decorator.decorate(inner, config),
+                        () -> "decorator '" + decorator.id() + "' returned null");
+            } catch (RuntimeException e) {
+                inner.close();
+                throw e;
+            }
+        }
+        return provider;
+    }
+
+    /**
+     * The factory registered under an id.
+     *
+     * @param id the provider id
+     * @return the factory
+     * @throws ProviderNotFoundException if no factory has this id
+     * @throws NullPointerException      if id is null
+     */
+    public LlmProviderFactory factory(String id) {
+        Objects.requireNonNull(id, "id");
+        LlmProviderFactory f = factories.get(id);
+        if (f == null) {
+            ProviderNotFoundException e = new ProviderNotFoundException(id, factories.keySet());
+            loadFailures.forEach(e::addSuppressed);
+            throw e;
+        }
+        return f;
+    }
+
+    /**
+     * The provider ids found.
+     *
+     * @return the ids, sorted
+     */
+    public Set<String> ids() {
+        return factories.keySet();
+    }
+
+    /**
+     * The decorators applied to every created provider, in the order they are applied.
+     *
+     * @return the decorators
+     */
+    public List<LlmProviderDecorator> decorators() {
+        return decorators;
+    }
+
+    /**
+     * This registry with no decorators, for callers that wrap providers by hand.
+     *
+     * @return the undecorated registry
+     */
+    public ProviderRegistry withoutDecorators() {
+        return new ProviderRegistry(factories.values(), List.of(), loadFailures);
+    }
+
+    /**
+     * The failures met while loading factories and decorators, which were skipped.
+     *
+     * @return the failures, in the order met
+     */
+    public List<Throwable> loadFailures() {
+        return loadFailures;
+    }
+
+    /**
+     * Where a provider's factory comes from, for diagnostics: its class and its module or jar.
+     *
+     * @param id the provider id
+     * @return a description such as {@code dev.alfred.llm.kimi.KimiProviderFactory (file:/…/llm-kimi.jar)}
+     * @throws ProviderNotFoundException if no factory has this id
+     */
+    public String origin(String id) {
+        Class<?> type = factory(id).getClass();
+        Module module = type.getModule();
+        String where;
+        if (module.isNamed()) {
+            where = "module " + module.getName();
+        } else {
+            CodeSource source = type.getProtectionDomain().getCodeSource();
+            where = source == null || source.getLocation() == null ? "unknown location" : source.getLocation().toString();
+        }
+        return type.getName() + " (" + where + ")";
+    }
+
+    private static String requireId(String id, Object service) {
+        if (id == null || id.isBlank()) {
+            throw new LlmException(service.getClass().getName() + " has a null or blank id", null);
+        }
+        return id;
+    }
+
+    private static LlmException duplicate(String kind, String id, Object first, Object second) {
+        return new LlmException("two " + kind + "s share the id '" + id + "': " + first.getClass().getName()
+                + " and " + second.getClass().getName() + "; remove one from the class path", null);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.alfred.llm.spi;
+
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ProviderConfig;
+
+/**
+ * The service a provider registers so that applications find it by id with no code of their own:
+ * list the implementation in {@code META-INF/services/dev.alfred.llm.spi.LlmProviderFactory} and in
+ * {@code module-info} ({@code provides dev.alfred.llm.spi.LlmProviderFactory with …}). Implementations
+ * need a public no-argument constructor, and that constructor should do no work.
+ */
+public interface LlmProviderFactory {
+
+    /**
+     * The id applications ask for, such as {@code kimi}: lower case, stable, unique.
+     *
+     * @return the id
+     */
+    String id();
+
+    /**
+     * Creates a provider from configuration. Missing or invalid settings fail here, not on the first call.
+     *
+     * @param config the settings, such as the API key and base URL
+     * @return a new provider
+     * @throws IllegalArgumentException if a required setting is missing or a setting is invalid
+     */
+    LlmProvider create(ProviderConfig config);
+}

@@ -1,0 +1,112 @@
+package dev.alfred.llm;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProviderConfigTest {
+
+    private static final String KEY = "sk-test-0123456789abcdef";
+
+    @Test
+    void environmentVariablesAndPropertiesNameTheSameSettingsAndPropertiesWin() {
+        Properties props = new Properties();
+        props.setProperty("kimi.model", "kimi-k3");
+        ProviderConfig c = ProviderConfig.from(
+                Map.of("KIMI_API_KEY", KEY, "KIMI_MODEL", "kimi-k2.6", "RETRY_MAX_ATTEMPTS", "5"), props);
+        assertEquals(Optional.of(KEY), c.get("kimi.api-key"));
+        assertEquals(Optional.of(KEY), c.get("KIMI_API_KEY"));
+        assertEquals(Optional.of("kimi-k3"), c.get("kimi.model"));
+        assertEquals(Optional.of(5), c.getInt("retry.max-attempts"));
+    }
+
+    @Test
+    void fromEnvironmentReadsSystemProperties() {
+        System.setProperty("alfred.test.setting", "on");
+        try {
+            assertEquals(Optional.of(true), ProviderConfig.fromEnvironment().getBoolean("ALFRED_TEST_SETTING"));
+        } finally {
+            System.clearProperty("alfred.test.setting");
+        }
+    }
+
+    @Test
+    void toStringRedactsSecretsByNameByMarkAndByLook() {
+        ProviderConfig c = ProviderConfig.builder()
+                .set("KIMI_API_KEY", KEY)
+                .set("other.token", "t0ken-value")
+                .secret("kimi.org", "org-private")
+                .set("proxy.header", "Bearer abc.def")
+                .set("kimi.base-url", "https://api.moonshot.ai/v1")
+                .set("llm.max-tokens", "100")
+                .build();
+        String s = c.toString();
+        assertFalse(s.contains(KEY) || s.contains("t0ken-value") || s.contains("org-private") || s.contains("abc.def"), s);
+        assertTrue(s.contains("kimi.api.key=****"), s);
+        assertTrue(s.contains("kimi.base.url=https://api.moonshot.ai/v1"), s);
+        assertTrue(s.contains("llm.max.tokens=100"), "max tokens is not a secret: " + s);
+    }
+
+    @Test
+    void typedGettersNameTheKeyAndNeverShowASecretValue() {
+        ProviderConfig c = ProviderConfig.builder().set("retry.max-attempts", "three").set("kimi.api.key", KEY).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.getInt("RETRY_MAX_ATTEMPTS"));
+        assertEquals("setting 'retry.max.attempts' must be an integer, was 'three'", e.getMessage());
+        IllegalArgumentException secret = assertThrows(IllegalArgumentException.class, () -> c.getInt("kimi.api.key"));
+        assertFalse(secret.getMessage().contains(KEY), secret.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> c.require("kimi.model"));
+        assertEquals("missing required setting 'kimi.model' (environment variable KIMI_MODEL)", missing.getMessage());
+    }
+
+    @Test
+    void durationsBooleansNumbersAndUris() {
+        ProviderConfig c = ProviderConfig.builder()
+                .set("a", "250ms").set("b", "30s").set("c", "5m").set("d", "1h").set("e", "PT2S")
+                .set("t", "YES").set("f", "off").set("x", "0.5").set("u", "https://h.example/v1").set("blank", "  ")
+                .build();
+        assertEquals(Optional.of(Duration.ofMillis(250)), c.getDuration("a"));
+        assertEquals(Optional.of(Duration.ofSeconds(30)), c.getDuration("b"));
+        assertEquals(Optional.of(Duration.ofMinutes(5)), c.getDuration("c"));
+        assertEquals(Optional.of(Duration.ofHours(1)), c.getDuration("d"));
+        assertEquals(Optional.of(Duration.ofSeconds(2)), c.getDuration("e"));
+        assertEquals(Optional.of(true), c.getBoolean("t"));
+        assertEquals(Optional.of(false), c.getBoolean("f"));
+        assertEquals(Optional.of(0.5), c.getDouble("x"));
+        assertEquals(Optional.of(URI.create("https://h.example/v1")), c.getUri("u"));
+        assertEquals(Optional.empty(), c.get("blank"), "blank counts as unset");
+        for (String bad : new String[] {"30", "-1s", "soon", "P-1D"}) {
+            ProviderConfig b = ProviderConfig.builder().set("d", bad).build();
+            assertThrows(IllegalArgumentException.class, () -> b.getDuration("d"), bad);
+        }
+        for (String bad : new String[] {"ftp://h/x", "not a uri", "/relative"}) {
+            ProviderConfig b = ProviderConfig.builder().set("u", bad).build();
+            assertThrows(IllegalArgumentException.class, () -> b.getUri("u"), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> ProviderConfig.builder().set("x", "NaN").build().getDouble("x"));
+        assertThrows(IllegalArgumentException.class, () -> ProviderConfig.builder().set("x", "maybe").build().getBoolean("x"));
+    }
+
+    @Test
+    void immutableWithOverridesAndEquality() {
+        ProviderConfig base = ProviderConfig.of(Map.of("kimi.model", "a", "kimi.base.url", "https://x.example"));
+        ProviderConfig over = base.withOverrides(ProviderConfig.of(Map.of("KIMI_MODEL", "b")));
+        assertEquals(Optional.of("a"), base.get("kimi.model"));
+        assertEquals(Optional.of("b"), over.get("kimi.model"));
+        assertEquals(Optional.of("https://x.example"), over.get("kimi.base.url"));
+        assertEquals(base, ProviderConfig.of(Map.of("KIMI_MODEL", "a", "KIMI_BASE_URL", "https://x.example")));
+        assertEquals(Optional.of("b"), base.toBuilder().set("kimi.model", "b").build().get("kimi.model"));
+        assertEquals(Optional.of("a"), base.getFirst("nope", "kimi.model"));
+        assertThrows(UnsupportedOperationException.class, () -> base.keys().add("x"));
+        assertThrows(IllegalArgumentException.class, () -> ProviderConfig.builder().set(" ", "x"));
+        assertThrows(IllegalArgumentException.class, () -> ProviderConfig.builder().set("k", null));
+    }
+}
