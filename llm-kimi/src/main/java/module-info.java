@@ -5,6 +5,10 @@
 module dev.alfred.llm.kimi {
     requires dev.alfred.llm;
     requires java.net.http;
-    requires tools.jackson.databind;
+    requires tools.jackson.core;
     requires org.slf4j;
+
+    exports dev.alfred.llm.kimi;
+
+    provides dev.alfred.llm.spi.LlmProviderFactory with dev.alfred.llm.kimi.KimiProviderFactory;
 }

@@ -1,0 +1,463 @@
+package dev.alfred.llm.kimi;
+
+import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.ChatResponse;
+import dev.alfred.llm.ChatStream;
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ProviderUnavailableException;
+import dev.alfred.llm.kimi.internal.BodyReader;
+import dev.alfred.llm.kimi.internal.Chunk;
+import dev.alfred.llm.kimi.internal.ChunkDecoder;
+import dev.alfred.llm.kimi.internal.ErrorMapper;
+import dev.alfred.llm.kimi.internal.FinishReasons;
+import dev.alfred.llm.kimi.internal.KimiChatStream;
+import dev.alfred.llm.kimi.internal.KimiExchange;
+import dev.alfred.llm.kimi.internal.KimiSettings;
+import dev.alfred.llm.kimi.internal.MalformedChunkException;
+import dev.alfred.llm.kimi.internal.RequestEncoder;
+import dev.alfred.llm.kimi.internal.SseParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Kimi (Moonshot AI) provider: the OpenAI-compatible chat-completions API over
+ * {@link java.net.http.HttpClient}, with streaming through a hand-written event-stream reader.
+ *
+ * <pre>{@code
+ * LlmProvider kimi = KimiProvider.builder().apiKey(System.getenv("KIMI_API_KEY")).build();
+ * }</pre>
+ *
+ * One instance shares one HTTP client across calls and is thread-safe. It sends its own
+ * {@code User-Agent: alfred-llm/<version>} and never another client's. {@link #toString()} and every
+ * exception message leave the API key out.
+ */
+public final class KimiProvider implements LlmProvider {
+
+    /** The provider id. */
+    public static final String ID = "kimi";
+    /** The Open Platform (global) base URL, the default. */
+    public static final URI OPEN_PLATFORM_URL = URI.create("https://api.moonshot.ai/v1");
+    /** The Open Platform base URL for mainland China. */
+    public static final URI OPEN_PLATFORM_CHINA_URL = URI.create("https://api.moonshot.cn/v1");
+    /** The Kimi Coding Plan base URL; it admits only approved coding agents. */
+    public static final URI CODING_PLAN_URL = URI.create("https://api.kimi.com/coding/v1");
+    /** The default model: Kimi's current general flagship on the Open Platform. */
+    public static final String DEFAULT_MODEL = "kimi-k3";
+    /** The User-Agent sent with every request. */
+    public static final String USER_AGENT = "alfred-llm/" + version();
+
+    private static final Logger LOG = LoggerFactory.getLogger(KimiProvider.class);
+    private static final int MAX_RESPONSE_BYTES = 32 << 20;
+    private static final int ERROR_BODY_LIMIT = 64 * 1024;
+    private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "user-agent", "content-type", "accept");
+
+    private final String apiKey;
+    private final URI baseUrl;
+    private final URI endpoint;
+    private final String model;
+    private final Map<String, String> extraHeaders;
+    private final HttpClient client;
+    private final ExecutorService ownedExecutor;
+    private final boolean ownsClient;
+    private final KimiSettings settings;
+    private final RequestEncoder encoder = new RequestEncoder();
+    private final ChunkDecoder decoder = new ChunkDecoder();
+    private volatile boolean closed;
+
+    private KimiProvider(Builder b) {
+        this.apiKey = b.apiKey;
+        this.baseUrl = b.baseUrl;
+        String base = b.baseUrl.toString();
+        this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/chat/completions");
+        this.model = b.model;
+        this.extraHeaders = Map.copyOf(b.extraHeaders);
+        ErrorMapper errors = new ErrorMapper(ID, apiKey, b.clock);
+        this.settings = new KimiSettings(ID, b.connectTimeout, b.headersTimeout, b.idleTimeout, b.totalTimeout,
+                b.maxLineBytes, errors);
+        if (b.httpClient != null) {
+            this.client = b.httpClient;
+            this.ownedExecutor = null;
+            this.ownsClient = false;
+        } else {
+            this.ownedExecutor = b.executor == null ? newDaemonPool() : null;
+            HttpClient.Builder cb = HttpClient.newBuilder()
+                    .connectTimeout(b.connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .executor(b.executor != null ? b.executor : ownedExecutor);
+            // Plain http (a local gateway or a test server) gets HTTP/1.1: no h2c upgrade dance.
+            cb.version("https".equalsIgnoreCase(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
+            this.client = cb.build();
+            this.ownsClient = true;
+        }
+        if (baseUrl.getHost() != null && baseUrl.getHost().equalsIgnoreCase(CODING_PLAN_URL.getHost())) {
+            LOG.warn("{}: base URL {} is the Kimi Coding Plan endpoint, which admits only approved coding agents;"
+                    + " expect HTTP 403 access_terminated_error", ID, baseUrl);
+        }
+    }
+
+    private static ExecutorService newDaemonPool() {
+        AtomicInteger n = new AtomicInteger();
+        // The client's threads only hand received buffers to the reading thread, so two are plenty and
+        // the count does not grow with the number of open streams.
+        return Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "alfred-kimi-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * A new builder.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /**
+     * The model used when a request names none.
+     *
+     * @return the model id
+     */
+    public String model() {
+        return model;
+    }
+
+    /**
+     * The base URL requests go to.
+     *
+     * @return the base URL
+     */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request) {
+        KimiExchange exchange = send(request, false);
+        try {
+            HttpResponse<BodyReader> response = exchange.headers();
+            String traceId = response.headers().firstValue("x-trace-id").orElse(null);
+            if (response.statusCode() != 200) {
+                byte[] body = exchange.readAll(ERROR_BODY_LIMIT, false);
+                throw settings.errors().fromResponse(response.statusCode(), response.headers(), body, body.length);
+            }
+            byte[] body = exchange.readAll(MAX_RESPONSE_BYTES, true);
+            Chunk c;
+            try {
+                c = decoder.decode(body, 0, body.length);
+            } catch (MalformedChunkException e) {
+                throw new ProviderUnavailableException(settings.errors().describe(200, null,
+                        "malformed response body (" + e.getMessage() + ")", traceId), ID, 200, null, null, null);
+            }
+            if (c.isError()) {
+                throw settings.errors().fromStreamError(c, traceId);
+            }
+            return new ChatResponse(c.content() == null ? "" : c.content(), c.reasoning() == null ? "" : c.reasoning(),
+                    c.model() == null || c.model().isBlank() ? null : c.model(), c.usage(), FinishReasons.of(c.finishReason()));
+        } catch (RuntimeException e) {
+            exchange.cancel();
+            throw e;
+        }
+    }
+
+    @Override
+    public ChatStream stream(ChatRequest request) {
+        return new KimiChatStream(send(request, true), settings, decoder);
+    }
+
+    private KimiExchange send(ChatRequest request, boolean stream) {
+        Objects.requireNonNull(request, "request");
+        if (closed) {
+            throw new LlmException(ID + ": provider is closed", null);
+        }
+        byte[] body = encoder.encode(request, model, stream);
+        HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
+                .timeout(KimiExchange.headTimeout(settings, stream))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
+                .header("Accept", stream ? "text/event-stream" : "application/json")
+                .header("User-Agent", USER_AGENT)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        extraHeaders.forEach(rb::header);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: POST {} model={} stream={} messages={}", ID, endpoint,
+                    request.model() != null ? request.model() : model, stream, request.messages().size());
+        }
+        return new KimiExchange(client, rb.build(), settings);
+    }
+
+    /**
+     * Closes the HTTP client and its threads if this provider created them. Later calls fail.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ownsClient) {
+            Object c = client;
+            if (c instanceof AutoCloseable) { // HttpClient is AutoCloseable from JDK 21 on
+                try {
+                    ((AutoCloseable) c).close();
+                } catch (Exception e) {
+                    LOG.debug("{}: closing the HTTP client failed: {}", ID, e.toString());
+                }
+            }
+        }
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdownNow();
+        }
+    }
+
+    /**
+     * A description without secrets.
+     *
+     * @return the base URL and model
+     */
+    @Override
+    public String toString() {
+        return "KimiProvider{baseUrl=" + baseUrl + ", model=" + model + ", apiKey=****}";
+    }
+
+    private static String version() {
+        try (InputStream in = KimiProvider.class.getResourceAsStream("internal/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            String v = p.getProperty("version", "");
+            return v.isBlank() || v.startsWith("${") ? "dev" : v;
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    /** Builds a {@link KimiProvider}; not thread-safe. Only the API key is required. */
+    public static final class Builder {
+        private String apiKey;
+        private URI baseUrl = OPEN_PLATFORM_URL;
+        private String model = DEFAULT_MODEL;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration headersTimeout = Duration.ofSeconds(60);
+        private Duration idleTimeout = Duration.ofSeconds(120);
+        private Duration totalTimeout = Duration.ofMinutes(15);
+        private int maxLineBytes = SseParser.DEFAULT_MAX_LINE_BYTES;
+        private HttpClient httpClient;
+        private java.util.concurrent.Executor executor;
+        private Clock clock = Clock.systemUTC();
+        private final Map<String, String> extraHeaders = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the API key (required): an Open Platform key, or a Coding Plan key with that base URL.
+         *
+         * @param apiKey the key
+         * @return this builder
+         */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /**
+         * Sets the base URL; the default is {@link #OPEN_PLATFORM_URL}. Any OpenAI-compatible base works.
+         *
+         * @param baseUrl an absolute http(s) URL such as {@code https://api.moonshot.cn/v1}
+         * @return this builder
+         * @throws NullPointerException if baseUrl is null
+         */
+        public Builder baseUrl(URI baseUrl) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            return this;
+        }
+
+        /**
+         * Sets the default model; a request's own model overrides it. Default {@link #DEFAULT_MODEL}.
+         *
+         * @param model the model id
+         * @return this builder
+         */
+        public Builder model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        /**
+         * Sets the connect timeout (default 10 s). Ignored with {@link #httpClient}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets how long a stream's response head may take (default 60 s). A non-stream chat's head only
+         * comes after generation, so chat waits up to {@link #totalTimeout} instead.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder headersTimeout(Duration timeout) {
+            this.headersTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the longest gap between two reads of a response body (default 120 s).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the deadline for a whole exchange, head and body (default 15 min).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder totalTimeout(Duration timeout) {
+            this.totalTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the longest event-stream line accepted (default 1 MiB).
+         *
+         * @param bytes a positive count
+         * @return this builder
+         */
+        public Builder maxLineBytes(int bytes) {
+            this.maxLineBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Shares an existing HTTP client instead of creating one; the provider will not close it.
+         *
+         * @param client the client
+         * @return this builder
+         */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = client;
+            return this;
+        }
+
+        /**
+         * Sets the executor of the HTTP client the provider creates (default: two daemon threads).
+         *
+         * @param executor the executor; the caller keeps ownership
+         * @return this builder
+         */
+        public Builder executor(java.util.concurrent.Executor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /**
+         * Sets the clock that interprets an HTTP-date {@code Retry-After}.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Adds a header to every request, such as an organisation or gateway header. The provider's own
+         * {@code Authorization}, {@code User-Agent}, {@code Content-Type} and {@code Accept} cannot be
+         * replaced.
+         *
+         * @param name  the header name
+         * @param value the value
+         * @return this builder
+         * @throws IllegalArgumentException if the name is one of the provider's own headers, or blank
+         */
+        public Builder header(String name, String value) {
+            if (name == null || name.isBlank() || value == null) {
+                throw new IllegalArgumentException("header name must not be blank and value not null");
+            }
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header '" + name + "' is set by the provider and cannot be replaced");
+            }
+            extraHeaders.put(name, value);
+            return this;
+        }
+
+        /**
+         * Builds the provider.
+         *
+         * @return the provider
+         * @throws IllegalArgumentException if the API key is missing, or a setting is invalid (naming it)
+         */
+        public KimiProvider build() {
+            if (apiKey == null || apiKey.isBlank()) {
+                throw new IllegalArgumentException("apiKey is missing: set KIMI_API_KEY (or MOONSHOT_API_KEY),"
+                        + " or call apiKey(...)");
+            }
+            apiKey = apiKey.strip();
+            if (apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+                throw new IllegalArgumentException("apiKey contains whitespace or non-ASCII characters");
+            }
+            String scheme = baseUrl.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || baseUrl.getHost() == null) {
+                throw new IllegalArgumentException("baseUrl must be an absolute http or https URL, was " + baseUrl);
+            }
+            if (model == null || model.isBlank()) {
+                throw new IllegalArgumentException("model must not be blank");
+            }
+            requirePositive("connectTimeout", connectTimeout);
+            requirePositive("headersTimeout", headersTimeout);
+            requirePositive("idleTimeout", idleTimeout);
+            requirePositive("totalTimeout", totalTimeout);
+            if (maxLineBytes <= 0) {
+                throw new IllegalArgumentException("maxLineBytes must be positive, was " + maxLineBytes);
+            }
+            return new KimiProvider(this);
+        }
+
+        private static void requirePositive(String name, Duration d) {
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
+            }
+        }
+    }
+}

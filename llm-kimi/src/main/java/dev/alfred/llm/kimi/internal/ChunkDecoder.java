@@ -1,0 +1,247 @@
+package dev.alfred.llm.kimi.internal;
+
+import dev.alfred.llm.Usage;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * Decodes the OpenAI-compatible chat-completions JSON (stream chunks and whole responses) with
+ * jackson-core's streaming parser: one pass, no tree, unknown fields skipped. Only choice 0 is read.
+ * Usage may sit top-level or in {@code choices[0].usage}; the top-level one wins. Cached tokens are read
+ * top-level first, then from {@code prompt_tokens_details}. Thread-safe.
+ */
+public final class ChunkDecoder {
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    /**
+     * Decodes one JSON object.
+     *
+     * @param json   the bytes
+     * @param offset where the object starts
+     * @param length its length
+     * @return what it carries
+     * @throws MalformedChunkException if the bytes are not a JSON object of the expected shape
+     */
+    public Chunk decode(byte[] json, int offset, int length) {
+        Chunk chunk = new Chunk();
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedChunkException("not a JSON object");
+            }
+            Usage choiceUsage = null;
+            String name;
+            while ((name = p.nextName()) != null) {
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "model":
+                        chunk.model = text(p, t);
+                        break;
+                    case "usage":
+                        if (t == JsonToken.START_OBJECT) {
+                            chunk.usage = usage(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                        break;
+                    case "choices":
+                        if (t == JsonToken.START_ARRAY) {
+                            choiceUsage = choices(p, chunk);
+                        } else {
+                            p.skipChildren();
+                        }
+                        break;
+                    case "error":
+                        if (t == JsonToken.START_OBJECT) {
+                            error(p, chunk);
+                        } else if (t != JsonToken.VALUE_NULL) {
+                            chunk.error = true;
+                            chunk.errorMessage = t.isScalarValue() ? p.getString() : null;
+                            p.skipChildren();
+                        }
+                        break;
+                    default:
+                        p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new MalformedChunkException("trailing data after the JSON object");
+            }
+            if (chunk.usage == null) {
+                chunk.usage = choiceUsage;
+            }
+            return chunk;
+        } catch (JacksonException e) {
+            throw new MalformedChunkException(e.getOriginalMessage());
+        }
+    }
+
+    private static Usage choices(JsonParser p, Chunk chunk) {
+        Usage usage = null;
+        boolean first = true;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (!first || p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            first = false;
+            String name;
+            while ((name = p.nextName()) != null) {
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "delta":
+                    case "message":
+                        if (t == JsonToken.START_OBJECT) {
+                            message(p, chunk);
+                        } else {
+                            p.skipChildren();
+                        }
+                        break;
+                    case "finish_reason":
+                        chunk.finishReason = text(p, t);
+                        break;
+                    case "usage":
+                        if (t == JsonToken.START_OBJECT) {
+                            usage = usage(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                        break;
+                    default:
+                        p.skipChildren();
+                }
+            }
+        }
+        return usage;
+    }
+
+    private static void message(JsonParser p, Chunk chunk) {
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            if ("content".equals(name)) {
+                chunk.content = text(p, t);
+            } else if ("reasoning_content".equals(name)) {
+                chunk.reasoning = text(p, t);
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private static void error(JsonParser p, Chunk chunk) {
+        chunk.error = true;
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "message":
+                    chunk.errorMessage = scalar(p, t);
+                    break;
+                case "type":
+                    chunk.errorType = scalar(p, t);
+                    break;
+                case "code":
+                    chunk.errorCode = scalar(p, t);
+                    break;
+                default:
+                    p.skipChildren();
+            }
+        }
+    }
+
+    private static Usage usage(JsonParser p) {
+        long prompt = 0;
+        long completion = 0;
+        long total = -1;
+        long cachedTop = -1;
+        long cachedNested = -1;
+        long reasoning = 0;
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "prompt_tokens":
+                    prompt = count(p, t);
+                    break;
+                case "completion_tokens":
+                    completion = count(p, t);
+                    break;
+                case "total_tokens":
+                    total = count(p, t);
+                    break;
+                case "cached_tokens":
+                    cachedTop = t == JsonToken.VALUE_NULL ? -1 : count(p, t);
+                    break;
+                case "prompt_tokens_details":
+                    if (t == JsonToken.START_OBJECT) {
+                        long v = nested(p, "cached_tokens");
+                        cachedNested = v;
+                    } else {
+                        p.skipChildren();
+                    }
+                    break;
+                case "completion_tokens_details":
+                    if (t == JsonToken.START_OBJECT) {
+                        reasoning = Math.max(0, nested(p, "reasoning_tokens"));
+                    } else {
+                        p.skipChildren();
+                    }
+                    break;
+                default:
+                    p.skipChildren();
+            }
+        }
+        long cached = cachedTop >= 0 ? cachedTop : Math.max(0, cachedNested);
+        if (total < 0) {
+            total = prompt + completion;
+        }
+        // Reported by clients of K3: reasoning counted above completion. Never report more than generated.
+        return new Usage(prompt, completion, total, Math.min(cached, prompt), Math.min(reasoning, completion));
+    }
+
+    private static long nested(JsonParser p, String field) {
+        long value = -1;
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            if (field.equals(name)) {
+                value = t == JsonToken.VALUE_NULL ? -1 : count(p, t);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return value;
+    }
+
+    private static long count(JsonParser p, JsonToken t) {
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            return Math.max(0, p.getLongValue());
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return 0;
+        }
+        throw new MalformedChunkException("token count '" + p.currentName() + "' is not an integer");
+    }
+
+    private static String text(JsonParser p, JsonToken t) {
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getString();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw new MalformedChunkException("'" + p.currentName() + "' is not a string");
+    }
+
+    private static String scalar(JsonParser p, JsonToken t) {
+        if (t.isScalarValue() && t != JsonToken.VALUE_NULL) {
+            return p.getString();
+        }
+        p.skipChildren();
+        return null;
+    }
+}

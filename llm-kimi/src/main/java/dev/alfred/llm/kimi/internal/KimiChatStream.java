@@ -1,0 +1,142 @@
+package dev.alfred.llm.kimi.internal;
+
+import dev.alfred.llm.ChatDelta;
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.ProviderUnavailableException;
+import dev.alfred.llm.spi.AbstractChatStream;
+
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Locale;
+
+/**
+ * A Kimi stream: event-stream bytes pulled from the exchange on the reading thread, cut into events by
+ * {@link SseParser}, decoded by {@link ChunkDecoder}, and handed out as deltas as soon as each event is
+ * complete. {@code data: [DONE]} is the only successful end.
+ */
+public final class KimiChatStream extends AbstractChatStream implements SseParser.Listener {
+
+    private static final int ERROR_BODY_LIMIT = 64 * 1024;
+
+    private final KimiExchange exchange;
+    private final KimiSettings settings;
+    private final ChunkDecoder decoder;
+    private final SseParser parser;
+    private final ArrayDeque<ChatDelta> ready = new ArrayDeque<>();
+    private String traceId;
+    private boolean opened;
+    private boolean done;
+    /** A failure met after deltas that the same read completed: those are handed out first. */
+    private LlmException pendingFailure;
+
+    /**
+     * Wraps an exchange already in flight.
+     *
+     * @param exchange the exchange
+     * @param settings the provider's settings
+     * @param decoder  the chunk decoder
+     */
+    public KimiChatStream(KimiExchange exchange, KimiSettings settings, ChunkDecoder decoder) {
+        super(settings.providerId());
+        this.exchange = exchange;
+        this.settings = settings;
+        this.decoder = decoder;
+        this.parser = new SseParser(settings.maxLineBytes(), Math.max(settings.maxLineBytes(), SseParser.DEFAULT_MAX_EVENT_BYTES));
+    }
+
+    @Override
+    protected ChatDelta fetch() {
+        if (!opened) {
+            open();
+        }
+        while (ready.isEmpty()) {
+            if (pendingFailure != null) {
+                throw pendingFailure;
+            }
+            if (done) {
+                return null;
+            }
+            ByteBuffer bytes = exchange.read();
+            if (bytes == null) {
+                parser.finish();
+                throw unavailable("stream ended before data: [DONE]; the answer is incomplete");
+            }
+            try {
+                parser.feed(bytes, this);
+            } catch (SseFormatException e) {
+                pendingFailure = unavailable("malformed event stream: " + e.getMessage());
+            }
+        }
+        return ready.poll();
+    }
+
+    private void open() {
+        HttpResponse<BodyReader> response = exchange.headers();
+        opened = true;
+        traceId = response.headers().firstValue("x-trace-id").orElse(null);
+        if (response.statusCode() != 200) {
+            byte[] body = exchange.readAll(ERROR_BODY_LIMIT, false);
+            throw settings.errors().fromResponse(response.statusCode(), response.headers(), body, body.length);
+        }
+        String contentType = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+        if (!contentType.startsWith("text/event-stream")) {
+            byte[] body = exchange.readAll(ERROR_BODY_LIMIT, false);
+            try {
+                Chunk c = decoder.decode(body, 0, body.length);
+                if (c.isError()) {
+                    throw settings.errors().fromStreamError(c, traceId);
+                }
+            } catch (MalformedChunkException notJson) {
+                // fall through: the content type is what is wrong
+            }
+            throw unavailable("expected an event stream but got content type '" + contentType + "'");
+        }
+    }
+
+    @Override
+    public void onEvent(SseEvent event) {
+        if (done || pendingFailure != null || !"message".equals(event.type())) {
+            return;
+        }
+        if (event.isDone()) {
+            done = true;
+            return;
+        }
+        byte[] data = event.dataBytes();
+        Chunk chunk;
+        try {
+            chunk = decoder.decode(data, 0, data.length);
+        } catch (MalformedChunkException e) {
+            pendingFailure = unavailable("malformed stream chunk (" + e.getMessage() + "): " + snippet(event.data()));
+            return;
+        }
+        if (chunk.isError()) {
+            pendingFailure = settings.errors().fromStreamError(chunk, traceId);
+            return;
+        }
+        reportModel(chunk.model());
+        reportUsage(chunk.usage());
+        reportFinishReason(FinishReasons.of(chunk.finishReason()));
+        if (chunk.reasoning() != null && !chunk.reasoning().isEmpty()) {
+            ready.add(ChatDelta.reasoning(chunk.reasoning()));
+        }
+        if (chunk.content() != null && !chunk.content().isEmpty()) {
+            ready.add(ChatDelta.text(chunk.content()));
+        }
+    }
+
+    @Override
+    protected void abort() {
+        exchange.cancel();
+    }
+
+    private LlmException unavailable(String message) {
+        return new ProviderUnavailableException(settings.errors().describe(-1, null, message, traceId),
+                settings.providerId(), -1, null, null, null);
+    }
+
+    private static String snippet(String s) {
+        return s.length() > 120 ? s.substring(0, 120) + "…" : s;
+    }
+}

@@ -1,0 +1,208 @@
+package dev.alfred.llm.kimi.internal;
+
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.ProviderUnavailableException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One HTTP exchange with its deadlines: the request is in flight from construction; {@link #headers()}
+ * waits for the response head, {@link #read()} pulls body bytes with the idle timeout and the total
+ * deadline, and {@link #cancel()} aborts from any thread. Timeouts, connection failures and resets
+ * become typed {@link LlmException}s.
+ */
+public final class KimiExchange {
+
+    private final KimiSettings settings;
+    private final BodyReader reader = new BodyReader();
+    private final CompletableFuture<HttpResponse<BodyReader>> future;
+    private final long deadline;
+    private final String target;
+    private HttpResponse<BodyReader> response;
+
+    /**
+     * Sends the request.
+     *
+     * @param client   the client
+     * @param request  the request
+     * @param settings timeouts and error mapping
+     */
+    public KimiExchange(HttpClient client, HttpRequest request, KimiSettings settings) {
+        this.settings = settings;
+        this.deadline = System.nanoTime() + settings.totalTimeout().toNanos();
+        this.target = request.uri().getHost() + ":" + port(request);
+        this.future = client.sendAsync(request, info -> reader);
+    }
+
+    private static int port(HttpRequest r) {
+        int p = r.uri().getPort();
+        return p > 0 ? p : "https".equalsIgnoreCase(r.uri().getScheme()) ? 443 : 80;
+    }
+
+    /**
+     * Waits for the response head.
+     *
+     * @return the response, whose body is read with {@link #read()}
+     * @throws LlmException when the exchange fails or times out before the head arrives
+     */
+    public HttpResponse<BodyReader> headers() {
+        if (response != null) {
+            return response;
+        }
+        try {
+            response = future.get(Math.max(1, remaining()), TimeUnit.NANOSECONDS);
+            return response;
+        } catch (TimeoutException e) {
+            cancel();
+            throw unavailable("no response within the total timeout of " + settings.totalTimeout().toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw connectionFailure(e.getCause());
+        } catch (CancellationException e) {
+            throw new LlmException(settings.providerId() + ": exchange cancelled", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+            throw new LlmException(settings.providerId() + ": interrupted while waiting for the response", e);
+        }
+    }
+
+    /**
+     * The next body bytes.
+     *
+     * @return a buffer with bytes, or null at the end of the body
+     * @throws LlmException on idle timeout, total deadline, reset, or cancellation
+     */
+    public ByteBuffer read() {
+        long wait = Math.min(settings.idleTimeout().toNanos(), remaining());
+        Object next;
+        try {
+            next = reader.next(Math.max(1, wait));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+            throw new LlmException(settings.providerId() + ": interrupted while reading the response", e);
+        } catch (BodyReader.BodyFailure e) {
+            throw connectionFailure(e.getCause());
+        }
+        if (next instanceof ByteBuffer) {
+            return (ByteBuffer) next;
+        }
+        if (next == BodyReader.Signal.END) {
+            return null;
+        }
+        if (next == BodyReader.Signal.CANCELLED) {
+            throw new LlmException(settings.providerId() + ": exchange cancelled", null);
+        }
+        cancel();
+        if (remaining() <= 0) {
+            throw unavailable("response not complete within the total timeout of "
+                    + settings.totalTimeout().toMillis() + " ms", null);
+        }
+        throw unavailable("no data for " + settings.idleTimeout().toMillis() + " ms (idle timeout)", null);
+    }
+
+    /**
+     * Reads the whole body, up to a bound.
+     *
+     * @param limit the most bytes to keep
+     * @param failWhenLonger whether a longer body is an error (else it is cut at the bound)
+     * @return the bytes
+     * @throws LlmException on timeout, reset, or a body over the bound when that is an error
+     */
+    public byte[] readAll(int limit, boolean failWhenLonger) {
+        byte[] out = new byte[Math.min(limit, 8192)];
+        int length = 0;
+        ByteBuffer b;
+        while ((b = read()) != null) {
+            int n = b.remaining();
+            if (length + n > limit) {
+                cancel();
+                if (failWhenLonger) {
+                    throw unavailable("response body larger than " + limit + " bytes", null);
+                }
+                b.get(out = Arrays.copyOf(out, limit), length, limit - length);
+                return out;
+            }
+            if (length + n > out.length) {
+                out = Arrays.copyOf(out, Math.min(limit, Math.max(length + n, out.length * 2)));
+            }
+            b.get(out, length, n);
+            length += n;
+        }
+        return Arrays.copyOf(out, length);
+    }
+
+    /**
+     * Whether the body already ended and was read to its end, without waiting.
+     *
+     * @return true if nothing is left
+     */
+    public boolean endedNow() {
+        try {
+            return reader.isFullyRead();
+        } catch (InterruptedException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Aborts the exchange and frees its connection. Safe from any thread, more than once. */
+    public void cancel() {
+        future.cancel(true);
+        reader.cancel();
+    }
+
+    private long remaining() {
+        return deadline - System.nanoTime();
+    }
+
+    private LlmException unavailable(String message, Throwable cause) {
+        return new ProviderUnavailableException(settings.errors().describe(-1, null, message, null),
+                settings.providerId(), -1, null, null, cause);
+    }
+
+    private LlmException connectionFailure(Throwable cause) {
+        if (cause instanceof HttpConnectTimeoutException) {
+            return unavailable("could not connect to " + target + " within "
+                    + settings.connectTimeout().toMillis() + " ms", cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return unavailable("no response headers within " + settings.headersTimeout().toMillis() + " ms", cause);
+        }
+        if (cause instanceof ConnectException) {
+            return unavailable("could not connect to " + target + ": " + cause.getMessage(), cause);
+        }
+        if (cause instanceof IOException) {
+            return unavailable("connection to " + target + " failed: " + cause.getMessage(), cause);
+        }
+        if (cause instanceof CancellationException) {
+            return new LlmException(settings.providerId() + ": exchange cancelled", cause);
+        }
+        return unavailable("exchange failed: " + cause, cause);
+    }
+
+    /**
+     * The longest a response head may take.
+     *
+     * @param settings the settings
+     * @param stream   whether the response streams (then the head comes before generation)
+     * @return the timeout for {@link HttpRequest.Builder#timeout}
+     */
+    public static Duration headTimeout(KimiSettings settings, boolean stream) {
+        // A non-stream answer's head comes only after the whole generation.
+        return stream ? settings.headersTimeout() : settings.totalTimeout();
+    }
+}

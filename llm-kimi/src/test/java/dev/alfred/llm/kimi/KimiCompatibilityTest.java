@@ -1,0 +1,36 @@
+package dev.alfred.llm.kimi;
+
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.testkit.LlmProviderContract;
+import dev.alfred.llm.testkit.ProviderTarget;
+
+import java.util.Optional;
+
+/** The Kimi provider keeps the whole provider contract. */
+class KimiCompatibilityTest extends LlmProviderContract {
+
+    @Override
+    protected LlmProvider createProvider(ProviderTarget target) {
+        return KimiProvider.builder()
+                .apiKey(target.apiKey())
+                .baseUrl(target.baseUri())
+                .idleTimeout(target.idleTimeout())
+                .headersTimeout(target.headersTimeout())
+                .build();
+    }
+
+    @Override
+    protected Optional<String> providerId() {
+        return Optional.of(KimiProvider.ID);
+    }
+
+    @Override
+    protected ProviderConfig discoveryConfig(ProviderTarget target) {
+        return ProviderConfig.builder()
+                .set("KIMI_API_KEY", target.apiKey())
+                .set("KIMI_BASE_URL", target.baseUri().toString())
+                .set("KIMI_IDLE_TIMEOUT", target.idleTimeout().toMillis() + "ms")
+                .build();
+    }
+}

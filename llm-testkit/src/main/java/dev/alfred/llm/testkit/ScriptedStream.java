@@ -1,0 +1,164 @@
+package dev.alfred.llm.testkit;
+
+import dev.alfred.llm.ChatDelta;
+import dev.alfred.llm.FinishReason;
+import dev.alfred.llm.Usage;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A scripted answer, streamed or not: the deltas in order, the model, usage and finish reason, plus how
+ * the stream is delivered (usage placement, chunking and pacing, {@code [DONE]} or not, extra raw
+ * events). Immutable; each {@code with…} method returns a copy.
+ *
+ * @param deltas        text and reasoning pieces, in order
+ * @param model         the model named in the answer
+ * @param usage         the usage to report, or null for none
+ * @param usagePlacement where a stream reports the usage
+ * @param finishReason  the wire finish reason, such as {@code stop}
+ * @param done          whether the stream ends with {@code data: [DONE]}
+ * @param chunks        into how many equal pieces the body's bytes are cut (1: all at once)
+ * @param chunkDelay    with more than one piece, the pause before each piece (the head comes with the first)
+ * @param rawEvents     extra event data sent verbatim after the deltas (malformed chunks, error payloads)
+ */
+public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, UsagePlacement usagePlacement,
+                             String finishReason, boolean done, int chunks, Duration chunkDelay,
+                             List<String> rawEvents) {
+
+    /** Where a stream carries its usage, as Kimi does it in its several ways. */
+    public enum UsagePlacement {
+        /** In {@code choices[0].usage} of the final chunk (Kimi's default). */
+        CHOICE,
+        /** Only in an extra chunk with empty {@code choices} and top-level usage (OpenAI's include_usage). */
+        TOP_LEVEL,
+        /** Both: the same numbers twice, which must count once. */
+        BOTH,
+        /** Nowhere. */
+        NONE
+    }
+
+    /**
+     * Validates and copies.
+     *
+     * @throws IllegalArgumentException if a list is null, chunks is not positive, or the delay is negative
+     */
+    public ScriptedStream {
+        deltas = List.copyOf(Objects.requireNonNull(deltas, "deltas"));
+        rawEvents = List.copyOf(Objects.requireNonNull(rawEvents, "rawEvents"));
+        Objects.requireNonNull(usagePlacement, "usagePlacement");
+        if (chunks <= 0) {
+            throw new IllegalArgumentException("chunks must be positive, was " + chunks);
+        }
+        if (chunkDelay == null || chunkDelay.isNegative()) {
+            throw new IllegalArgumentException("chunkDelay must not be negative");
+        }
+    }
+
+    /** The usage a default script reports. */
+    public static final Usage DEFAULT_USAGE = new Usage(12, 8, 20, 4, 0);
+    /** The model a default script names. */
+    public static final String DEFAULT_MODEL = "fake-model-1";
+
+    /**
+     * A script of text deltas, with default model and usage, {@code stop}, and {@code [DONE]}.
+     *
+     * @param texts the text pieces
+     * @return the script
+     */
+    public static ScriptedStream ofText(String... texts) {
+        List<ChatDelta> d = new ArrayList<>();
+        for (String t : texts) {
+            d.add(ChatDelta.text(t));
+        }
+        return new ScriptedStream(d, DEFAULT_MODEL, DEFAULT_USAGE, UsagePlacement.CHOICE, "stop", true, 1,
+                Duration.ZERO, List.of());
+    }
+
+    /**
+     * A script of the given deltas, with default model and usage, {@code stop}, and {@code [DONE]}.
+     *
+     * @param deltas the deltas
+     * @return the script
+     */
+    public static ScriptedStream of(List<ChatDelta> deltas) {
+        return new ScriptedStream(deltas, DEFAULT_MODEL, DEFAULT_USAGE, UsagePlacement.CHOICE, "stop", true, 1,
+                Duration.ZERO, List.of());
+    }
+
+    /** @return the concatenated text deltas */
+    public String text() {
+        StringBuilder sb = new StringBuilder();
+        deltas.stream().filter(ChatDelta::isText).forEach(d -> sb.append(d.text()));
+        return sb.toString();
+    }
+
+    /** @return the concatenated reasoning deltas */
+    public String reasoning() {
+        StringBuilder sb = new StringBuilder();
+        deltas.stream().filter(ChatDelta::isReasoning).forEach(d -> sb.append(d.text()));
+        return sb.toString();
+    }
+
+    /** @return the finish reason as the port names it */
+    public FinishReason portFinishReason() {
+        switch (finishReason) {
+            case "stop": return FinishReason.STOP;
+            case "length": return FinishReason.LENGTH;
+            case "tool_calls": return FinishReason.TOOL_CALLS;
+            case "content_filter": return FinishReason.CONTENT_FILTER;
+            default: return FinishReason.OTHER;
+        }
+    }
+
+    /**
+     * @param usage the usage, or null
+     * @param placement where the stream carries it
+     * @return a copy with this usage
+     */
+    public ScriptedStream withUsage(Usage usage, UsagePlacement placement) {
+        return new ScriptedStream(deltas, model, usage, placement, finishReason, done, chunks, chunkDelay, rawEvents);
+    }
+
+    /**
+     * @param model the model
+     * @return a copy naming this model
+     */
+    public ScriptedStream withModel(String model) {
+        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, chunkDelay, rawEvents);
+    }
+
+    /**
+     * @param finishReason the wire finish reason
+     * @return a copy with this finish reason
+     */
+    public ScriptedStream withFinishReason(String finishReason) {
+        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, chunkDelay, rawEvents);
+    }
+
+    /** @return a copy whose stream stops without {@code [DONE]}: a truncated stream */
+    public ScriptedStream withoutDone() {
+        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, false, chunks, chunkDelay, rawEvents);
+    }
+
+    /**
+     * @param chunks into how many equal pieces to cut the body
+     * @param delay  the pause before each piece, the first included
+     * @return a copy delivered so
+     */
+    public ScriptedStream chunked(int chunks, Duration delay) {
+        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, delay, rawEvents);
+    }
+
+    /**
+     * @param data event data to send verbatim after the deltas, such as a malformed chunk
+     * @return a copy with this extra event
+     */
+    public ScriptedStream withRawEvent(String data) {
+        List<String> raw = new ArrayList<>(rawEvents);
+        raw.add(data);
+        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, chunkDelay, raw);
+    }
+}

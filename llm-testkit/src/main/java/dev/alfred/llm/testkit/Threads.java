@@ -1,0 +1,51 @@
+package dev.alfred.llm.testkit;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/** Live-thread checks for "no thread left behind" assertions. */
+public final class Threads {
+
+    private Threads() {
+    }
+
+    /**
+     * The live threads now.
+     *
+     * @return a snapshot
+     */
+    public static Set<Thread> live() {
+        Set<Thread> all = new HashSet<>(Thread.getAllStackTraces().keySet());
+        all.removeIf(t -> !t.isAlive());
+        return all;
+    }
+
+    /**
+     * The threads alive now that were not in a snapshot, leaving the fake server's own threads out and
+     * giving threads that are ending up to the grace period to end.
+     *
+     * @param before the earlier snapshot
+     * @param grace  how long to wait for new threads to end
+     * @return the new threads still alive
+     */
+    public static Set<Thread> newSince(Set<Thread> before, Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        Set<Thread> grown;
+        do {
+            grown = live();
+            grown.removeAll(before);
+            grown.removeIf(t -> t.getName().startsWith("qtp") || t.getName().contains("WireMock"));
+            if (grown.isEmpty()) {
+                return grown;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return grown;
+            }
+        } while (System.nanoTime() < deadline);
+        return grown;
+    }
+}
