@@ -513,7 +513,7 @@ public abstract class LlmProviderContract {
             recordStream(p).assertCompleted();
             Set<Thread> before = Threads.live();
             for (int i = 0; i < 20; i++) {
-                server.enqueue(Reply.stream(ScriptedStream.ofText("a", "b", "c", "d", "e").chunked(5, Duration.ofMillis(400))));
+                server.enqueue(Reply.stream(ScriptedStream.ofText("a", "b", "c", "d", "e").chunked(5, Duration.ofMillis(100))));
                 withinBound(() -> {
                     try (ChatStream s = p.stream(request())) {
                         assertTrue(s.iterator().hasNext());
@@ -524,7 +524,7 @@ public abstract class LlmProviderContract {
             }
             server.enqueue(Reply.chat("still fine"));
             assertEquals("still fine", withinBound(() -> p.chat(request())).content());
-            Set<Thread> grown = Threads.newSince(before, Duration.ofSeconds(5));
+            Set<Thread> grown = Threads.newSince(before, Duration.ofSeconds(5), 2);
             assertTrue(grown.size() <= 2, () -> "threads grew with early-closed streams: " + grown);
         }
 

@@ -1,0 +1,104 @@
+package dev.alfred.llm.testkit;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.GeneralCodingRules;
+
+import java.util.List;
+import java.util.Set;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The architecture rules every alfred-llm module checks, for its own root package: the hexagon's
+ * dependencies point at the port only, nobody reaches into another module's {@code internal}, there
+ * are no package cycles, and the usual coding rules hold.
+ *
+ * <pre>{@code
+ * ArchitectureRules.all("dev.alfred.llm.kimi").forEach(rule -> rule.check(importedClasses));
+ * }</pre>
+ */
+public final class ArchitectureRules {
+
+    /** The port's root package; every module's root is this or below it. */
+    public static final String PORT = "dev.alfred.llm";
+    private static final Set<String> PORT_PACKAGES = Set.of(PORT, PORT + ".spi");
+
+    private ArchitectureRules() {
+    }
+
+    /**
+     * Every rule, for a module.
+     *
+     * @param ownRoot the module's root package, such as {@code dev.alfred.llm.kimi}
+     * @return the rules
+     */
+    public static List<ArchRule> all(String ownRoot) {
+        return List.of(noAccessToOtherModulesInternals(ownRoot), noDependencyOnOtherModules(ownRoot),
+                noPackageCycles(ownRoot),
+                GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS,
+                GeneralCodingRules.NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS,
+                GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING,
+                GeneralCodingRules.NO_CLASSES_SHOULD_USE_JODATIME);
+    }
+
+    /**
+     * A module uses no other module's {@code internal} package.
+     *
+     * @param ownRoot the module's root package
+     * @return the rule
+     */
+    public static ArchRule noAccessToOtherModulesInternals(String ownRoot) {
+        return noClasses().that().resideInAPackage(ownRoot + "..")
+                .should().dependOnClassesThat(new DescribedPredicate<JavaClass>("are in another module's internal package") {
+                    @Override
+                    public boolean test(JavaClass c) {
+                        String p = c.getPackageName();
+                        return p.startsWith(PORT) && p.contains(".internal") && !moduleOf(p).equals(ownRoot);
+                    }
+                }).allowEmptyShould(true);
+    }
+
+    /**
+     * A module depends on the port and on itself, never on another provider or decorator: the hexagon's
+     * arrows point inwards.
+     *
+     * @param ownRoot the module's root package
+     * @return the rule
+     */
+    public static ArchRule noDependencyOnOtherModules(String ownRoot) {
+        return noClasses().that().resideInAPackage(ownRoot + "..")
+                .should().dependOnClassesThat(new DescribedPredicate<JavaClass>("are in another provider or decorator module") {
+                    @Override
+                    public boolean test(JavaClass c) {
+                        String p = c.getPackageName();
+                        if (!p.startsWith(PORT + ".") || PORT_PACKAGES.contains(p) || p.startsWith(PORT + ".internal")) {
+                            return false;
+                        }
+                        return !moduleOf(p).equals(ownRoot) && !moduleOf(p).equals(PORT + ".testkit");
+                    }
+                }).allowEmptyShould(true);
+    }
+
+    /**
+     * No cycles between a module's packages.
+     *
+     * @param ownRoot the module's root package
+     * @return the rule
+     */
+    public static ArchRule noPackageCycles(String ownRoot) {
+        return slices().matching(ownRoot + ".(*)..").should().beFreeOfCycles().allowEmptyShould(true);
+    }
+
+    /** The root package of the module a package belongs to: {@code dev.alfred.llm} or one level below. */
+    private static String moduleOf(String pkg) {
+        if (!pkg.startsWith(PORT + ".")) {
+            return pkg;
+        }
+        String rest = pkg.substring(PORT.length() + 1);
+        String first = rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
+        return first.equals("spi") || first.equals("internal") ? PORT : PORT + "." + first;
+    }
+}
