@@ -350,13 +350,14 @@ public abstract class LlmProviderContract {
     @DisplayName("errors")
     class Errors {
 
+        // Failures are served to every request (setDefault), so a retrying decorator sees them persist.
         private LlmException chatFailure(Reply reply) {
-            server.enqueue(reply);
+            server.setDefault(reply);
             return withinBound(() -> assertThrows(LlmException.class, () -> provider().chat(request())));
         }
 
         private LlmException streamFailure(Reply reply) {
-            server.enqueue(reply);
+            server.setDefault(reply);
             StreamRecording rec = recordStream(provider());
             assertTrue(rec.deltas().isEmpty(), "no delta from an error response");
             assertNotNull(rec.failure(), "an error response must fail the stream, not complete it");
@@ -421,7 +422,7 @@ public abstract class LlmProviderContract {
         @EnumSource(value = Reply.Fault.class, names = {"CONNECTION_RESET", "EMPTY_REPLY"})
         @DisplayName("F1 a connection reset or empty reply is a retryable typed error")
         void f1(Reply.Fault fault) {
-            server.enqueue(Reply.fault(fault)).enqueue(Reply.fault(fault));
+            server.setDefault(Reply.fault(fault));
             LlmProvider p = provider();
             LlmException chat = withinBound(() -> assertThrows(LlmException.class, () -> p.chat(request())));
             assertInstanceOf(ProviderUnavailableException.class, chat);
@@ -644,7 +645,7 @@ public abstract class LlmProviderContract {
             try {
                 LlmProvider p = provider();
                 for (int status : new int[] {400, 401, 403, 429, 500}) {
-                    server.enqueue(Reply.error(status, dialect().errorTypeFor(status),
+                    server.setDefault(Reply.error(status, dialect().errorTypeFor(status),
                             "Incorrect API key provided: " + API_KEY + " (Bearer " + API_KEY + ")")
                             .withHeader("x-trace-id", "trace-" + API_KEY));
                     LlmException e = withinBound(() -> assertThrows(LlmException.class, () -> p.chat(request())));

@@ -1,0 +1,114 @@
+package dev.alfred.llm.retry;
+
+import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.ChatResponse;
+import dev.alfred.llm.ChatStream;
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.retry.internal.Attempts;
+import dev.alfred.llm.retry.internal.RetryingChatStream;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Adds retries to any provider, after a {@link RetryPolicy}: {@code RetryingLlmProvider.wrap(provider)}.
+ * Chats are retried whole; streams only until their first delta reaches the caller. The failure finally
+ * thrown carries the earlier ones as suppressed exceptions. Thread-safe when the delegate is.
+ */
+public final class RetryingLlmProvider implements LlmProvider {
+
+    private final LlmProvider delegate;
+    private final RetryPolicy policy;
+
+    /**
+     * Wraps a provider.
+     *
+     * @param delegate the provider to retry
+     * @param policy   the policy (share one across providers to share its budget)
+     * @throws NullPointerException if an argument is null
+     */
+    public RetryingLlmProvider(LlmProvider delegate, RetryPolicy policy) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /**
+     * Wraps a provider with {@link RetryPolicy#defaults()}.
+     *
+     * @param delegate the provider to retry
+     * @return the retrying provider
+     * @throws NullPointerException if delegate is null
+     */
+    public static RetryingLlmProvider wrap(LlmProvider delegate) {
+        return new RetryingLlmProvider(delegate, RetryPolicy.defaults());
+    }
+
+    /** @return the wrapped provider */
+    public LlmProvider delegate() {
+        return delegate;
+    }
+
+    /** @return the policy */
+    public RetryPolicy policy() {
+        return policy;
+    }
+
+    @Override
+    public String id() {
+        return delegate.id();
+    }
+
+    /**
+     * Sends the request, retrying retryable failures after the policy.
+     *
+     * @param request what to ask
+     * @return the answer
+     * @throws LlmException the last failure, with the earlier ones suppressed, when no retry is left
+     */
+    @Override
+    public ChatResponse chat(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        Attempts attempts = new Attempts(policy, delegate.id());
+        while (true) {
+            try {
+                ChatResponse response = delegate.chat(request);
+                attempts.onSuccess();
+                return response;
+            } catch (LlmException e) {
+                Duration wait = attempts.next(e);
+                try {
+                    policy.sleeper().sleep(wait);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    LlmException interrupted = new LlmException(delegate.id() + ": interrupted while waiting to retry", ie);
+                    interrupted.addSuppressed(e);
+                    throw interrupted;
+                }
+            }
+        }
+    }
+
+    /**
+     * Opens a stream that is retried until its first delta reaches the caller.
+     *
+     * @param request what to ask
+     * @return the stream
+     * @throws LlmException if the first attempt cannot even be sent
+     */
+    @Override
+    public ChatStream stream(ChatRequest request) {
+        return new RetryingChatStream(delegate, Objects.requireNonNull(request, "request"), policy);
+    }
+
+    /** Closes the delegate. */
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RetryingLlmProvider{" + delegate + ", " + policy + "}";
+    }
+}

@@ -1,0 +1,105 @@
+package dev.alfred.llm.retry.internal;
+
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.retry.RetryPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The attempts of one call under a {@link RetryPolicy}: after each failure it says how long to wait
+ * before the next attempt, or throws the failure that ends the call, with the earlier ones attached as
+ * suppressed. Not thread-safe: one per call.
+ */
+public final class Attempts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Attempts.class);
+
+    private final RetryPolicy policy;
+    private final String providerId;
+    private final Instant start;
+    private final List<LlmException> failures = new ArrayList<>();
+    private int attempt = 1;
+    private Duration previousWait;
+
+    /**
+     * Starts counting a call's attempts.
+     *
+     * @param policy     the policy
+     * @param providerId the provider's id, for log lines
+     */
+    public Attempts(RetryPolicy policy, String providerId) {
+        this.policy = policy;
+        this.providerId = providerId;
+        this.start = policy.clock().instant();
+    }
+
+    /**
+     * The number of the attempt under way, from 1.
+     *
+     * @return the attempt
+     */
+    public int attempt() {
+        return attempt;
+    }
+
+    /** Records a success: the budget gets its refund. */
+    public void onSuccess() {
+        policy.budget().onSuccess();
+    }
+
+    /**
+     * Decides what follows a failed attempt.
+     *
+     * @param failure the attempt's failure
+     * @return how long to wait before the next attempt
+     * @throws LlmException the failure itself, with earlier ones suppressed, when no retry follows
+     */
+    public Duration next(LlmException failure) {
+        failures.add(failure);
+        if (!policy.isRetryable(failure)) {
+            throw giveUp(failure, "not retryable");
+        }
+        if (attempt >= policy.maxAttempts()) {
+            throw giveUp(failure, "all " + policy.maxAttempts() + " attempts failed");
+        }
+        Duration wait;
+        if (failure.retryAfter().isPresent()) {
+            wait = failure.retryAfter().get();
+            if (wait.compareTo(policy.maxRetryAfter()) > 0) {
+                throw giveUp(failure, "Retry-After " + wait.toSeconds() + " s is above the cap of "
+                        + policy.maxRetryAfter().toSeconds() + " s");
+            }
+        } else {
+            wait = policy.backoff().delay(attempt, previousWait, policy.draw());
+        }
+        Duration elapsed = Duration.between(start, policy.clock().instant());
+        if (elapsed.plus(wait).compareTo(policy.deadline()) > 0) {
+            throw giveUp(failure, "the next attempt would start past the deadline of " + policy.deadline().toMillis() + " ms");
+        }
+        if (!policy.budget().tryAcquire()) {
+            throw giveUp(failure, "the retry budget is exhausted (" + policy.budget() + ")");
+        }
+        LOG.warn("{}: attempt {}/{} failed ({}); retrying in {} ms", providerId, attempt, policy.maxAttempts(),
+                failure.getMessage(), wait.toMillis());
+        previousWait = wait;
+        attempt++;
+        return wait;
+    }
+
+    private LlmException giveUp(LlmException last, String why) {
+        for (LlmException earlier : failures) {
+            if (earlier != last) {
+                last.addSuppressed(earlier);
+            }
+        }
+        if (attempt > 1 || policy.isRetryable(last)) {
+            LOG.debug("{}: giving up after attempt {}: {}", providerId, attempt, why);
+        }
+        return last;
+    }
+}

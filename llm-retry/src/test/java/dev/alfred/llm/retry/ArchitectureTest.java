@@ -1,0 +1,30 @@
+package dev.alfred.llm.retry;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.alfred.llm.testkit.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+
+/** The decorator depends on the port only: it works around any provider, Kimi included, without knowing it. */
+class ArchitectureTest {
+
+    private static final JavaClasses RETRY = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .importPackages("dev.alfred.llm.retry");
+
+    @Test
+    void sharedRules() {
+        ArchitectureRules.all("dev.alfred.llm.retry").forEach(rule -> rule.check(RETRY));
+    }
+
+    @Test
+    void dependsOnlyOnThePortTheJdkAndSlf4j() {
+        classes().should().onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.retry..", "java..", "org.slf4j..")
+                .check(RETRY);
+    }
+}
