@@ -1,0 +1,28 @@
+package dev.alfred.llm.testkit;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The testkit knows the port only, never a provider, so every provider can use it. */
+class ArchitectureTest {
+
+    private static final JavaClasses KIT = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .importPackages("dev.alfred.llm.testkit");
+
+    @Test
+    void sharedRules() {
+        ArchitectureRules.all("dev.alfred.llm.testkit").forEach(rule -> rule.check(KIT));
+    }
+
+    @Test
+    void knowsNoProvider() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.alfred.llm.kimi..", "dev.alfred.llm.retry..")
+                .check(KIT);
+    }
+}
