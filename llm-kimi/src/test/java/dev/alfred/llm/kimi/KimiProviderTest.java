@@ -259,7 +259,8 @@ class KimiProviderTest {
         }
         try (KimiProvider k = KimiProvider.builder().apiKey(KEY).baseUrl(URI.create("http://127.0.0.1:" + port + "/v1")).build()) {
             ProviderUnavailableException e = assertThrows(ProviderUnavailableException.class, () -> k.chat(ChatRequest.of("x")));
-            assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+            assertTrue(e.getMessage().contains("could not connect to 127.0.0.1:" + port + ": "), e.getMessage());
+            assertFalse(e.getMessage().endsWith("null"), e.getMessage());
             assertFalse(e.getMessage().contains(KEY));
         }
     }

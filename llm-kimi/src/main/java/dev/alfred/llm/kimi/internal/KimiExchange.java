@@ -183,15 +183,19 @@ public final class KimiExchange {
             return unavailable("no response headers within " + settings.headersTimeout().toMillis() + " ms", cause);
         }
         if (cause instanceof ConnectException) {
-            return unavailable("could not connect to " + target + ": " + cause.getMessage(), cause);
+            return unavailable("could not connect to " + target + ": " + reason(cause, "connection refused"), cause);
         }
         if (cause instanceof IOException) {
-            return unavailable("connection to " + target + " failed: " + cause.getMessage(), cause);
+            return unavailable("connection to " + target + " failed: " + reason(cause, cause.getClass().getSimpleName()), cause);
         }
         if (cause instanceof CancellationException) {
             return new LlmException(settings.providerId() + ": exchange cancelled", cause);
         }
         return unavailable("exchange failed: " + cause, cause);
+    }
+
+    private static String reason(Throwable t, String fallback) {
+        return t.getMessage() == null || t.getMessage().isBlank() ? fallback : t.getMessage();
     }
 
     /**
