@@ -106,17 +106,6 @@ public final class BodyReader implements HttpResponse.BodySubscriber<BodyReader>
         }
     }
 
-    /**
-     * Whether the body already ended normally and everything was read, without waiting.
-     *
-     * @return true if a read would report {@link Signal#END}
-     * @throws InterruptedException never in practice; the poll does not wait
-     */
-    public boolean isFullyRead() throws InterruptedException {
-        Object next = next(0);
-        return next == Signal.END;
-    }
-
     private Object terminalSignal() {
         if (terminal == END) {
             return Signal.END;

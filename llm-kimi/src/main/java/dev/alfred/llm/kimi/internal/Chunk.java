@@ -17,6 +17,18 @@ public final class Chunk {
     String errorCode;
     boolean error;
 
+    void clear() {
+        model = null;
+        content = null;
+        reasoning = null;
+        finishReason = null;
+        usage = null;
+        errorType = null;
+        errorMessage = null;
+        errorCode = null;
+        error = false;
+    }
+
     /** @return the model, or null */
     public String model() {
         return model;

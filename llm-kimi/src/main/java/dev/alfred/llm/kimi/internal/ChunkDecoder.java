@@ -5,6 +5,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.async.ByteArrayFeeder;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -32,46 +33,9 @@ public final class ChunkDecoder {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedChunkException("not a JSON object");
             }
-            Usage choiceUsage = null;
-            String name;
-            while ((name = p.nextName()) != null) {
-                JsonToken t = p.nextToken();
-                switch (name) {
-                    case "model":
-                        chunk.model = text(p, t);
-                        break;
-                    case "usage":
-                        if (t == JsonToken.START_OBJECT) {
-                            chunk.usage = usage(p);
-                        } else {
-                            p.skipChildren();
-                        }
-                        break;
-                    case "choices":
-                        if (t == JsonToken.START_ARRAY) {
-                            choiceUsage = choices(p, chunk);
-                        } else {
-                            p.skipChildren();
-                        }
-                        break;
-                    case "error":
-                        if (t == JsonToken.START_OBJECT) {
-                            error(p, chunk);
-                        } else if (t != JsonToken.VALUE_NULL) {
-                            chunk.error = true;
-                            chunk.errorMessage = t.isScalarValue() ? p.getString() : null;
-                            p.skipChildren();
-                        }
-                        break;
-                    default:
-                        p.skipChildren();
-                }
-            }
+            readObject(p, chunk, true);
             if (p.nextToken() != null) {
                 throw new MalformedChunkException("trailing data after the JSON object");
-            }
-            if (chunk.usage == null) {
-                chunk.usage = choiceUsage;
             }
             return chunk;
         } catch (JacksonException e) {
@@ -79,11 +43,110 @@ public final class ChunkDecoder {
         }
     }
 
+    /**
+     * A decoder for the events of one stream: one non-blocking parser fed each event's bytes, so no
+     * parser is built per event, and one {@link Chunk} reused. Not thread-safe; one per stream.
+     *
+     * @return the decoder
+     */
+    public static Streaming streaming() {
+        return new Streaming();
+    }
+
+    /** Decodes the events of one stream; see {@link #streaming()}. */
+    public static final class Streaming {
+        private final JsonParser parser = JSON.createNonBlockingByteArrayParser(ObjectReadContext.empty());
+        private final ByteArrayFeeder feeder = (ByteArrayFeeder) parser.nonBlockingInputFeeder();
+        private final Chunk chunk = new Chunk();
+        private boolean modelKnown;
+
+        private Streaming() {
+        }
+
+        /**
+         * Decodes one event's data. The returned chunk is reused by the next call. After a
+         * {@link MalformedChunkException} the decoder is spent.
+         *
+         * @param data   the bytes
+         * @param length how many are valid
+         * @return what the event carries; the model only until it was once seen
+         * @throws MalformedChunkException if the bytes are not one whole JSON object of the expected shape
+         */
+        public Chunk decode(byte[] data, int length) {
+            chunk.clear();
+            try {
+                feeder.feedInput(data, 0, length);
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new MalformedChunkException("not a JSON object");
+                }
+                readObject(parser, chunk, !modelKnown);
+                if (parser.currentToken() != JsonToken.END_OBJECT || !parser.streamReadContext().inRoot()) {
+                    throw new MalformedChunkException("incomplete JSON object");
+                }
+                if (parser.nextToken() != JsonToken.NOT_AVAILABLE) {
+                    throw new MalformedChunkException("trailing data after the JSON object");
+                }
+                modelKnown |= chunk.model != null;
+                return chunk;
+            } catch (JacksonException e) {
+                throw new MalformedChunkException(e.getOriginalMessage());
+            }
+        }
+    }
+
+    /** Reads an object whose START_OBJECT was just read, up to and including its END_OBJECT. */
+    private static void readObject(JsonParser p, Chunk chunk, boolean wantModel) {
+        Usage choiceUsage = null;
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "model":
+                    if (wantModel) {
+                        chunk.model = text(p, t);
+                    }
+                    break;
+                case "usage":
+                    if (t == JsonToken.START_OBJECT) {
+                        chunk.usage = usage(p);
+                    } else {
+                        p.skipChildren();
+                    }
+                    break;
+                case "choices":
+                    if (t == JsonToken.START_ARRAY) {
+                        choiceUsage = choices(p, chunk);
+                    } else {
+                        p.skipChildren();
+                    }
+                    break;
+                case "error":
+                    if (t == JsonToken.START_OBJECT) {
+                        error(p, chunk);
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        chunk.error = true;
+                        chunk.errorMessage = t.isScalarValue() ? p.getString() : null;
+                        p.skipChildren();
+                    }
+                    break;
+                default:
+                    p.skipChildren();
+            }
+        }
+        if (chunk.usage == null) {
+            chunk.usage = choiceUsage;
+        }
+    }
+
     private static Usage choices(JsonParser p, Chunk chunk) {
         Usage usage = null;
         boolean first = true;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (!first || p.currentToken() != JsonToken.START_OBJECT) {
+        JsonToken token;
+        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == null || token == JsonToken.NOT_AVAILABLE) {
+                throw new MalformedChunkException("incomplete choices array");
+            }
+            if (!first || token != JsonToken.START_OBJECT) {
                 p.skipChildren();
                 continue;
             }

@@ -18,10 +18,14 @@ import java.util.Locale;
 public final class KimiChatStream extends AbstractChatStream implements SseParser.Listener {
 
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
+    /** After [DONE], how long to wait for the body's end so the connection can be reused, and how much to read. */
+    private static final long DRAIN_NANOS = 50_000_000;
+    private static final int DRAIN_BYTES = 64 * 1024;
 
     private final KimiExchange exchange;
     private final KimiSettings settings;
     private final ChunkDecoder decoder;
+    private final ChunkDecoder.Streaming events = ChunkDecoder.streaming();
     private final SseParser parser;
     private final ArrayDeque<ChatDelta> ready = new ArrayDeque<>();
     private String traceId;
@@ -55,6 +59,7 @@ public final class KimiChatStream extends AbstractChatStream implements SseParse
                 throw pendingFailure;
             }
             if (done) {
+                exchange.drain(DRAIN_NANOS, DRAIN_BYTES);
                 return null;
             }
             ByteBuffer bytes = exchange.read();
@@ -95,20 +100,20 @@ public final class KimiChatStream extends AbstractChatStream implements SseParse
     }
 
     @Override
-    public void onEvent(SseEvent event) {
-        if (done || pendingFailure != null || !"message".equals(event.type())) {
+    public void onEvent(String type, byte[] data, int length, String lastEventId) {
+        if (done || pendingFailure != null || !"message".equals(type)) {
             return;
         }
-        if (event.isDone()) {
+        if (SseEvent.isDone(data, length)) {
             done = true;
             return;
         }
-        byte[] data = event.dataBytes();
         Chunk chunk;
         try {
-            chunk = decoder.decode(data, 0, data.length);
+            chunk = events.decode(data, length);
         } catch (MalformedChunkException e) {
-            pendingFailure = unavailable("malformed stream chunk (" + e.getMessage() + "): " + snippet(event.data()));
+            pendingFailure = unavailable("malformed stream chunk (" + e.getMessage() + "): "
+                    + snippet(new String(data, 0, length, java.nio.charset.StandardCharsets.UTF_8)));
             return;
         }
         if (chunk.isError()) {

@@ -147,15 +147,33 @@ public final class KimiExchange {
     }
 
     /**
-     * Whether the body already ended and was read to its end, without waiting.
+     * Reads what is left of a body whose content is complete, so that the connection goes back to the
+     * pool instead of being closed; gives up (and the caller's cancel closes it) after a short wait or
+     * too many bytes. Never throws.
      *
-     * @return true if nothing is left
+     * @param maxNanos the longest wait for the end of the body
+     * @param maxBytes the most bytes to read and discard
      */
-    public boolean endedNow() {
+    public void drain(long maxNanos, int maxBytes) {
+        long until = System.nanoTime() + maxNanos;
+        int read = 0;
         try {
-            return reader.isFullyRead();
-        } catch (InterruptedException | RuntimeException e) {
-            return false;
+            while (read <= maxBytes) {
+                Object next = reader.next(Math.max(1, until - System.nanoTime()));
+                if (!(next instanceof ByteBuffer)) {
+                    return;
+                }
+                ByteBuffer b = (ByteBuffer) next;
+                read += b.remaining();
+                b.position(b.limit());
+                if (System.nanoTime() >= until) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException ignored) {
+            // the body failed after its content was complete: nothing to keep
         }
     }
 

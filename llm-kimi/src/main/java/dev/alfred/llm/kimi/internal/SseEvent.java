@@ -2,6 +2,7 @@ package dev.alfred.llm.kimi.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One dispatched Server-Sent Event: its type, its data (UTF-8 bytes, decoded on demand) and the last
@@ -19,6 +20,27 @@ public final class SseEvent {
         this.type = type;
         this.data = data;
         this.lastEventId = lastEventId;
+    }
+
+    /**
+     * A listener that copies every event into a list, for callers that keep events.
+     *
+     * @param events where to add them
+     * @return the listener
+     */
+    public static SseParser.Listener collectInto(List<SseEvent> events) {
+        return (type, data, length, id) -> events.add(new SseEvent(type, Arrays.copyOf(data, length), id));
+    }
+
+    /**
+     * Whether event data is exactly {@code [DONE]}, the OpenAI-style end of a stream.
+     *
+     * @param data   the data bytes
+     * @param length how many are valid
+     * @return true for the end marker
+     */
+    public static boolean isDone(byte[] data, int length) {
+        return length == DONE.length && Arrays.equals(data, 0, length, DONE, 0, length);
     }
 
     /**
@@ -66,7 +88,7 @@ public final class SseEvent {
      * @return true for the end marker
      */
     public boolean isDone() {
-        return Arrays.equals(data, DONE);
+        return isDone(data, data.length);
     }
 
     /**

@@ -23,11 +23,16 @@ public final class SseParser {
     @FunctionalInterface
     public interface Listener {
         /**
-         * Called once per dispatched event, in order.
+         * Called once per dispatched event, in order. The data array is the reader's own buffer: it is
+         * valid only during the call and must not be kept or changed (copy what must outlive the call),
+         * which spares a copy per event on the hot path.
          *
-         * @param event the event
+         * @param type        the event type ({@code message} when the stream named none)
+         * @param data        the data, lines joined with LF, as UTF-8 bytes in {@code data[0..length)}
+         * @param length      how many bytes of data
+         * @param lastEventId the last event id in force, empty when none was set
          */
-        void onEvent(SseEvent event);
+        void onEvent(String type, byte[] data, int length, String lastEventId);
     }
 
     /** The default bound on one line: 1 MiB. */
@@ -276,10 +281,10 @@ public final class SseParser {
             eventType = "";
             return;
         }
-        byte[] payload = Arrays.copyOf(data, dataLength - 1);
+        int length = dataLength - 1;
         String type = eventType.isEmpty() ? "message" : eventType;
         dataLength = 0;
         eventType = "";
-        listener.onEvent(new SseEvent(type, payload, lastEventId));
+        listener.onEvent(type, data, length, lastEventId);
     }
 }

@@ -83,7 +83,7 @@ class SseParserTest {
         for (int i = 0; i < bytes.length; i += readSize) {
             int n = Math.min(readSize, bytes.length - i);
             // a fresh heap buffer per read, as a network read would be
-            parser.feed(ByteBuffer.wrap(bytes, i, n).slice(), events::add);
+            parser.feed(ByteBuffer.wrap(bytes, i, n).slice(), SseEvent.collectInto(events));
         }
         parser.finish();
         return events;
@@ -103,9 +103,9 @@ class SseParserTest {
         List<SseEvent> events = new ArrayList<>();
         byte[] a = "data: x\r".getBytes(StandardCharsets.UTF_8);
         byte[] b = "\n\r\ndata: y\r\n\r\n".getBytes(StandardCharsets.UTF_8);
-        p.feed(a, 0, a.length, events::add);
+        p.feed(a, 0, a.length, SseEvent.collectInto(events));
         assertEquals(List.of(), events, "a lone CR ends the line but not yet the event");
-        p.feed(b, 0, b.length, events::add);
+        p.feed(b, 0, b.length, SseEvent.collectInto(events));
         assertEquals(List.of(ev("x"), ev("y")), events);
     }
 
@@ -115,8 +115,8 @@ class SseParserTest {
         for (int cut = 1; cut < bytes.length; cut++) {
             SseParser p = new SseParser();
             List<SseEvent> events = new ArrayList<>();
-            p.feed(bytes, 0, cut, events::add);
-            p.feed(bytes, cut, bytes.length - cut, events::add);
+            p.feed(bytes, 0, cut, SseEvent.collectInto(events));
+            p.feed(bytes, cut, bytes.length - cut, SseEvent.collectInto(events));
             assertEquals(List.of(ev("🙂é")), events, "cut at " + cut);
         }
     }
@@ -127,8 +127,8 @@ class SseParserTest {
         for (int cut = 1; cut <= 3; cut++) {
             SseParser p = new SseParser();
             List<SseEvent> events = new ArrayList<>();
-            p.feed(bytes, 0, cut, events::add);
-            p.feed(bytes, cut, bytes.length - cut, events::add);
+            p.feed(bytes, 0, cut, SseEvent.collectInto(events));
+            p.feed(bytes, cut, bytes.length - cut, SseEvent.collectInto(events));
             assertEquals(List.of(ev("a")), events, "cut at " + cut);
         }
     }
@@ -139,8 +139,8 @@ class SseParserTest {
         List<SseEvent> events = new ArrayList<>();
         byte[] bytes = {(byte) 0xEF, (byte) 0xBB, 'd', 'a', 't', 'a', ':', 'x', '\n', '\n',
             'd', 'a', 't', 'a', ':', 'y', '\n', '\n'};
-        p.feed(bytes, 0, 1, events::add);
-        p.feed(bytes, 1, bytes.length - 1, events::add);
+        p.feed(bytes, 0, 1, SseEvent.collectInto(events));
+        p.feed(bytes, 1, bytes.length - 1, SseEvent.collectInto(events));
         // The two held bytes are replayed into the first line, whose field name is then unknown.
         assertEquals(List.of(ev("y")), events);
     }
@@ -166,7 +166,7 @@ class SseParserTest {
         SseParser p = new SseParser();
         List<SseEvent> events = new ArrayList<>();
         byte[] first = "data: a\n\ndata: b".getBytes(StandardCharsets.UTF_8);
-        p.feed(first, 0, first.length, events::add);
+        p.feed(first, 0, first.length, SseEvent.collectInto(events));
         assertEquals(List.of(ev("a")), events, "the first event is out before the stream goes on");
     }
 
@@ -177,7 +177,7 @@ class SseParserTest {
         java.util.Arrays.fill(chunk, (byte) 'x');
         SseFormatException e = assertThrows(SseFormatException.class, () -> {
             for (int i = 0; i < 1_000_000; i++) {
-                p.feed(chunk, 0, chunk.length, ev -> { });
+                p.feed(chunk, 0, chunk.length, (type, data, length, id) -> { });
             }
         });
         assertTrue(e.getMessage().contains("longer than 64 bytes"), e.getMessage());
@@ -191,7 +191,7 @@ class SseParserTest {
             s.writeBytes("data: 0123456789\n".getBytes(StandardCharsets.UTF_8));
         }
         byte[] bytes = s.toByteArray();
-        SseFormatException e = assertThrows(SseFormatException.class, () -> p.feed(bytes, 0, bytes.length, ev -> { }));
+        SseFormatException e = assertThrows(SseFormatException.class, () -> p.feed(bytes, 0, bytes.length, (type, data, length, id) -> { }));
         assertTrue(e.getMessage().contains("data longer than 100 bytes"), e.getMessage());
     }
 
@@ -201,7 +201,7 @@ class SseParserTest {
         ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
         direct.put(bytes).flip();
         List<SseEvent> events = new ArrayList<>();
-        new SseParser().feed(direct, events::add);
+        new SseParser().feed(direct, SseEvent.collectInto(events));
         assertEquals(List.of(ev("d")), events);
         assertEquals(0, direct.remaining());
     }

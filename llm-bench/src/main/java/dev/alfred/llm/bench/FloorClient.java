@@ -1,0 +1,108 @@
+package dev.alfred.llm.bench;
+
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+
+/**
+ * The floor: the cheapest correct consumer of a Kimi stream — {@code java.net.http}, byte line
+ * splitting, and a jackson-core streaming parse of {@code choices[0].delta.content}. No abstraction,
+ * no aggregate beyond the text, no timeouts of its own.
+ */
+public final class FloorClient implements StreamClient {
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final byte[] BODY = "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":\"bench\"}],\"stream\":true}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Override
+    public String name() {
+        return "floor";
+    }
+
+    @Override
+    public String read(URI base, Listener listener) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/chat/completions"))
+                .header("Authorization", "Bearer sk-bench").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build();
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        StringBuilder text = new StringBuilder();
+        try (InputStream in = response.body()) {
+            byte[] buf = new byte[16 * 1024];
+            byte[] line = new byte[1024];
+            int lineLength = 0;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    if (b != '\n') {
+                        if (lineLength == line.length) {
+                            line = Arrays.copyOf(line, line.length * 2);
+                        }
+                        line[lineLength++] = b;
+                        continue;
+                    }
+                    if (lineLength > 6 && line[0] == 'd' && line[5] == ' ') {
+                        if (line[6] == '[') {
+                            return text.toString();
+                        }
+                        String content = content(line, 6, lineLength - 6);
+                        if (content != null && !content.isEmpty()) {
+                            if (text.length() == 0) {
+                                listener.firstDelta();
+                            }
+                            text.append(content);
+                        }
+                    }
+                    lineLength = 0;
+                }
+            }
+        }
+        throw new IOException("stream ended before [DONE]");
+    }
+
+    private static String content(byte[] json, int offset, int length) {
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json, offset, length)) {
+            p.nextToken();
+            String name;
+            while ((name = p.nextName()) != null) {
+                JsonToken t = p.nextToken();
+                if (!name.equals("choices") || t != JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return null;
+                }
+                while ((name = p.nextName()) != null) {
+                    t = p.nextToken();
+                    if (!name.equals("delta") || t != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    while ((name = p.nextName()) != null) {
+                        t = p.nextToken();
+                        if (name.equals("content") && t == JsonToken.VALUE_STRING) {
+                            return p.getString();
+                        }
+                        p.skipChildren();
+                    }
+                    return null;
+                }
+                return null;
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.alfred.llm.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Allocation, CPU and thread counters from the JVM's management beans, and percentiles. */
+final class Measures {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private Measures() {
+    }
+
+    /** Bytes allocated so far by every live platform thread. */
+    static long allocatedBytes() {
+        com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean) THREADS;
+        long sum = 0;
+        for (long a : t.getThreadAllocatedBytes(t.getAllThreadIds())) {
+            sum += Math.max(0, a);
+        }
+        return sum;
+    }
+
+    /** CPU time of the whole process so far, in nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Live platform threads now (virtual threads are not counted). */
+    static int platformThreads() {
+        return THREADS.getThreadCount();
+    }
+
+    static double percentile(List<Double> values, double p) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    static double median(List<Double> values) {
+        return percentile(values, 50);
+    }
+
+    static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+}

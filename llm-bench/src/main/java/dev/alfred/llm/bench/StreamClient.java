@@ -1,0 +1,26 @@
+package dev.alfred.llm.bench;
+
+import java.net.URI;
+
+/** A client under benchmark: reads one stream and returns its text. */
+public interface StreamClient {
+
+    /** Told when the first delta arrives, to time it. */
+    interface Listener {
+        /** The first non-empty delta arrived. */
+        void firstDelta();
+    }
+
+    /** @return the name in the table */
+    String name();
+
+    /**
+     * Reads one whole stream.
+     *
+     * @param base     the base URL with the scenario in its path
+     * @param listener told of the first delta
+     * @return the concatenated text
+     * @throws Exception if the stream fails
+     */
+    String read(URI base, Listener listener) throws Exception;
+}

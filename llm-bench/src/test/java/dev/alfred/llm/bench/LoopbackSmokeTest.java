@@ -1,0 +1,31 @@
+package dev.alfred.llm.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * CI's seconds-long smoke of the loopback benchmark: every scenario runs end to end against the server
+ * process and every text is checked (a wrong text throws). No timing is asserted.
+ */
+class LoopbackSmokeTest {
+
+    @Test
+    void everyScenarioRunsAndReadsTheRightTexts() throws Exception {
+        List<LoopbackBench.Row> rows = LoopbackBench.run(LoopbackBench.Sizes.SMOKE);
+        assertEquals(11, rows.size(), rows.toString());
+        assertTrue(rows.stream().allMatch(r -> r.floor() >= 0 && r.ours() >= 0), rows.toString());
+    }
+
+    @Test
+    void theFixtureIsAKimiStreamWithUsageInTheChoiceAndDone() {
+        String body = new String(KimiStreamFixture.body(3), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(body.startsWith("data: {") && body.endsWith("data: [DONE]\n\n"), body);
+        assertTrue(body.contains("\"finish_reason\":\"stop\",\"usage\":{"), body);
+        assertEquals(KimiStreamFixture.text(0) + KimiStreamFixture.text(1) + KimiStreamFixture.text(2),
+                KimiStreamFixture.answer(3));
+    }
+}
