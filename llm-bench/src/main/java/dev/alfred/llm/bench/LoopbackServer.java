@@ -88,8 +88,10 @@ public final class LoopbackServer {
                 } else {
                     chunk(out, KimiStreamFixture.roleEvent());
                     out.flush();
+                    // Absolute deadlines: a late wake-up does not push every later event back.
+                    long start = System.nanoTime();
                     for (int i = 0; i < chunks; i++) {
-                        sleepMicros(pace);
+                        sleepUntil(start + (i + 1) * pace * 1000);
                         chunk(out, KimiStreamFixture.contentEvent(i));
                         out.flush();
                     }
@@ -114,18 +116,10 @@ public final class LoopbackServer {
         out.write('\n');
     }
 
-    private static void sleepMicros(long micros) {
-        long until = System.nanoTime() + micros * 1000;
-        long ms = micros / 1000;
-        try {
-            if (ms > 1) {
-                Thread.sleep(ms - 1);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        while (System.nanoTime() < until) {
-            Thread.onSpinWait();
+    private static void sleepUntil(long deadlineNanos) {
+        long left;
+        while ((left = deadlineNanos - System.nanoTime()) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
         }
     }
 

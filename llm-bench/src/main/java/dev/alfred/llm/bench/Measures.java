@@ -29,9 +29,22 @@ final class Measures {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** Live platform threads now (virtual threads are not counted). */
-    static int platformThreads() {
-        return THREADS.getThreadCount();
+    /**
+     * Live platform threads a client owns: the floor's are the JDK HttpClient's default workers plus
+     * its selector; ours are the provider's pool plus its client's selector. Each client here has one
+     * HttpClient per scenario, so one selector is counted for each.
+     */
+    static int threadsOwnedBy(String client) {
+        int owned = 1;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String n = t.getName();
+            boolean mine = client.equals("floor") ? n.startsWith("HttpClient-") && n.contains("-Worker-")
+                    : n.startsWith("alfred-kimi-http-");
+            if (mine && t.isAlive()) {
+                owned++;
+            }
+        }
+        return owned;
     }
 
     static double percentile(List<Double> values, double p) {

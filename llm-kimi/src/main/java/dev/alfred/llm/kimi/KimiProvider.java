@@ -35,7 +35,9 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -68,6 +70,7 @@ public final class KimiProvider implements LlmProvider {
     private static final Logger LOG = LoggerFactory.getLogger(KimiProvider.class);
     private static final int MAX_RESPONSE_BYTES = 32 << 20;
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
+    private static final int MAX_CLIENT_THREADS = 8;
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "user-agent", "content-type", "accept");
 
     private final String apiKey;
@@ -76,7 +79,6 @@ public final class KimiProvider implements LlmProvider {
     private final String model;
     private final Map<String, String> extraHeaders;
     private final HttpClient client;
-    private final ExecutorService ownedExecutor;
     private final boolean ownsClient;
     private final KimiSettings settings;
     private final RequestEncoder encoder = new RequestEncoder();
@@ -95,14 +97,12 @@ public final class KimiProvider implements LlmProvider {
                 b.maxLineBytes, errors);
         if (b.httpClient != null) {
             this.client = b.httpClient;
-            this.ownedExecutor = null;
             this.ownsClient = false;
         } else {
-            this.ownedExecutor = b.executor == null ? newDaemonPool() : null;
             HttpClient.Builder cb = HttpClient.newBuilder()
                     .connectTimeout(b.connectTimeout)
                     .followRedirects(HttpClient.Redirect.NEVER)
-                    .executor(b.executor != null ? b.executor : ownedExecutor);
+                    .executor(b.executor != null ? b.executor : SharedPool.POOL);
             // Plain http (a local gateway or a test server) gets HTTP/1.1: no h2c upgrade dance.
             cb.version("https".equalsIgnoreCase(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
             this.client = cb.build();
@@ -114,15 +114,24 @@ public final class KimiProvider implements LlmProvider {
         }
     }
 
-    private static ExecutorService newDaemonPool() {
-        AtomicInteger n = new AtomicInteger();
-        // The client's threads only hand received buffers to the reading thread, so two are plenty and
-        // the count does not grow with the number of open streams.
-        return Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "alfred-kimi-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+    /**
+     * The default executor of every provider's HTTP client, shared so that the library's platform
+     * threads are bounded however many providers and streams there are. The client's threads only
+     * hand received bytes to the reading thread, so few are needed: a direct hand-off like the JDK's
+     * default pool (fast), capped at 8 and released after 30 s idle. Past the cap the hand-off runs
+     * on the caller (the client's selector thread), which is safe because it never blocks.
+     */
+    private static final class SharedPool {
+        static final ExecutorService POOL = create();
+
+        private static ExecutorService create() {
+            AtomicInteger n = new AtomicInteger();
+            return new ThreadPoolExecutor(0, MAX_CLIENT_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "alfred-kimi-http-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.CallerRunsPolicy());
+        }
     }
 
     /**
@@ -198,7 +207,6 @@ public final class KimiProvider implements LlmProvider {
         }
         byte[] body = encoder.encode(request, model, stream);
         HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
-                .timeout(KimiExchange.headTimeout(settings, stream))
                 .header("Authorization", "Bearer " + apiKey)
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
@@ -209,11 +217,13 @@ public final class KimiProvider implements LlmProvider {
             LOG.debug("{}: POST {} model={} stream={} messages={}", ID, endpoint,
                     request.model() != null ? request.model() : model, stream, request.messages().size());
         }
-        return new KimiExchange(client, rb.build(), settings);
+        return new KimiExchange(client, rb.build(), settings, stream);
     }
 
     /**
-     * Closes the HTTP client and its threads if this provider created them. Later calls fail.
+     * Closes the HTTP client if this provider created it (on JDK 21 and later; on 17 its selector
+     * thread ends when the client is collected). The shared pool's threads end by themselves when idle.
+     * Later calls fail.
      */
     @Override
     public void close() {
@@ -230,9 +240,6 @@ public final class KimiProvider implements LlmProvider {
                     LOG.debug("{}: closing the HTTP client failed: {}", ID, e.toString());
                 }
             }
-        }
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdownNow();
         }
     }
 
@@ -379,7 +386,8 @@ public final class KimiProvider implements LlmProvider {
         }
 
         /**
-         * Sets the executor of the HTTP client the provider creates (default: two daemon threads).
+         * Sets the executor of the HTTP client the provider creates (default: a pool shared by all
+         * providers, at most 8 daemon threads, released when idle).
          *
          * @param executor the executor; the caller keeps ownership
          * @return this builder

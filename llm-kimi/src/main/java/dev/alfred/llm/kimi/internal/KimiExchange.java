@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +30,7 @@ public final class KimiExchange {
     private final BodyReader reader = new BodyReader();
     private final CompletableFuture<HttpResponse<BodyReader>> future;
     private final long deadline;
+    private final long headDeadline;
     private final String target;
     private HttpResponse<BodyReader> response;
 
@@ -41,9 +41,13 @@ public final class KimiExchange {
      * @param request  the request
      * @param settings timeouts and error mapping
      */
-    public KimiExchange(HttpClient client, HttpRequest request, KimiSettings settings) {
+    public KimiExchange(HttpClient client, HttpRequest request, KimiSettings settings, boolean stream) {
         this.settings = settings;
-        this.deadline = System.nanoTime() + settings.totalTimeout().toNanos();
+        long now = System.nanoTime();
+        this.deadline = now + settings.totalTimeout().toNanos();
+        // A non-stream answer's head comes only after the whole generation: it gets the total deadline.
+        // Enforced here rather than with HttpRequest.timeout(), which costs a selector timer per request.
+        this.headDeadline = stream ? Math.min(deadline, now + settings.headersTimeout().toNanos()) : deadline;
         this.target = request.uri().getHost() + ":" + port(request);
         this.future = client.sendAsync(request, info -> reader);
     }
@@ -64,10 +68,13 @@ public final class KimiExchange {
             return response;
         }
         try {
-            response = future.get(Math.max(1, remaining()), TimeUnit.NANOSECONDS);
+            response = future.get(Math.max(1, headDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return response;
         } catch (TimeoutException e) {
             cancel();
+            if (headDeadline < deadline) {
+                throw unavailable("no response headers within " + settings.headersTimeout().toMillis() + " ms", e);
+            }
             throw unavailable("no response within the total timeout of " + settings.totalTimeout().toMillis() + " ms", e);
         } catch (ExecutionException e) {
             throw connectionFailure(e.getCause());
@@ -214,17 +221,5 @@ public final class KimiExchange {
 
     private static String reason(Throwable t, String fallback) {
         return t.getMessage() == null || t.getMessage().isBlank() ? fallback : t.getMessage();
-    }
-
-    /**
-     * The longest a response head may take.
-     *
-     * @param settings the settings
-     * @param stream   whether the response streams (then the head comes before generation)
-     * @return the timeout for {@link HttpRequest.Builder#timeout}
-     */
-    public static Duration headTimeout(KimiSettings settings, boolean stream) {
-        // A non-stream answer's head comes only after the whole generation.
-        return stream ? settings.headersTimeout() : settings.totalTimeout();
     }
 }
