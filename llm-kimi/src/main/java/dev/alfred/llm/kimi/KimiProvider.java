@@ -6,7 +6,6 @@ import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ProviderUnavailableException;
-import dev.alfred.llm.kimi.internal.BodyReader;
 import dev.alfred.llm.kimi.internal.Chunk;
 import dev.alfred.llm.kimi.internal.ChunkDecoder;
 import dev.alfred.llm.kimi.internal.ErrorMapper;
@@ -170,7 +169,7 @@ public final class KimiProvider implements LlmProvider {
     public ChatResponse chat(ChatRequest request) {
         KimiExchange exchange = send(request, false);
         try {
-            HttpResponse<BodyReader> response = exchange.headers();
+            HttpResponse.ResponseInfo response = exchange.headers();
             String traceId = response.headers().firstValue("x-trace-id").orElse(null);
             if (response.statusCode() != 200) {
                 byte[] body = exchange.readAll(ERROR_BODY_LIMIT, false);
@@ -207,6 +206,8 @@ public final class KimiProvider implements LlmProvider {
         }
         byte[] body = encoder.encode(request, model, stream);
         HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
+                // A non-stream answer's head comes only after the whole generation: it gets the total deadline.
+                .timeout(stream ? settings.headersTimeout() : settings.totalTimeout())
                 .header("Authorization", "Bearer " + apiKey)
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
@@ -217,7 +218,7 @@ public final class KimiProvider implements LlmProvider {
             LOG.debug("{}: POST {} model={} stream={} messages={}", ID, endpoint,
                     request.model() != null ? request.model() : model, stream, request.messages().size());
         }
-        return new KimiExchange(client, rb.build(), settings, stream);
+        return new KimiExchange(client, rb.build(), settings);
     }
 
     /**

@@ -4,8 +4,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +13,12 @@ import java.util.concurrent.TimeUnit;
  * buffers they received, and the next read is requested only once the reader took the last one, so at
  * most two reads are held. The reader waits with a bound (the idle timeout), and {@link #cancel()}
  * from any thread aborts the exchange and wakes a blocked reader.
+ *
+ * <p>It subscribes to the JDK's own publishing body subscriber rather than being a body subscriber
+ * itself: the JDK hands data to its own subscribers without the executor hop it adds for foreign
+ * ones, which costs a thread wake-up per response on JDK 17.
  */
-public final class BodyReader implements HttpResponse.BodySubscriber<BodyReader> {
+public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watchdog.Watched {
 
     /** What {@link #next} reports instead of a buffer. */
     public enum Signal {
@@ -30,17 +32,44 @@ public final class BodyReader implements HttpResponse.BodySubscriber<BodyReader>
 
     private static final Object END = new Object();
     private static final Object CANCELLED = new Object();
+    private static final Object TIMED_OUT = new Object();
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private volatile HttpResponse.ResponseInfo head;
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
+    /** When the reader began to wait for bytes, or 0 while it is not waiting. */
+    private volatile long waitingSince;
+    private volatile boolean timedOut;
+    private long idleNanos;
+    private long deadline;
     private List<ByteBuffer> current = List.of();
     private int index;
     private Object terminal;
 
-    @Override
-    public CompletionStage<BodyReader> getBody() {
-        return CompletableFuture.completedFuture(this);
+    /**
+     * The body handler to send with: it keeps the response head and subscribes this reader to the
+     * JDK's own publishing body subscriber (the JDK hands data to its own subscribers without the
+     * executor hop it adds for foreign ones).
+     *
+     * @return the handler
+     */
+    public HttpResponse.BodyHandler<Flow.Publisher<List<ByteBuffer>>> handler() {
+        return info -> {
+            head = info;
+            HttpResponse.BodySubscriber<Flow.Publisher<List<ByteBuffer>>> jdk = HttpResponse.BodySubscribers.ofPublisher();
+            jdk.getBody().thenAccept(publisher -> publisher.subscribe(this));
+            return jdk;
+        };
+    }
+
+    /**
+     * The response head the handler received.
+     *
+     * @return the head, or null before the response arrived
+     */
+    public HttpResponse.ResponseInfo head() {
+        return head;
     }
 
     @Override
@@ -61,19 +90,92 @@ public final class BodyReader implements HttpResponse.BodySubscriber<BodyReader>
     @Override
     public void onError(Throwable throwable) {
         queue.add(throwable);
+        Watchdog.get().unwatch(this);
     }
 
     @Override
     public void onComplete() {
         queue.add(END);
+        Watchdog.get().unwatch(this);
     }
 
     /**
-     * The next buffer with bytes, waiting at most the given time.
+     * Starts enforcing the idle timeout and the deadline while the reader waits for bytes.
      *
-     * @param timeoutNanos how long to wait for bytes
+     * @param idleNanos the longest wait for bytes
+     * @param deadline  the {@link System#nanoTime()} by which the whole body must have arrived
+     */
+    public void watch(long idleNanos, long deadline) {
+        this.idleNanos = idleNanos;
+        this.deadline = deadline;
+        Watchdog.get().watch(this);
+    }
+
+    @Override
+    public boolean check(long now) {
+        if (timedOut || cancelled || terminal != null) {
+            return false;
+        }
+        long since = waitingSince;
+        if (now - deadline >= 0 || (since != 0 && now - since >= idleNanos)) {
+            timedOut = true;
+            queue.add(TIMED_OUT);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The next buffer with bytes, waiting until one comes, the body ends, or the watchdog reports the
+     * idle timeout or the deadline.
+     *
      * @return a non-empty buffer, or a {@link Signal}
      * @throws BodyFailure          if the exchange failed (connection reset, protocol error)
+     * @throws InterruptedException if the thread was interrupted while waiting
+     */
+    public Object next() throws InterruptedException {
+        while (true) {
+            while (index < current.size()) {
+                ByteBuffer b = current.get(index++);
+                if (b.hasRemaining()) {
+                    return b;
+                }
+            }
+            if (terminal != null) {
+                return terminalSignal();
+            }
+            Object item = queue.poll();
+            if (item == null) {
+                waitingSince = System.nanoTime();
+                try {
+                    item = queue.take();
+                } finally {
+                    waitingSince = 0;
+                }
+            }
+            if (item instanceof List) {
+                @SuppressWarnings("unchecked")
+                List<ByteBuffer> buffers = (List<ByteBuffer>) item;
+                current = buffers;
+                index = 0;
+                Flow.Subscription s = subscription;
+                if (s != null && !cancelled) {
+                    s.request(1);
+                }
+            } else if (item == TIMED_OUT) {
+                return Signal.TIMEOUT;
+            } else {
+                terminal = item;
+            }
+        }
+    }
+
+    /**
+     * The next buffer with bytes if one comes within the given time, for a bounded drain.
+     *
+     * @param timeoutNanos how long to wait
+     * @return a non-empty buffer, or a {@link Signal}
+     * @throws BodyFailure          if the exchange failed
      * @throws InterruptedException if the thread was interrupted while waiting
      */
     public Object next(long timeoutNanos) throws InterruptedException {
@@ -87,9 +189,9 @@ public final class BodyReader implements HttpResponse.BodySubscriber<BodyReader>
             if (terminal != null) {
                 return terminalSignal();
             }
-            Object item = timeoutNanos <= 0 ? queue.poll() : queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
-            if (item == null) {
-                return cancelled ? Signal.CANCELLED : Signal.TIMEOUT;
+            Object item = queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+            if (item == null || item == TIMED_OUT) {
+                return Signal.TIMEOUT;
             }
             if (item instanceof List) {
                 @SuppressWarnings("unchecked")
@@ -113,6 +215,9 @@ public final class BodyReader implements HttpResponse.BodySubscriber<BodyReader>
         if (terminal == CANCELLED) {
             return Signal.CANCELLED;
         }
+        if (terminal == END) {
+            return Signal.END;
+        }
         throw new BodyFailure((Throwable) terminal);
     }
 
@@ -124,6 +229,7 @@ public final class BodyReader implements HttpResponse.BodySubscriber<BodyReader>
             s.cancel();
         }
         queue.add(CANCELLED);
+        Watchdog.get().unwatch(this);
     }
 
     /** The exchange failed while the body was being received. */

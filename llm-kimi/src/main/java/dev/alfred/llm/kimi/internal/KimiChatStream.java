@@ -77,7 +77,7 @@ public final class KimiChatStream extends AbstractChatStream implements SseParse
     }
 
     private void open() {
-        HttpResponse<BodyReader> response = exchange.headers();
+        HttpResponse.ResponseInfo response = exchange.headers();
         opened = true;
         traceId = response.headers().firstValue("x-trace-id").orElse(null);
         if (response.statusCode() != 200) {

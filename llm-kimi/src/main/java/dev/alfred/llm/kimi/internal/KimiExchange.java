@@ -13,43 +13,42 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * One HTTP exchange with its deadlines: the request is in flight from construction; {@link #headers()}
- * waits for the response head, {@link #read()} pulls body bytes with the idle timeout and the total
- * deadline, and {@link #cancel()} aborts from any thread. Timeouts, connection failures and resets
- * become typed {@link LlmException}s.
+ * One HTTP exchange with its deadlines. The request is sent by the first {@link #headers()} call, on
+ * the calling thread, with the client's blocking {@code send}: the JDK then does the exchange's work
+ * inline on that thread instead of handing each step to its executor, as {@code sendAsync} does, which
+ * costs a thread hand-off per step. {@link #read()} pulls body bytes with the idle timeout and the
+ * total deadline, and {@link #cancel()} aborts from any thread (waking a reader blocked in the send
+ * with an interrupt, which the JDK turns into a cancelled exchange). Timeouts, connection failures and
+ * resets become typed {@link LlmException}s.
  */
 public final class KimiExchange {
 
     private final KimiSettings settings;
+    private final HttpClient client;
+    private final HttpRequest request;
     private final BodyReader reader = new BodyReader();
-    private final CompletableFuture<HttpResponse<BodyReader>> future;
     private final long deadline;
-    private final long headDeadline;
     private final String target;
-    private HttpResponse<BodyReader> response;
+    private final Object lock = new Object();
+    private HttpResponse.ResponseInfo response;
+    private Thread sending;
+    private volatile boolean cancelled;
 
     /**
-     * Sends the request.
+     * Prepares the exchange; nothing is sent before {@link #headers()}.
      *
      * @param client   the client
-     * @param request  the request
+     * @param request  the request, whose timeout bounds the wait for the response head
      * @param settings timeouts and error mapping
      */
-    public KimiExchange(HttpClient client, HttpRequest request, KimiSettings settings, boolean stream) {
+    public KimiExchange(HttpClient client, HttpRequest request, KimiSettings settings) {
         this.settings = settings;
-        long now = System.nanoTime();
-        this.deadline = now + settings.totalTimeout().toNanos();
-        // A non-stream answer's head comes only after the whole generation: it gets the total deadline.
-        // Enforced here rather than with HttpRequest.timeout(), which costs a selector timer per request.
-        this.headDeadline = stream ? Math.min(deadline, now + settings.headersTimeout().toNanos()) : deadline;
+        this.client = client;
+        this.request = request;
+        this.deadline = System.nanoTime() + settings.totalTimeout().toNanos();
         this.target = request.uri().getHost() + ":" + port(request);
-        this.future = client.sendAsync(request, info -> reader);
     }
 
     private static int port(HttpRequest r) {
@@ -58,32 +57,41 @@ public final class KimiExchange {
     }
 
     /**
-     * Waits for the response head.
+     * Sends the request, if not yet sent, and waits for the response head.
      *
-     * @return the response, whose body is read with {@link #read()}
-     * @throws LlmException when the exchange fails or times out before the head arrives
+     * @return the head; the body is read with {@link #read()}
+     * @throws LlmException when the exchange fails, times out or is cancelled before the head arrives
      */
-    public HttpResponse<BodyReader> headers() {
+    public HttpResponse.ResponseInfo headers() {
         if (response != null) {
             return response;
         }
-        try {
-            response = future.get(Math.max(1, headDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return response;
-        } catch (TimeoutException e) {
-            cancel();
-            if (headDeadline < deadline) {
-                throw unavailable("no response headers within " + settings.headersTimeout().toMillis() + " ms", e);
+        synchronized (lock) {
+            if (cancelled) {
+                throw new LlmException(settings.providerId() + ": exchange cancelled", null);
             }
-            throw unavailable("no response within the total timeout of " + settings.totalTimeout().toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            throw connectionFailure(e.getCause());
-        } catch (CancellationException e) {
-            throw new LlmException(settings.providerId() + ": exchange cancelled", e);
+            sending = Thread.currentThread();
+        }
+        try {
+            client.send(request, reader.handler());
+            response = reader.head();
+            reader.watch(settings.idleTimeout().toNanos(), deadline);
+            return response;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cancel();
-            throw new LlmException(settings.providerId() + ": interrupted while waiting for the response", e);
+            if (!cancelled) {
+                Thread.currentThread().interrupt();
+                throw new LlmException(settings.providerId() + ": interrupted while waiting for the response", e);
+            }
+            throw new LlmException(settings.providerId() + ": exchange cancelled", e);
+        } catch (IOException e) {
+            throw cancelled ? new LlmException(settings.providerId() + ": exchange cancelled", e) : connectionFailure(e);
+        } finally {
+            synchronized (lock) {
+                sending = null;
+            }
+            if (cancelled) {
+                Thread.interrupted(); // clear the interrupt cancel() may have sent
+            }
         }
     }
 
@@ -94,10 +102,9 @@ public final class KimiExchange {
      * @throws LlmException on idle timeout, total deadline, reset, or cancellation
      */
     public ByteBuffer read() {
-        long wait = Math.min(settings.idleTimeout().toNanos(), remaining());
         Object next;
         try {
-            next = reader.next(Math.max(1, wait));
+            next = reader.next();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             cancel();
@@ -186,7 +193,12 @@ public final class KimiExchange {
 
     /** Aborts the exchange and frees its connection. Safe from any thread, more than once. */
     public void cancel() {
-        future.cancel(true);
+        synchronized (lock) {
+            cancelled = true;
+            if (sending != null) {
+                sending.interrupt();
+            }
+        }
         reader.cancel();
     }
 
@@ -205,7 +217,8 @@ public final class KimiExchange {
                     + settings.connectTimeout().toMillis() + " ms", cause);
         }
         if (cause instanceof HttpTimeoutException) {
-            return unavailable("no response headers within " + settings.headersTimeout().toMillis() + " ms", cause);
+            long ms = request.timeout().orElse(settings.headersTimeout()).toMillis();
+            return unavailable("no response headers within " + ms + " ms", cause);
         }
         if (cause instanceof ConnectException) {
             return unavailable("could not connect to " + target + ": " + reason(cause, "connection refused"), cause);
