@@ -206,8 +206,6 @@ public final class KimiProvider implements LlmProvider {
         }
         byte[] body = encoder.encode(request, model, stream);
         HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
-                // A non-stream answer's head comes only after the whole generation: it gets the total deadline.
-                .timeout(stream ? settings.headersTimeout() : settings.totalTimeout())
                 .header("Authorization", "Bearer " + apiKey)
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
@@ -218,7 +216,7 @@ public final class KimiProvider implements LlmProvider {
             LOG.debug("{}: POST {} model={} stream={} messages={}", ID, endpoint,
                     request.model() != null ? request.model() : model, stream, request.messages().size());
         }
-        return new KimiExchange(client, rb.build(), settings);
+        return new KimiExchange(client, rb.build(), settings, stream);
     }
 
     /**

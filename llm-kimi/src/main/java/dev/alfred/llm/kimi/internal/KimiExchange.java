@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 
@@ -33,21 +34,30 @@ public final class KimiExchange {
     private final String target;
     private final Object lock = new Object();
     private HttpResponse.ResponseInfo response;
+    private final long headDeadline;
+    private final Duration headTimeout;
     private Thread sending;
     private volatile boolean cancelled;
+    private volatile boolean headTimedOut;
 
     /**
      * Prepares the exchange; nothing is sent before {@link #headers()}.
      *
      * @param client   the client
-     * @param request  the request, whose timeout bounds the wait for the response head
+     * @param request  the request
      * @param settings timeouts and error mapping
+     * @param stream   whether the answer streams: then its head must come within the headers timeout;
+     *                 a non-stream answer's head comes only after the whole generation, within the total
      */
-    public KimiExchange(HttpClient client, HttpRequest request, KimiSettings settings) {
+    public KimiExchange(HttpClient client, HttpRequest request, KimiSettings settings, boolean stream) {
         this.settings = settings;
         this.client = client;
         this.request = request;
-        this.deadline = System.nanoTime() + settings.totalTimeout().toNanos();
+        long now = System.nanoTime();
+        this.deadline = now + settings.totalTimeout().toNanos();
+        this.headTimeout = stream && settings.headersTimeout().compareTo(settings.totalTimeout()) < 0
+                ? settings.headersTimeout() : settings.totalTimeout();
+        this.headDeadline = now + headTimeout.toNanos();
         this.target = request.uri().getHost() + ":" + port(request);
     }
 
@@ -72,6 +82,18 @@ public final class KimiExchange {
             }
             sending = Thread.currentThread();
         }
+        // The watchdog bounds the wait for the head (a JDK request timeout would cost a selector timer).
+        Watchdog.get().watch(now -> {
+            if (reader.head() != null || cancelled) {
+                return false;
+            }
+            if (now - headDeadline >= 0) {
+                headTimedOut = true;
+                cancel();
+                return false;
+            }
+            return true;
+        });
         try {
             client.send(request, reader.handler());
             response = reader.head();
@@ -82,8 +104,11 @@ public final class KimiExchange {
                 Thread.currentThread().interrupt();
                 throw new LlmException(settings.providerId() + ": interrupted while waiting for the response", e);
             }
-            throw new LlmException(settings.providerId() + ": exchange cancelled", e);
+            throw headTimedOut ? noHead(e) : new LlmException(settings.providerId() + ": exchange cancelled", e);
         } catch (IOException e) {
+            if (headTimedOut) {
+                throw noHead(e);
+            }
             throw cancelled ? new LlmException(settings.providerId() + ": exchange cancelled", e) : connectionFailure(e);
         } finally {
             synchronized (lock) {
@@ -217,8 +242,7 @@ public final class KimiExchange {
                     + settings.connectTimeout().toMillis() + " ms", cause);
         }
         if (cause instanceof HttpTimeoutException) {
-            long ms = request.timeout().orElse(settings.headersTimeout()).toMillis();
-            return unavailable("no response headers within " + ms + " ms", cause);
+            return noHead(cause);
         }
         if (cause instanceof ConnectException) {
             return unavailable("could not connect to " + target + ": " + reason(cause, "connection refused"), cause);
@@ -230,6 +254,10 @@ public final class KimiExchange {
             return new LlmException(settings.providerId() + ": exchange cancelled", cause);
         }
         return unavailable("exchange failed: " + cause, cause);
+    }
+
+    private LlmException noHead(Throwable cause) {
+        return unavailable("no response headers within " + headTimeout.toMillis() + " ms", cause);
     }
 
     private static String reason(Throwable t, String fallback) {

@@ -24,10 +24,13 @@ final class Watchdog {
     }
 
     static final long TICK_NANOS = 20_000_000;
+    /** Idle ticks before the thread parks for good: steady traffic then never has to wake it. */
+    private static final int IDLE_TICKS = 50;
     private static final Watchdog INSTANCE = new Watchdog();
 
     private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
     private volatile Thread thread;
+    private volatile boolean sleeping;
 
     private Watchdog() {
     }
@@ -49,7 +52,9 @@ final class Watchdog {
                 t = thread;
             }
         }
-        LockSupport.unpark(t);
+        if (sleeping) {
+            LockSupport.unpark(t);
+        }
     }
 
     void unwatch(Watched w) {
@@ -57,13 +62,23 @@ final class Watchdog {
     }
 
     private void run() {
+        int idle = 0;
         while (true) {
             if (watched.isEmpty()) {
-                LockSupport.park(this);
-                continue;
+                if (++idle > IDLE_TICKS) {
+                    sleeping = true;
+                    if (watched.isEmpty()) { // re-check: a watch may have come before the flag was seen
+                        LockSupport.park(this);
+                    }
+                    sleeping = false;
+                    idle = 0;
+                    continue;
+                }
+            } else {
+                idle = 0;
+                long now = System.nanoTime();
+                watched.removeIf(w -> !w.check(now));
             }
-            long now = System.nanoTime();
-            watched.removeIf(w -> !w.check(now));
             LockSupport.parkNanos(this, TICK_NANOS);
         }
     }
