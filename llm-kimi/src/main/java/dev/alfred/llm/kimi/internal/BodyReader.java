@@ -134,46 +134,14 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
      * @throws InterruptedException if the thread was interrupted while waiting
      */
     public Object next() throws InterruptedException {
-        while (true) {
-            while (index < current.size()) {
-                ByteBuffer b = current.get(index++);
-                if (b.hasRemaining()) {
-                    return b;
-                }
-            }
-            if (terminal != null) {
-                return terminalSignal();
-            }
-            Object item = queue.poll();
-            if (item == null) {
-                waitingSince = System.nanoTime();
-                try {
-                    item = queue.take();
-                } finally {
-                    waitingSince = 0;
-                }
-            }
-            if (item instanceof List) {
-                @SuppressWarnings("unchecked")
-                List<ByteBuffer> buffers = (List<ByteBuffer>) item;
-                current = buffers;
-                index = 0;
-                Flow.Subscription s = subscription;
-                if (s != null && !cancelled) {
-                    s.request(1);
-                }
-            } else if (item == TIMED_OUT) {
-                return Signal.TIMEOUT;
-            } else {
-                terminal = item;
-            }
-        }
+        return next(-1);
     }
 
     /**
-     * The next buffer with bytes if one comes within the given time, for a bounded drain.
+     * The next buffer with bytes.
      *
-     * @param timeoutNanos how long to wait
+     * @param timeoutNanos how long to wait, for a bounded drain; negative to wait untimed (the
+     *                     watchdog then enforces the idle timeout and deadline)
      * @return a non-empty buffer, or a {@link Signal}
      * @throws BodyFailure          if the exchange failed
      * @throws InterruptedException if the thread was interrupted while waiting
@@ -189,7 +157,7 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
             if (terminal != null) {
                 return terminalSignal();
             }
-            Object item = queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+            Object item = timeoutNanos >= 0 ? queue.poll(timeoutNanos, TimeUnit.NANOSECONDS) : take();
             if (item == null || item == TIMED_OUT) {
                 return Signal.TIMEOUT;
             }
@@ -205,6 +173,20 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
             } else {
                 terminal = item;
             }
+        }
+    }
+
+    /** An untimed wait, marked for the watchdog so that it can end one that lasts too long. */
+    private Object take() throws InterruptedException {
+        Object item = queue.poll();
+        if (item != null) {
+            return item;
+        }
+        waitingSince = System.nanoTime();
+        try {
+            return queue.take();
+        } finally {
+            waitingSince = 0;
         }
     }
 
