@@ -39,7 +39,8 @@ final class Measures {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             String n = t.getName();
             boolean mine = client.equals("floor") ? n.startsWith("HttpClient-") && n.contains("-Worker-")
-                    : n.startsWith("alfred-kimi-http-");
+                    : client.equals("alfred-llm") ? n.startsWith("alfred-kimi-http-")
+                    : n.startsWith("OkHttp") || n.contains("openai") || n.contains("langchain4j");
             if (mine && t.isAlive()) {
                 owned++;
             }

@@ -16,7 +16,8 @@ class LoopbackSmokeTest {
     @Test
     void everyScenarioRunsAndReadsTheRightTexts() throws Exception {
         List<LoopbackBench.Row> rows = LoopbackBench.run(LoopbackBench.Sizes.SMOKE);
-        assertEquals(11, rows.size(), rows.toString());
+        // alfred-llm's rows against the floor; a -Ppeers build adds rows named "… · <peer>".
+        assertEquals(11, rows.stream().filter(r -> !r.scenario().contains(" · ")).count(), rows.toString());
         assertTrue(rows.stream().allMatch(r -> r.floor() >= 0 && r.ours() >= 0), rows.toString());
     }
 
