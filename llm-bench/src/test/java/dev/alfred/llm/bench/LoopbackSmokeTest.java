@@ -18,7 +18,8 @@ class LoopbackSmokeTest {
         List<LoopbackBench.Row> rows = LoopbackBench.run(LoopbackBench.Sizes.SMOKE);
         // alfred-llm's rows against the floor; a -Ppeers build adds rows named "… · <peer>".
         assertEquals(11, rows.stream().filter(r -> !r.scenario().contains(" · ")).count(), rows.toString());
-        assertTrue(rows.stream().allMatch(r -> r.floor() >= 0 && r.ours() >= 0), rows.toString());
+        // The values are measurements (heap growth may even be slightly negative): finite is all that is asked.
+        assertTrue(rows.stream().allMatch(r -> Double.isFinite(r.floor()) && Double.isFinite(r.ours())), rows.toString());
     }
 
     @Test

@@ -1,8 +1,6 @@
 package dev.alfred.llm.cli;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import dev.alfred.llm.testkit.ArchitectureRules;
 import org.junit.jupiter.api.Test;
 
@@ -11,10 +9,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 /** The CLI is the living example of how the bot consumes the library: public API and discovery only. */
 class ArchitectureTest {
 
-    private static final JavaClasses CLI = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("dev.alfred.llm.cli");
+    private static final JavaClasses CLI = ArchitectureRules.classesOf("dev.alfred.llm.cli");
 
     @Test
     void usesNoInternalPackage() {

@@ -1,8 +1,6 @@
 package dev.alfred.llm.kimi;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import dev.alfred.llm.testkit.ArchitectureRules;
 import org.junit.jupiter.api.Test;
 
@@ -11,10 +9,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 /** llm-kimi depends on the port, the JDK, jackson-core and SLF4J only, and keeps its internals inside. */
 class ArchitectureTest {
 
-    private static final JavaClasses KIMI = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("dev.alfred.llm.kimi");
+    private static final JavaClasses KIMI = ArchitectureRules.classesOf("dev.alfred.llm.kimi");
 
     @Test
     void sharedRules() {

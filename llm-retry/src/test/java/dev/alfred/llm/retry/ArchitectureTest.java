@@ -1,8 +1,6 @@
 package dev.alfred.llm.retry;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import dev.alfred.llm.testkit.ArchitectureRules;
 import org.junit.jupiter.api.Test;
 
@@ -11,10 +9,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 /** The decorator depends on the port only: it works around any provider, Kimi included, without knowing it. */
 class ArchitectureTest {
 
-    private static final JavaClasses RETRY = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("dev.alfred.llm.retry");
+    private static final JavaClasses RETRY = ArchitectureRules.classesOf("dev.alfred.llm.retry");
 
     @Test
     void sharedRules() {

@@ -2,6 +2,9 @@ package dev.alfred.llm.testkit;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
 
@@ -27,6 +30,20 @@ public final class ArchitectureRules {
     private static final Set<String> PORT_PACKAGES = Set.of(PORT, PORT + ".spi");
 
     private ArchitectureRules() {
+    }
+
+    /**
+     * A module's own production classes, as its architecture test checks them: compiled classes only,
+     * no tests, no jars (dependencies are judged by name, which is all the rules need).
+     *
+     * @param ownRoot the module's root package
+     * @return the classes
+     */
+    public static JavaClasses classesOf(String ownRoot) {
+        return new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages(ownRoot);
     }
 
     /**

@@ -90,16 +90,12 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
 
     /** @return the concatenated text deltas */
     public String text() {
-        StringBuilder sb = new StringBuilder();
-        deltas.stream().filter(ChatDelta::isText).forEach(d -> sb.append(d.text()));
-        return sb.toString();
+        return Deltas.join(deltas, ChatDelta.Kind.TEXT);
     }
 
     /** @return the concatenated reasoning deltas */
     public String reasoning() {
-        StringBuilder sb = new StringBuilder();
-        deltas.stream().filter(ChatDelta::isReasoning).forEach(d -> sb.append(d.text()));
-        return sb.toString();
+        return Deltas.join(deltas, ChatDelta.Kind.REASONING);
     }
 
     /** @return the finish reason as the port names it */

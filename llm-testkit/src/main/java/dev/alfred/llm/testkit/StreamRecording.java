@@ -48,16 +48,12 @@ public record StreamRecording(List<ChatDelta> deltas, ChatResponse response, Llm
 
     /** @return the text deltas, concatenated */
     public String text() {
-        StringBuilder sb = new StringBuilder();
-        deltas.stream().filter(ChatDelta::isText).forEach(d -> sb.append(d.text()));
-        return sb.toString();
+        return Deltas.join(deltas, ChatDelta.Kind.TEXT);
     }
 
     /** @return the reasoning deltas, concatenated */
     public String reasoning() {
-        StringBuilder sb = new StringBuilder();
-        deltas.stream().filter(ChatDelta::isReasoning).forEach(d -> sb.append(d.text()));
-        return sb.toString();
+        return Deltas.join(deltas, ChatDelta.Kind.REASONING);
     }
 
     /**

@@ -1,8 +1,6 @@
 package dev.alfred.llm.testkit;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -10,10 +8,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 /** The testkit knows the port only, never a provider, so every provider can use it. */
 class ArchitectureTest {
 
-    private static final JavaClasses KIT = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("dev.alfred.llm.testkit");
+    private static final JavaClasses KIT = ArchitectureRules.classesOf("dev.alfred.llm.testkit");
 
     @Test
     void sharedRules() {

@@ -109,15 +109,20 @@ class SseParserTest {
         assertEquals(List.of(ev("x"), ev("y")), events);
     }
 
+    /** The events of a stream fed in two reads, cut at the given byte. */
+    private static List<SseEvent> inTwoReads(byte[] bytes, int cut) {
+        SseParser p = new SseParser();
+        List<SseEvent> events = new ArrayList<>();
+        p.feed(bytes, 0, cut, SseEvent.collectInto(events));
+        p.feed(bytes, cut, bytes.length - cut, SseEvent.collectInto(events));
+        return events;
+    }
+
     @Test
     void multiByteCharacterSplitAtEveryPosition() {
         byte[] bytes = "data: 🙂é\n\n".getBytes(StandardCharsets.UTF_8);
         for (int cut = 1; cut < bytes.length; cut++) {
-            SseParser p = new SseParser();
-            List<SseEvent> events = new ArrayList<>();
-            p.feed(bytes, 0, cut, SseEvent.collectInto(events));
-            p.feed(bytes, cut, bytes.length - cut, SseEvent.collectInto(events));
-            assertEquals(List.of(ev("🙂é")), events, "cut at " + cut);
+            assertEquals(List.of(ev("🙂é")), inTwoReads(bytes, cut), "cut at " + cut);
         }
     }
 
@@ -125,11 +130,7 @@ class SseParserTest {
     void bomSplitAcrossReadsIsStillRemoved() {
         byte[] bytes = "\uFEFFdata: a\n\n".getBytes(StandardCharsets.UTF_8);
         for (int cut = 1; cut <= 3; cut++) {
-            SseParser p = new SseParser();
-            List<SseEvent> events = new ArrayList<>();
-            p.feed(bytes, 0, cut, SseEvent.collectInto(events));
-            p.feed(bytes, cut, bytes.length - cut, SseEvent.collectInto(events));
-            assertEquals(List.of(ev("a")), events, "cut at " + cut);
+            assertEquals(List.of(ev("a")), inTwoReads(bytes, cut), "cut at " + cut);
         }
     }
 
