@@ -32,7 +32,8 @@ public interface LlmProvider extends AutoCloseable {
     ChatResponse chat(ChatRequest request);
 
     /**
-     * Sends a request and returns at once with a stream of its answer. Failures, HTTP errors
+     * Returns at once with a stream of the request's answer. The exchange starts at the latest when the
+     * stream is first read (a provider may send on that thread, which is cheapest); failures, HTTP errors
      * included, surface while reading the stream.
      *
      * @param request what to ask
