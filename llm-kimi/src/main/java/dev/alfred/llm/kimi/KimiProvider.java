@@ -24,7 +24,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -68,7 +67,6 @@ public final class KimiProvider implements LlmProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(KimiProvider.class);
     private static final int MAX_RESPONSE_BYTES = 32 << 20;
-    private static final int ERROR_BODY_LIMIT = 64 * 1024;
     private static final int MAX_CLIENT_THREADS = 8;
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "user-agent", "content-type", "accept");
 
@@ -169,12 +167,8 @@ public final class KimiProvider implements LlmProvider {
     public ChatResponse chat(ChatRequest request) {
         KimiExchange exchange = send(request, false);
         try {
-            HttpResponse.ResponseInfo response = exchange.headers();
-            String traceId = response.headers().firstValue("x-trace-id").orElse(null);
-            if (response.statusCode() != 200) {
-                byte[] body = exchange.readAll(ERROR_BODY_LIMIT, false);
-                throw settings.errors().fromResponse(response.statusCode(), response.headers(), body, body.length);
-            }
+            exchange.successfulHeaders();
+            String traceId = exchange.traceId();
             byte[] body = exchange.readAll(MAX_RESPONSE_BYTES, true);
             Chunk c;
             try {

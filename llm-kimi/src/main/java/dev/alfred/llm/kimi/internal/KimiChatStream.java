@@ -17,7 +17,6 @@ import java.util.Locale;
  */
 public final class KimiChatStream extends AbstractChatStream implements SseParser.Listener {
 
-    private static final int ERROR_BODY_LIMIT = 64 * 1024;
     /** After [DONE], how long to wait for the body's end so the connection can be reused, and how much to read. */
     private static final long DRAIN_NANOS = 50_000_000;
     private static final int DRAIN_BYTES = 64 * 1024;
@@ -35,7 +34,7 @@ public final class KimiChatStream extends AbstractChatStream implements SseParse
     private LlmException pendingFailure;
 
     /**
-     * Wraps an exchange already in flight.
+     * Wraps an exchange; its request goes out on the first read.
      *
      * @param exchange the exchange
      * @param settings the provider's settings
@@ -77,16 +76,12 @@ public final class KimiChatStream extends AbstractChatStream implements SseParse
     }
 
     private void open() {
-        HttpResponse.ResponseInfo response = exchange.headers();
+        HttpResponse.ResponseInfo response = exchange.successfulHeaders();
         opened = true;
-        traceId = response.headers().firstValue("x-trace-id").orElse(null);
-        if (response.statusCode() != 200) {
-            byte[] body = exchange.readAll(ERROR_BODY_LIMIT, false);
-            throw settings.errors().fromResponse(response.statusCode(), response.headers(), body, body.length);
-        }
+        traceId = exchange.traceId();
         String contentType = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
         if (!contentType.startsWith("text/event-stream")) {
-            byte[] body = exchange.readAll(ERROR_BODY_LIMIT, false);
+            byte[] body = exchange.readUnexpectedBody();
             try {
                 Chunk c = decoder.decode(body, 0, body.length);
                 if (c.isError()) {

@@ -26,6 +26,9 @@ import java.util.concurrent.CancellationException;
  */
 public final class KimiExchange {
 
+    /** The most of an error response's body that is read for its message. */
+    private static final int ERROR_BODY_LIMIT = 64 * 1024;
+
     private final KimiSettings settings;
     private final HttpClient client;
     private final HttpRequest request;
@@ -118,6 +121,41 @@ public final class KimiExchange {
                 Thread.interrupted(); // clear the interrupt cancel() may have sent
             }
         }
+    }
+
+    /**
+     * Sends the request, if not yet sent, and returns the head of a successful (200) response; any
+     * other status has its body read (up to 64 KiB) and is thrown as the mapped exception.
+     *
+     * @return the head of a 200 response
+     * @throws LlmException when the exchange fails, or the status is not 200
+     */
+    public HttpResponse.ResponseInfo successfulHeaders() {
+        HttpResponse.ResponseInfo head = headers();
+        if (head.statusCode() != 200) {
+            byte[] body = readAll(ERROR_BODY_LIMIT, false);
+            throw settings.errors().fromResponse(head.statusCode(), head.headers(), body, body.length);
+        }
+        return head;
+    }
+
+    /**
+     * Reads a body that should have been something else, for its message: up to 64 KiB, cut beyond.
+     *
+     * @return the bytes
+     * @throws LlmException on timeout, reset or cancellation
+     */
+    public byte[] readUnexpectedBody() {
+        return readAll(ERROR_BODY_LIMIT, false);
+    }
+
+    /**
+     * The response's {@code x-trace-id}, for messages.
+     *
+     * @return the trace id, or null when the response had none or has not arrived
+     */
+    public String traceId() {
+        return response == null ? null : response.headers().firstValue("x-trace-id").orElse(null);
     }
 
     /**
