@@ -307,7 +307,7 @@ public final class ProviderConfig {
     private static Duration parseDuration(String s) {
         Duration d;
         String t = s.toLowerCase(Locale.ROOT);
-        if (t.startsWith("pt") || t.startsWith("p")) {
+        if (t.startsWith("p")) {
             try {
                 d = Duration.parse(s.toUpperCase(Locale.ROOT));
             } catch (DateTimeParseException e) {

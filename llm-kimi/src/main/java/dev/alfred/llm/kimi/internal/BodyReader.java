@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A response body read by pulling, with backpressure: the HTTP client's threads only hand over the
  * buffers they received, and the next read is requested only once the reader took the last one, so at
- * most two reads are held. The reader waits with a bound (the idle timeout), and {@link #cancel()}
- * from any thread aborts the exchange and wakes a blocked reader.
+ * most two reads are held. The reader waits untimed while the {@link Watchdog} enforces the idle
+ * timeout and deadline, and {@link #cancel()} from any thread aborts the exchange and wakes a blocked
+ * reader.
  *
  * <p>It subscribes to the JDK's own publishing body subscriber rather than being a body subscriber
  * itself: the JDK hands data to its own subscribers without the executor hop it adds for foreign
@@ -113,7 +114,7 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
 
     @Override
     public boolean check(long now) {
-        if (timedOut || cancelled || terminal != null) {
+        if (timedOut || cancelled) {
             return false;
         }
         long since = waitingSince;
@@ -196,9 +197,6 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
         }
         if (terminal == CANCELLED) {
             return Signal.CANCELLED;
-        }
-        if (terminal == END) {
-            return Signal.END;
         }
         throw new BodyFailure((Throwable) terminal);
     }
