@@ -172,8 +172,8 @@ public final class AlfredChat implements Callable<Integer> {
         if (listProviders) {
             return listProviders();
         }
-        String id = provider != null ? provider : environment.getOrDefault("LLM_PROVIDER", "kimi");
         ProviderConfig config = ProviderConfig.from(environment, System.getProperties());
+        String id = provider != null ? provider : config.get(LlmProviders.PROVIDER_KEY).orElse("kimi");
         if (baseUrl != null) {
             config = config.withOverrides(ProviderConfig.builder().set(id + ".base.url", baseUrl).build());
         }
