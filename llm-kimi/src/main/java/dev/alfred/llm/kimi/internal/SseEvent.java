@@ -73,23 +73,7 @@ public final class SseEvent {
         return new String(data, StandardCharsets.UTF_8);
     }
 
-    /**
-     * The raw data bytes; the caller must not change them.
-     *
-     * @return the bytes
-     */
-    public byte[] dataBytes() {
-        return data;
-    }
 
-    /**
-     * Whether the data is exactly {@code [DONE]}, the OpenAI-style end of a stream.
-     *
-     * @return true for the end marker
-     */
-    public boolean isDone() {
-        return isDone(data, data.length);
-    }
 
     /**
      * The last event id in force; empty when none was set.
