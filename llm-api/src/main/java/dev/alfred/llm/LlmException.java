@@ -18,6 +18,8 @@ public class LlmException extends RuntimeException {
     private final String errorType;
     private final boolean retryable;
     private final Duration retryAfter;
+    /** The server's id for the failed exchange (such as Kimi's {@code x-trace-id}), or null. */
+    private final String traceId;
 
     /**
      * A failure with every detail.
@@ -32,12 +34,30 @@ public class LlmException extends RuntimeException {
      */
     public LlmException(String message, String providerId, int httpStatus, String errorType,
                         boolean retryable, Duration retryAfter, Throwable cause) {
+        this(message, providerId, httpStatus, errorType, retryable, retryAfter, null, cause);
+    }
+
+    /**
+     * A failure with every detail, including the server's trace id.
+     *
+     * @param message    what went wrong, for a person
+     * @param providerId the provider's id (such as {@code kimi}), or null
+     * @param httpStatus the HTTP status, or a value {@code <= 0} when there was none
+     * @param errorType  the provider's own error type, or null
+     * @param retryable  whether the same request may succeed when sent again
+     * @param retryAfter how long the provider asked to wait before retrying, or null
+     * @param traceId    the server's id for the exchange, to quote to its support, or null
+     * @param cause      the underlying failure, or null
+     */
+    public LlmException(String message, String providerId, int httpStatus, String errorType,
+                        boolean retryable, Duration retryAfter, String traceId, Throwable cause) {
         super(message, cause);
         this.providerId = providerId;
         this.httpStatus = httpStatus > 0 ? httpStatus : -1;
         this.errorType = errorType;
         this.retryable = retryable;
         this.retryAfter = retryAfter == null || retryAfter.isNegative() ? null : retryAfter;
+        this.traceId = traceId;
     }
 
     /**
@@ -93,5 +113,15 @@ public class LlmException extends RuntimeException {
      */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
+    }
+
+    /**
+     * The server's id for the failed exchange (Kimi's {@code x-trace-id}, Anthropic's {@code request-id}),
+     * to quote when asking the provider's support about it.
+     *
+     * @return the id, or empty when the server sent none or the failure came before a response
+     */
+    public Optional<String> traceId() {
+        return Optional.ofNullable(traceId);
     }
 }

@@ -24,4 +24,20 @@ public class ProviderUnavailableException extends LlmException {
                                         Duration retryAfter, Throwable cause) {
         super(message, providerId, httpStatus, errorType, true, retryAfter, cause);
     }
+
+    /**
+     * Creates the exception with the server's trace id.
+     *
+     * @param message    what went wrong
+     * @param providerId the provider's id, or null
+     * @param httpStatus the HTTP status, or {@code <= 0}
+     * @param errorType  the provider's error type, or null
+     * @param retryAfter how long the provider asked to wait, or null
+     * @param traceId    the server's id for the exchange, or null
+     * @param cause      the underlying failure, or null
+     */
+    public ProviderUnavailableException(String message, String providerId, int httpStatus, String errorType,
+            Duration retryAfter, String traceId, Throwable cause) {
+        super(message, providerId, httpStatus, errorType, true, retryAfter, traceId, cause);
+    }
 }

@@ -24,7 +24,7 @@ public class StreamInterruptedException extends LlmException {
         super("stream interrupted after " + partialContent.length() + " chars of text and "
                         + partialReasoning.length() + " chars of reasoning: " + cause.getMessage(),
                 cause.providerId().orElse(null), cause.httpStatus().orElse(-1), cause.errorType().orElse(null),
-                false, null, cause);
+                false, null, cause.traceId().orElse(null), cause);
         this.partialContent = partialContent;
         this.partialReasoning = partialReasoning;
     }

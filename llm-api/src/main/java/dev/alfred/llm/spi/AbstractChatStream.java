@@ -157,12 +157,14 @@ public abstract class AbstractChatStream implements ChatStream {
             throw fail(closed ? closedException() : e);
         } catch (RuntimeException e) {
             throw fail(closed ? closedException()
-                    : new LlmException(providerId + ": stream failed unexpectedly: " + e, e));
+                    : new LlmException(providerId + ": stream failed unexpectedly: " + e, providerId, -1, null, false,
+                    null, e));
         }
     }
 
     private LlmException closedException() {
-        return new LlmException(providerId + ": stream was closed before it completed", null);
+        return new LlmException(providerId + ": stream was closed before it completed", providerId, -1, null, false,
+                null, null);
     }
 
     private LlmException fail(LlmException e) {

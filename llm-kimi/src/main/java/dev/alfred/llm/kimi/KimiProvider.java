@@ -14,8 +14,10 @@ import dev.alfred.llm.kimi.internal.KimiChatStream;
 import dev.alfred.llm.kimi.internal.KimiExchange;
 import dev.alfred.llm.kimi.internal.KimiSettings;
 import dev.alfred.llm.kimi.internal.MalformedChunkException;
+import dev.alfred.llm.kimi.internal.RenewableClient;
 import dev.alfred.llm.kimi.internal.RequestEncoder;
 import dev.alfred.llm.kimi.internal.SseParser;
+import dev.alfred.llm.kimi.internal.Watchdog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,8 +77,7 @@ public final class KimiProvider implements LlmProvider {
     private final URI endpoint;
     private final String model;
     private final Map<String, String> extraHeaders;
-    private final HttpClient client;
-    private final boolean ownsClient;
+    private final RenewableClient clients;
     private final KimiSettings settings;
     private final RequestEncoder encoder = new RequestEncoder();
     private final ChunkDecoder decoder = new ChunkDecoder();
@@ -91,19 +92,21 @@ public final class KimiProvider implements LlmProvider {
         this.extraHeaders = Map.copyOf(b.extraHeaders);
         ErrorMapper errors = new ErrorMapper(ID, apiKey, b.clock);
         this.settings = new KimiSettings(ID, b.connectTimeout, b.headersTimeout, b.idleTimeout, b.totalTimeout,
-                b.maxLineBytes, errors);
+                b.maxLineBytes, errors, b.watchdog);
         if (b.httpClient != null) {
-            this.client = b.httpClient;
-            this.ownsClient = false;
+            this.clients = RenewableClient.borrowed(b.httpClient);
         } else {
-            HttpClient.Builder cb = HttpClient.newBuilder()
-                    .connectTimeout(b.connectTimeout)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .executor(b.executor != null ? b.executor : SharedPool.POOL);
+            Duration connectTimeout = b.connectTimeout;
+            java.util.concurrent.Executor executor = b.executor != null ? b.executor : SharedPool.POOL;
             // Plain http (a local gateway or a test server) gets HTTP/1.1: no h2c upgrade dance.
-            cb.version("https".equalsIgnoreCase(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
-            this.client = cb.build();
-            this.ownsClient = true;
+            HttpClient.Version version = "https".equalsIgnoreCase(baseUrl.getScheme())
+                    ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
+            this.clients = RenewableClient.owned(() -> HttpClient.newBuilder()
+                    .connectTimeout(connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .executor(executor)
+                    .version(version)
+                    .build());
         }
         if (baseUrl.getHost() != null && baseUrl.getHost().equalsIgnoreCase(CODING_PLAN_URL.getHost())) {
             LOG.warn("{}: base URL {} is the Kimi Coding Plan endpoint, which admits only approved coding agents;"
@@ -175,7 +178,7 @@ public final class KimiProvider implements LlmProvider {
                 c = decoder.decode(body, 0, body.length);
             } catch (MalformedChunkException e) {
                 throw new ProviderUnavailableException(settings.errors().describe(200, null,
-                        "malformed response body (" + e.getMessage() + ")", traceId), ID, 200, null, null, null);
+                        "malformed response body (" + e.getMessage() + ")", traceId), ID, 200, null, null, traceId, null);
             }
             if (c.isError()) {
                 throw settings.errors().fromStreamError(c, traceId);
@@ -196,7 +199,7 @@ public final class KimiProvider implements LlmProvider {
     private KimiExchange send(ChatRequest request, boolean stream) {
         Objects.requireNonNull(request, "request");
         if (closed) {
-            throw new LlmException(ID + ": provider is closed", null);
+            throw new LlmException(ID + ": provider is closed", ID, -1, null, false, null, null);
         }
         byte[] body = encoder.encode(request, model, stream);
         HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
@@ -210,7 +213,7 @@ public final class KimiProvider implements LlmProvider {
             LOG.debug("{}: POST {} model={} stream={} messages={}", ID, endpoint,
                     request.model() != null ? request.model() : model, stream, request.messages().size());
         }
-        return new KimiExchange(client, rb.build(), settings, stream);
+        return new KimiExchange(clients, rb.build(), settings, stream);
     }
 
     /**
@@ -224,16 +227,7 @@ public final class KimiProvider implements LlmProvider {
             return;
         }
         closed = true;
-        if (ownsClient) {
-            Object c = client;
-            if (c instanceof AutoCloseable) { // HttpClient is AutoCloseable from JDK 21 on
-                try {
-                    ((AutoCloseable) c).close();
-                } catch (Exception e) {
-                    LOG.debug("{}: closing the HTTP client failed: {}", ID, e.toString());
-                }
-            }
-        }
+        clients.close();
     }
 
     /**
@@ -272,6 +266,8 @@ public final class KimiProvider implements LlmProvider {
         private HttpClient httpClient;
         private java.util.concurrent.Executor executor;
         private Clock clock = Clock.systemUTC();
+        private Watchdog watchdog = Watchdog.shared();
+        private boolean allowInsecureHttp;
         private final Map<String, String> extraHeaders = new LinkedHashMap<>();
 
         private Builder() {
@@ -402,6 +398,25 @@ public final class KimiProvider implements LlmProvider {
         }
 
         /**
+         * Allows a plain {@code http://} base URL to a host that is not loopback. Off by default: the API
+         * key would cross the network in clear. Loopback ({@code localhost}, {@code 127.0.0.0/8},
+         * {@code [::1]}) is always allowed, for local gateways and test servers.
+         *
+         * @param allow whether to accept plain http to any host
+         * @return this builder
+         */
+        public Builder allowInsecureHttp(boolean allow) {
+            this.allowInsecureHttp = allow;
+            return this;
+        }
+
+        /** Sets the watchdog that enforces the deadlines; for tests on fake time. */
+        Builder watchdog(Watchdog watchdog) {
+            this.watchdog = Objects.requireNonNull(watchdog, "watchdog");
+            return this;
+        }
+
+        /**
          * Adds a header to every request, such as an organisation or gateway header. The provider's own
          * {@code Authorization}, {@code User-Agent}, {@code Content-Type} and {@code Accept} cannot be
          * replaced.
@@ -442,6 +457,11 @@ public final class KimiProvider implements LlmProvider {
                     || baseUrl.getHost() == null) {
                 throw new IllegalArgumentException("baseUrl must be an absolute http or https URL, was " + baseUrl);
             }
+            if (scheme.equalsIgnoreCase("http") && !allowInsecureHttp && !isLoopback(baseUrl.getHost())) {
+                throw new IllegalArgumentException("baseUrl (setting kimi.base.url, KIMI_BASE_URL) is plain http to "
+                        + baseUrl.getHost() + ", which would send the API key across the network in clear: use https,"
+                        + " or set kimi.allow-insecure-http=true (KIMI_ALLOW_INSECURE_HTTP) to accept that");
+            }
             if (model == null || model.isBlank()) {
                 throw new IllegalArgumentException("model must not be blank");
             }
@@ -453,6 +473,15 @@ public final class KimiProvider implements LlmProvider {
                 throw new IllegalArgumentException("maxLineBytes must be positive, was " + maxLineBytes);
             }
             return new KimiProvider(this);
+        }
+
+        private static boolean isLoopback(String host) {
+            String h = host.toLowerCase(Locale.ROOT);
+            if (h.startsWith("[") && h.endsWith("]")) {
+                h = h.substring(1, h.length() - 1);
+            }
+            return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+                    || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
         }
 
         private static void requirePositive(String name, Duration d) {

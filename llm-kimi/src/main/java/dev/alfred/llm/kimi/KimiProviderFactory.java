@@ -9,7 +9,8 @@ import dev.alfred.llm.spi.LlmProviderFactory;
  * {@code kimi.api.key} [{@code KIMI_API_KEY}, or {@code MOONSHOT_API_KEY}], {@code kimi.base.url}
  * [{@code KIMI_BASE_URL}], {@code kimi.model} [{@code KIMI_MODEL}], and the durations
  * {@code kimi.connect.timeout}, {@code kimi.headers.timeout}, {@code kimi.idle.timeout},
- * {@code kimi.total.timeout}.
+ * {@code kimi.total.timeout}, and {@code kimi.allow-insecure-http} [{@code KIMI_ALLOW_INSECURE_HTTP}],
+ * which must be true for a plain {@code http://} base URL to a host that is not loopback.
  */
 public final class KimiProviderFactory implements LlmProviderFactory {
 
@@ -40,6 +41,7 @@ public final class KimiProviderFactory implements LlmProviderFactory {
         config.getDuration("kimi.headers.timeout").ifPresent(b::headersTimeout);
         config.getDuration("kimi.idle.timeout").ifPresent(b::idleTimeout);
         config.getDuration("kimi.total.timeout").ifPresent(b::totalTimeout);
+        config.getBoolean("kimi.allow.insecure.http").ifPresent(b::allowInsecureHttp);
         return b.build();
     }
 }

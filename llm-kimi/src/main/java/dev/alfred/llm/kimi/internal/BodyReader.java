@@ -35,11 +35,13 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
     private static final Object CANCELLED = new Object();
     private static final Object TIMED_OUT = new Object();
 
+    private final Watchdog watchdog;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private volatile HttpResponse.ResponseInfo head;
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
-    /** When the reader began to wait for bytes, or 0 while it is not waiting. */
+    /** Whether the reader waits for bytes now, and since when on the watchdog's ticker. */
+    private volatile boolean waiting;
     private volatile long waitingSince;
     private volatile boolean timedOut;
     private long idleNanos;
@@ -47,6 +49,15 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
     private List<ByteBuffer> current = List.of();
     private int index;
     private Object terminal;
+
+    /**
+     * A reader whose timeouts the given watchdog enforces.
+     *
+     * @param watchdog the watchdog, whose ticker also times the reader's waits
+     */
+    public BodyReader(Watchdog watchdog) {
+        this.watchdog = watchdog;
+    }
 
     /**
      * The body handler to send with: it keeps the response head and subscribes this reader to the
@@ -91,25 +102,25 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
     @Override
     public void onError(Throwable throwable) {
         queue.add(throwable);
-        Watchdog.get().unwatch(this);
+        watchdog.unwatch(this);
     }
 
     @Override
     public void onComplete() {
         queue.add(END);
-        Watchdog.get().unwatch(this);
+        watchdog.unwatch(this);
     }
 
     /**
      * Starts enforcing the idle timeout and the deadline while the reader waits for bytes.
      *
      * @param idleNanos the longest wait for bytes
-     * @param deadline  the {@link System#nanoTime()} by which the whole body must have arrived
+     * @param deadline  the time on the watchdog's ticker by which the whole body must have arrived
      */
     public void watch(long idleNanos, long deadline) {
         this.idleNanos = idleNanos;
         this.deadline = deadline;
-        Watchdog.get().watch(this);
+        watchdog.watch(this);
     }
 
     @Override
@@ -117,8 +128,7 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
         if (timedOut || cancelled) {
             return false;
         }
-        long since = waitingSince;
-        if (now - deadline >= 0 || (since != 0 && now - since >= idleNanos)) {
+        if (now - deadline >= 0 || (waiting && now - waitingSince >= idleNanos)) {
             timedOut = true;
             queue.add(TIMED_OUT);
             return false;
@@ -183,11 +193,12 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
         if (item != null) {
             return item;
         }
-        waitingSince = System.nanoTime();
+        waitingSince = watchdog.now();
+        waiting = true;
         try {
             return queue.take();
         } finally {
-            waitingSince = 0;
+            waiting = false;
         }
     }
 
@@ -209,7 +220,7 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
             s.cancel();
         }
         queue.add(CANCELLED);
-        Watchdog.get().unwatch(this);
+        watchdog.unwatch(this);
     }
 
     /** The exchange failed while the body was being received. */

@@ -1,20 +1,31 @@
 package dev.alfred.llm.kimi.internal;
 
 import dev.alfred.llm.Usage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.async.ByteArrayFeeder;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.json.JsonFactory;
 
 /**
  * Decodes the OpenAI-compatible chat-completions JSON (stream chunks and whole responses) with
- * jackson-core's streaming parser: one pass, no tree, unknown fields skipped. Only choice 0 is read.
- * Usage may sit top-level or in {@code choices[0].usage}; the top-level one wins. Cached tokens are read
- * top-level first, then from {@code prompt_tokens_details}. Thread-safe.
+ * jackson-core's streaming parser: one pass, no tree, unknown fields skipped.
+ *
+ * <p>Only choice 0 counts: a choice whose {@code index} is another number is skipped, a choice without
+ * an {@code index} counts only if it is the first object in the array, and an entry that is not an
+ * object is skipped. Usage may sit top-level or in {@code choices[0].usage}; the top-level one wins.
+ * Cached tokens are read top-level first, then from {@code prompt_tokens_details}. Usage is
+ * best-effort, since a complete answer must never be lost over its accounting: a fractional count is
+ * rounded down, and a count that is not a number or is beyond {@code long} is dropped (logged at
+ * DEBUG). Thread-safe.
  */
 public final class ChunkDecoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkDecoder.class);
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -140,21 +151,34 @@ public final class ChunkDecoder {
 
     private static Usage choices(JsonParser p, Chunk chunk) {
         Usage usage = null;
-        boolean first = true;
+        boolean counted = false;
+        boolean firstObject = true;
         JsonToken token;
         while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
             if (token == null || token == JsonToken.NOT_AVAILABLE) {
                 throw new MalformedChunkException("incomplete choices array");
             }
-            if (!first || token != JsonToken.START_OBJECT) {
+            if (counted || token != JsonToken.START_OBJECT) {
                 p.skipChildren();
                 continue;
             }
-            first = false;
+            // Read into the chunk, then take it back if the choice turns out not to be choice 0: the
+            // index may come after the delta, and keeping the fields in place costs no allocation.
+            String content = chunk.content;
+            String reasoning = chunk.reasoning;
+            String finishReason = chunk.finishReason;
+            Usage choiceUsage = null;
+            long index = -1;
             String name;
             while ((name = p.nextName()) != null) {
                 JsonToken t = p.nextToken();
                 switch (name) {
+                    case "index":
+                        index = t == JsonToken.VALUE_NUMBER_INT ? indexValue(p) : -2;
+                        if (t != JsonToken.VALUE_NUMBER_INT) {
+                            p.skipChildren();
+                        }
+                        break;
                     case "delta":
                     case "message":
                         if (t == JsonToken.START_OBJECT) {
@@ -168,7 +192,7 @@ public final class ChunkDecoder {
                         break;
                     case "usage":
                         if (t == JsonToken.START_OBJECT) {
-                            usage = usage(p);
+                            choiceUsage = usage(p);
                         } else {
                             p.skipChildren();
                         }
@@ -177,8 +201,25 @@ public final class ChunkDecoder {
                         p.skipChildren();
                 }
             }
+            if (index == 0 || (index == -1 && firstObject)) {
+                counted = true;
+                usage = choiceUsage;
+            } else {
+                chunk.content = content;
+                chunk.reasoning = reasoning;
+                chunk.finishReason = finishReason;
+            }
+            firstObject = false;
         }
         return usage;
+    }
+
+    private static long indexValue(JsonParser p) {
+        try {
+            return p.getLongValue();
+        } catch (InputCoercionException tooLarge) {
+            return -2;
+        }
     }
 
     private static void message(JsonParser p, Chunk chunk) {
@@ -228,10 +269,10 @@ public final class ChunkDecoder {
             JsonToken t = p.nextToken();
             switch (name) {
                 case "prompt_tokens":
-                    prompt = count(p, t);
+                    prompt = Math.max(0, count(p, t));
                     break;
                 case "completion_tokens":
-                    completion = count(p, t);
+                    completion = Math.max(0, count(p, t));
                     break;
                 case "total_tokens":
                     total = count(p, t);
@@ -260,7 +301,7 @@ public final class ChunkDecoder {
         }
         long cached = cachedTop >= 0 ? cachedTop : Math.max(0, cachedNested);
         if (total < 0) {
-            total = prompt + completion;
+            total = prompt + completion < 0 ? Long.MAX_VALUE : prompt + completion; // saturate, never negative
         }
         // Reported by clients of K3: reasoning counted above completion. Never report more than generated.
         return new Usage(prompt, completion, total, Math.min(cached, prompt), Math.min(reasoning, completion));
@@ -280,14 +321,32 @@ public final class ChunkDecoder {
         return value;
     }
 
+    /** A token count: never negative; 0 when null; -1 (dropped) when not a usable number. */
     private static long count(JsonParser p, JsonToken t) {
         if (t == JsonToken.VALUE_NUMBER_INT) {
-            return Math.max(0, p.getLongValue());
+            try {
+                return Math.max(0, p.getLongValue());
+            } catch (InputCoercionException beyondLong) {
+                return dropped(p, "beyond the range of long");
+            }
+        }
+        if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+            double v = p.getDoubleValue();
+            if (Double.isFinite(v)) {
+                return v <= 0 ? 0 : (long) v; // saturates at Long.MAX_VALUE
+            }
+            return dropped(p, "not finite");
         }
         if (t == JsonToken.VALUE_NULL) {
             return 0;
         }
-        throw new MalformedChunkException("token count '" + p.currentName() + "' is not an integer");
+        p.skipChildren();
+        return dropped(p, "not a number");
+    }
+
+    private static long dropped(JsonParser p, String why) {
+        LOG.debug("usage count '{}' dropped: {}", p.currentName(), why);
+        return -1;
     }
 
     private static String text(JsonParser p, JsonToken t) {

@@ -7,6 +7,7 @@ import dev.alfred.llm.spi.AbstractChatStream;
 
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Locale;
 
@@ -14,12 +15,18 @@ import java.util.Locale;
  * A Kimi stream: event-stream bytes pulled from the exchange on the reading thread, cut into events by
  * {@link SseParser}, decoded by {@link ChunkDecoder}, and handed out as deltas as soon as each event is
  * complete. {@code data: [DONE]} is the only successful end.
+ *
+ * <p>An event named {@code error}, or any event whose data is an {@code error} object, ends the stream
+ * with the exception its type maps to (retryable as that type says), before or after output; events
+ * of other names (pings) are ignored.
  */
 public final class KimiChatStream extends AbstractChatStream implements SseParser.Listener {
 
     /** After [DONE], how long to wait for the body's end so the connection can be reused, and how much to read. */
     private static final long DRAIN_NANOS = 50_000_000;
     private static final int DRAIN_BYTES = 64 * 1024;
+    /** The most characters of a malformed chunk quoted in a message. */
+    private static final int SNIPPET = 120;
 
     private final KimiExchange exchange;
     private final KimiSettings settings;
@@ -96,10 +103,14 @@ public final class KimiChatStream extends AbstractChatStream implements SseParse
 
     @Override
     public void onEvent(String type, byte[] data, int length, String lastEventId) {
-        if (done || pendingFailure != null || !"message".equals(type)) {
+        if (done || pendingFailure != null) {
             return;
         }
-        if (SseEvent.isDone(data, length)) {
+        boolean errorEvent = "error".equals(type);
+        if (!errorEvent && !"message".equals(type)) {
+            return;
+        }
+        if (!errorEvent && SseEvent.isDone(data, length)) {
             done = true;
             return;
         }
@@ -107,8 +118,14 @@ public final class KimiChatStream extends AbstractChatStream implements SseParse
         try {
             chunk = events.decode(data, length);
         } catch (MalformedChunkException e) {
-            pendingFailure = unavailable("malformed stream chunk (" + e.getMessage() + "): "
-                    + snippet(new String(data, 0, length, java.nio.charset.StandardCharsets.UTF_8)));
+            String text = new String(data, 0, length, StandardCharsets.UTF_8);
+            pendingFailure = errorEvent ? settings.errors().fromStreamError((String) null, text, traceId)
+                    : unavailable("malformed stream chunk (" + e.getMessage() + "): " + snippet(text));
+            return;
+        }
+        if (errorEvent && !chunk.isError()) {
+            pendingFailure = settings.errors().fromStreamError((String) null,
+                    new String(data, 0, length, StandardCharsets.UTF_8), traceId);
             return;
         }
         if (chunk.isError()) {
@@ -133,10 +150,11 @@ public final class KimiChatStream extends AbstractChatStream implements SseParse
 
     private LlmException unavailable(String message) {
         return new ProviderUnavailableException(settings.errors().describe(-1, null, message, traceId),
-                settings.providerId(), -1, null, null, null);
+                settings.providerId(), -1, null, null, traceId, null);
     }
 
-    private static String snippet(String s) {
-        return s.length() > 120 ? s.substring(0, 120) + "…" : s;
+    /** A malformed chunk for a message: scrubbed of the key first, then cut. */
+    private String snippet(String s) {
+        return SecretScrubber.bound(settings.errors().scrub(s), SNIPPET);
     }
 }

@@ -5,6 +5,7 @@ import dev.alfred.llm.ProviderUnavailableException;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -22,7 +23,8 @@ import java.util.concurrent.CancellationException;
  * costs a thread hand-off per step. {@link #read()} pulls body bytes with the idle timeout and the
  * total deadline, and {@link #cancel()} aborts from any thread (waking a reader blocked in the send
  * with an interrupt, which the JDK turns into a cancelled exchange). Timeouts, connection failures and
- * resets become typed {@link LlmException}s.
+ * resets become typed {@link LlmException}s. Every deadline starts when the request is sent, not when
+ * the exchange is created: a stream may be read long after {@code stream()} returned.
  */
 public final class KimiExchange {
 
@@ -30,15 +32,16 @@ public final class KimiExchange {
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
     private final KimiSettings settings;
-    private final HttpClient client;
+    private final RenewableClient clients;
     private final HttpRequest request;
-    private final BodyReader reader = new BodyReader();
-    private final long deadline;
+    private final Watchdog watchdog;
+    private final BodyReader reader;
     private final String target;
     private final Object lock = new Object();
     private HttpResponse.ResponseInfo response;
-    private final long headDeadline;
     private final Duration headTimeout;
+    private long deadline;
+    private long headDeadline;
     private Thread sending;
     private volatile boolean cancelled;
     private volatile boolean headTimedOut;
@@ -46,21 +49,20 @@ public final class KimiExchange {
     /**
      * Prepares the exchange; nothing is sent before {@link #headers()}.
      *
-     * @param client   the client
+     * @param clients  the provider's client, retired after a protocol failure
      * @param request  the request
      * @param settings timeouts and error mapping
      * @param stream   whether the answer streams: then its head must come within the headers timeout;
      *                 a non-stream answer's head comes only after the whole generation, within the total
      */
-    public KimiExchange(HttpClient client, HttpRequest request, KimiSettings settings, boolean stream) {
+    public KimiExchange(RenewableClient clients, HttpRequest request, KimiSettings settings, boolean stream) {
         this.settings = settings;
-        this.client = client;
+        this.clients = clients;
         this.request = request;
-        long now = System.nanoTime();
-        this.deadline = now + settings.totalTimeout().toNanos();
+        this.watchdog = settings.watchdog();
+        this.reader = new BodyReader(watchdog);
         this.headTimeout = stream && settings.headersTimeout().compareTo(settings.totalTimeout()) < 0
                 ? settings.headersTimeout() : settings.totalTimeout();
-        this.headDeadline = now + headTimeout.toNanos();
         this.target = request.uri().getHost() + ":" + port(request);
     }
 
@@ -81,16 +83,21 @@ public final class KimiExchange {
         }
         synchronized (lock) {
             if (cancelled) {
-                throw new LlmException(settings.providerId() + ": exchange cancelled", null);
+                throw cancelledException(null);
             }
             sending = Thread.currentThread();
         }
+        // Deadlines start now, at send.
+        long now = watchdog.now();
+        deadline = now + settings.totalTimeout().toNanos();
+        headDeadline = now + headTimeout.toNanos();
+        HttpClient client = clients.current();
         // The watchdog bounds the wait for the head (a JDK request timeout would cost a selector timer).
-        Watchdog.get().watch(now -> {
+        watchdog.watch(t -> {
             if (reader.head() != null || cancelled) {
                 return false;
             }
-            if (now - headDeadline >= 0) {
+            if (t - headDeadline >= 0) {
                 headTimedOut = true;
                 cancel();
                 return false;
@@ -105,14 +112,24 @@ public final class KimiExchange {
         } catch (InterruptedException e) {
             if (!cancelled) {
                 Thread.currentThread().interrupt();
-                throw new LlmException(settings.providerId() + ": interrupted while waiting for the response", e);
+                throw new LlmException(settings.providerId() + ": interrupted while waiting for the response",
+                        settings.providerId(), -1, null, false, null, e);
             }
-            throw headTimedOut ? noHead(e) : new LlmException(settings.providerId() + ": exchange cancelled", e);
-        } catch (IOException e) {
             if (headTimedOut) {
+                clients.retire(client);
                 throw noHead(e);
             }
-            throw cancelled ? new LlmException(settings.providerId() + ": exchange cancelled", e) : connectionFailure(e);
+            throw cancelledException(e);
+        } catch (IOException e) {
+            if (headTimedOut) {
+                clients.retire(client);
+                throw noHead(e);
+            }
+            if (e instanceof ProtocolException) {
+                // The JDK rejected the response head; on JDK 17 it keeps that socket (see RenewableClient).
+                clients.retire(client);
+            }
+            throw cancelled ? cancelledException(e) : connectionFailure(e);
         } finally {
             synchronized (lock) {
                 sending = null;
@@ -155,7 +172,7 @@ public final class KimiExchange {
      * @return the trace id, or null when the response had none or has not arrived
      */
     public String traceId() {
-        return response == null ? null : response.headers().firstValue("x-trace-id").orElse(null);
+        return response == null ? null : settings.errors().traceId(response.headers());
     }
 
     /**
@@ -171,7 +188,8 @@ public final class KimiExchange {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             cancel();
-            throw new LlmException(settings.providerId() + ": interrupted while reading the response", e);
+            throw new LlmException(settings.providerId() + ": interrupted while reading the response",
+                    settings.providerId(), -1, null, false, null, e);
         } catch (BodyReader.BodyFailure e) {
             throw connectionFailure(e.getCause());
         }
@@ -182,7 +200,7 @@ public final class KimiExchange {
             return null;
         }
         if (next == BodyReader.Signal.CANCELLED) {
-            throw new LlmException(settings.providerId() + ": exchange cancelled", null);
+            throw cancelledException(null);
         }
         cancel();
         if (remaining() <= 0) {
@@ -266,7 +284,12 @@ public final class KimiExchange {
     }
 
     private long remaining() {
-        return deadline - System.nanoTime();
+        return deadline - watchdog.now();
+    }
+
+    private LlmException cancelledException(Throwable cause) {
+        return new LlmException(settings.providerId() + ": exchange cancelled", settings.providerId(), -1, null, false,
+                null, cause);
     }
 
     private LlmException unavailable(String message, Throwable cause) {
@@ -289,7 +312,7 @@ public final class KimiExchange {
             return unavailable("connection to " + target + " failed: " + reason(cause, cause.getClass().getSimpleName()), cause);
         }
         if (cause instanceof CancellationException) {
-            return new LlmException(settings.providerId() + ": exchange cancelled", cause);
+            return cancelledException(cause);
         }
         return unavailable("exchange failed: " + cause, cause);
     }

@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param totalTimeout   the deadline of a whole exchange
  * @param maxLineBytes   the longest event-stream line
  * @param errors         the error mapper (which also scrubs the key)
+ * @param watchdog       enforces the deadlines, on its ticker
  */
 public record KimiSettings(String providerId, Duration connectTimeout, Duration headersTimeout,
-                           Duration idleTimeout, Duration totalTimeout, int maxLineBytes, ErrorMapper errors) {
+                           Duration idleTimeout, Duration totalTimeout, int maxLineBytes, ErrorMapper errors,
+                           Watchdog watchdog) {
 }

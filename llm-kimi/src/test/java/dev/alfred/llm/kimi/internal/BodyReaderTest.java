@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,8 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The pull reader's promises: bounded demand, the watchdog's timeouts, cancel from anywhere. */
+/**
+ * The pull reader's promises: bounded demand, the watchdog's timeouts, cancel from anywhere. Timeouts
+ * run on fake time: a manual watchdog ticks when the test says so, after the reader is seen blocked.
+ */
 class BodyReaderTest {
+
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final Watchdog watchdog = Watchdog.manual(now::get);
 
     /** A subscription that counts demand and cancels. */
     private static final class Upstream implements Flow.Subscription {
@@ -40,9 +47,27 @@ class BodyReaderTest {
         return List.of(ByteBuffer.wrap(s.getBytes()));
     }
 
+    /** Starts a reader thread on r.next() and returns once it is blocked waiting. */
+    private static Thread blockedReader(BodyReader r, AtomicReference<Object> outcome) {
+        Thread t = new Thread(() -> {
+            try {
+                outcome.set(r.next());
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        }, "body-reader-test");
+        t.start();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            while (t.getState() != Thread.State.WAITING) {
+                Thread.onSpinWait();
+            }
+        }, "the reader never blocked");
+        return t;
+    }
+
     @Test
     void demandFollowsTheReaderSoUnreadDataCannotPileUp() throws Exception {
-        BodyReader r = new BodyReader();
+        BodyReader r = new BodyReader(watchdog);
         Upstream up = new Upstream();
         r.onSubscribe(up);
         assertEquals(1, up.requested.get(), "one read at a time");
@@ -58,7 +83,7 @@ class BodyReaderTest {
 
     @Test
     void aFailedExchangeIsReportedAfterTheDataBeforeIt() throws Exception {
-        BodyReader r = new BodyReader();
+        BodyReader r = new BodyReader(watchdog);
         r.onSubscribe(new Upstream());
         r.onNext(bytes("x"));
         r.onError(new java.io.IOException("connection reset"));
@@ -68,44 +93,63 @@ class BodyReaderTest {
     }
 
     @Test
-    void theWatchdogEndsAWaitThatOutlastsTheIdleTimeout() {
-        BodyReader r = new BodyReader();
+    void theWatchdogEndsAWaitExactlyAtTheIdleTimeout() throws Exception {
+        BodyReader r = new BodyReader(watchdog);
         r.onSubscribe(new Upstream());
-        r.watch(Duration.ofMillis(100).toNanos(), System.nanoTime() + Duration.ofMinutes(1).toNanos());
-        Object signal = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> r.next());
-        assertSame(BodyReader.Signal.TIMEOUT, signal);
+        r.watch(100, now.get() + 1_000_000);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread reader = blockedReader(r, outcome);
+        now.addAndGet(99);
+        watchdog.tick();
+        assertEquals(1, watchdog.watching(), "one nanosecond short of the idle timeout: still watched");
+        now.addAndGet(1);
+        watchdog.tick();
+        reader.join(10_000);
+        assertSame(BodyReader.Signal.TIMEOUT, outcome.get());
+        assertEquals(0, watchdog.watching(), "a fired timeout is no longer watched");
+    }
+
+    @Test
+    void theDeadlineEndsABodyEvenWhileDataKeepsComing() throws Exception {
+        BodyReader r = new BodyReader(watchdog);
+        r.onSubscribe(new Upstream());
+        r.watch(1_000, now.get() + 500);
+        r.onNext(bytes("a"));
+        assertEquals('a', ((ByteBuffer) r.next()).get());
+        now.addAndGet(499);
+        watchdog.tick();
+        r.onNext(bytes("b"));
+        assertEquals('b', ((ByteBuffer) r.next()).get(), "before the deadline data flows");
+        now.addAndGet(1);
+        watchdog.tick();
+        assertSame(BodyReader.Signal.TIMEOUT, r.next(), "at the deadline the body ends");
     }
 
     @Test
     void aSlowConsumerIsNotAnIdleServer() throws Exception {
-        BodyReader r = new BodyReader();
+        BodyReader r = new BodyReader(watchdog);
         r.onSubscribe(new Upstream());
         r.onNext(bytes("late"));
-        r.watch(Duration.ofMillis(50).toNanos(), System.nanoTime() + Duration.ofMinutes(1).toNanos());
+        r.watch(50, now.get() + 1_000_000);
         // The reader is busy elsewhere well past the idle timeout; data waiting for it is no timeout.
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-        while (System.nanoTime() < until) {
-            Thread.onSpinWait();
-        }
+        now.addAndGet(300);
+        watchdog.tick();
         assertEquals('l', ((ByteBuffer) r.next()).get());
+        assertEquals(1, watchdog.watching());
     }
 
     @Test
     void cancelFromAnotherThreadWakesABlockedReaderAndCancelsUpstream() throws Exception {
-        BodyReader r = new BodyReader();
+        BodyReader r = new BodyReader(watchdog);
         Upstream up = new Upstream();
         r.onSubscribe(up);
-        CompletableFuture<Object> blocked = CompletableFuture.supplyAsync(() -> {
-            try {
-                return r.next();
-            } catch (InterruptedException e) {
-                return e;
-            }
-        });
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread reader = blockedReader(r, outcome);
         r.cancel();
-        assertSame(BodyReader.Signal.CANCELLED, blocked.get(10, TimeUnit.SECONDS));
+        reader.join(10_000);
+        assertSame(BodyReader.Signal.CANCELLED, outcome.get());
         assertTrue(up.cancelled.get());
-        BodyReader late = new BodyReader();
+        BodyReader late = new BodyReader(watchdog);
         late.cancel();
         Upstream afterwards = new Upstream();
         late.onSubscribe(afterwards);

@@ -47,8 +47,49 @@ class ChunkDecoderTest {
         assertThrows(MalformedChunkException.class, () -> feed(ChunkDecoder.streaming(), "[1,2]"));
         assertThrows(MalformedChunkException.class, () -> feed(ChunkDecoder.streaming(), "{\"a\":tru}"));
         MalformedChunkException e = assertThrows(MalformedChunkException.class,
-                () -> feed(ChunkDecoder.streaming(), "{\"usage\":{\"prompt_tokens\":\"many\"}}"));
-        assertTrue(e.getMessage().contains("prompt_tokens"), e.getMessage());
+                () -> feed(ChunkDecoder.streaming(), "{\"choices\":[{\"delta\":{\"content\":7}}]}"));
+        assertTrue(e.getMessage().contains("content"), e.getMessage());
+    }
+
+    @Test
+    void onlyChoiceZeroCountsWhereverItsIndexSits() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        assertNull(feed(d, "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"ignored\"},\"finish_reason\":\"stop\"}]}").content());
+        Chunk late = feed(d, "{\"choices\":[{\"delta\":{\"content\":\"one\",\"reasoning_content\":\"r1\"},"
+                + "\"finish_reason\":\"length\",\"index\":1},{\"delta\":{\"content\":\"zero\"},\"index\":0}]}");
+        assertEquals("zero", late.content(), "an index after the delta still decides");
+        assertNull(late.reasoning(), "what choice 1 carried is taken back");
+        assertNull(late.finishReason(), "choice 1's finish reason is taken back");
+        assertEquals("lo", feed(d, "{\"choices\":[7,\"x\",null,{\"delta\":{\"content\":\"lo\"}}]}").content(),
+                "entries that are not objects are skipped; the first object without an index is choice 0");
+        assertEquals("first", feed(d, "{\"choices\":[{\"delta\":{\"content\":\"first\"}},{\"delta\":{\"content\":\"second\"}}]}")
+                .content(), "of two choices without index only the first counts");
+        assertEquals("a", feed(d, "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}},{\"index\":0,\"delta\":{\"content\":\"b\"}}]}")
+                .content(), "a second choice 0 does not overwrite the first");
+        assertNull(feed(d, "{\"choices\":[{\"index\":\"0\",\"delta\":{\"content\":\"s\"}}]}").content(),
+                "an index that is not a number is not 0");
+        assertNull(feed(d, "{\"choices\":[{\"index\":123456789012345678901234567890,\"delta\":{\"content\":\"s\"}}]}")
+                .content(), "an index beyond long is not 0");
+        assertEquals(new Usage(1, 1, 2, 0, 0), feed(d, "{\"choices\":[{\"index\":1,\"usage\":{\"prompt_tokens\":9}},"
+                + "{\"index\":0,\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}]}").usage(),
+                "only choice 0's usage counts");
+    }
+
+    @Test
+    void usageIsBestEffortAndNeverFailsTheChunk() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        assertEquals(new Usage(3, 2, 5, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":3.0,\"completion_tokens\":2.9,"
+                + "\"total_tokens\":5}}").usage(), "fractions are rounded down");
+        assertEquals(new Usage(0, 2, 2, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":123456789012345678901234567890,"
+                + "\"completion_tokens\":2}}").usage(), "a count beyond long is dropped; the total is then the sum");
+        assertEquals(new Usage(0, 4, 4, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":\"many\",\"completion_tokens\":4,"
+                + "\"total_tokens\":{\"a\":1}}}").usage(), "a string or an object is dropped");
+        assertEquals(new Usage(0, 0, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":-5,\"completion_tokens\":-1e3}}").usage(),
+                "negative counts are zero");
+        assertEquals(new Usage(Long.MAX_VALUE, 1, Long.MAX_VALUE, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":1e300,"
+                + "\"completion_tokens\":1}}").usage(), "a huge fraction saturates, and so does the sum");
+        assertEquals(new Usage(10, 5, 15, 4, 0), feed(d, "{\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":4}}}").usage(), "no total_tokens: the sum");
     }
 
     @Test
