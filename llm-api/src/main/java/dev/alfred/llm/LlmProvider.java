@@ -1,6 +1,6 @@
 package dev.alfred.llm;
 
-import dev.alfred.llm.internal.DeltaPublisher;
+import dev.alfred.llm.internal.PullPublisher;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -70,7 +70,8 @@ public interface LlmProvider extends AutoCloseable {
      * @throws NullPointerException if an argument is null
      */
     default Flow.Publisher<ChatDelta> publisher(ChatRequest request, Executor executor) {
-        return new DeltaPublisher(this, request, executor);
+        Objects.requireNonNull(request, "request");
+        return new PullPublisher<ChatDelta, ChatStream>(() -> stream(request), executor);
     }
 
     /**

@@ -24,12 +24,23 @@ import java.util.function.Function;
  * ({@code key}, {@code secret}, {@code token}, {@code password}…), those marked with
  * {@link Builder#secret}, and values that look like API keys never appear in {@link #toString()} or in
  * the messages of the exceptions thrown here.
+ *
+ * <p>{@link #toString()} shows only the settings the library reads: those under {@code llm.},
+ * {@code kimi.}, {@code moonshot.} and {@code retry.}, and under the prefixes that the factories and
+ * decorators of every {@link ProviderRegistry} built so far declare
+ * ({@link dev.alfred.llm.spi.LlmProviderFactory#settingPrefixes()}). The rest of a configuration taken
+ * from the environment (database URLs, tokens of other tools, JVM options) appears only as a count.
  */
 public final class ProviderConfig {
 
     private static final Set<String> SECRET_SEGMENTS = Set.of(
             "key", "apikey", "secret", "token", "password", "passwd", "passphrase", "credential", "credentials");
     private static final String REDACTED = "****";
+    private static final Set<String> BUILTIN_PREFIXES = Set.of("llm.", "kimi.", "moonshot.", "retry.");
+    /** Prefixes declared by the factories and decorators of registries built so far; only grows. */
+    private static final Set<String> DECLARED_PREFIXES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.regex.Pattern URL_PASSWORD =
+            java.util.regex.Pattern.compile("(://[^/:@\\s]*:)[^/@\\s]*@");
 
     private final Map<String, String> values;
     private final Set<String> secrets;
@@ -367,7 +378,36 @@ public final class ProviderConfig {
     }
 
     /**
-     * The settings with every secret shown as {@code ****}.
+     * Records setting prefixes that a provider or decorator reads, so that {@link #toString()} shows them.
+     *
+     * @param prefixes normalized prefixes such as {@code acme.}
+     */
+    static void declarePrefixes(Set<String> prefixes) {
+        for (String p : prefixes) {
+            if (p != null && !p.isBlank()) {
+                String n = normalize(p);
+                DECLARED_PREFIXES.add(n.endsWith(".") ? n : n + ".");
+            }
+        }
+    }
+
+    private static boolean isKnown(String key) {
+        for (String p : BUILTIN_PREFIXES) {
+            if (key.startsWith(p)) {
+                return true;
+            }
+        }
+        for (String p : DECLARED_PREFIXES) {
+            if (key.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The settings the library reads, secrets shown as {@code ****} and passwords in URLs masked; every
+     * other setting only counted, so that a configuration from the environment can be logged safely.
      *
      * @return a description safe to log
      */
@@ -375,9 +415,20 @@ public final class ProviderConfig {
     public String toString() {
         StringBuilder sb = new StringBuilder("ProviderConfig{");
         String sep = "";
+        int hidden = 0;
         for (Map.Entry<String, String> e : values.entrySet()) {
-            sb.append(sep).append(e.getKey()).append('=').append(isSecret(e.getKey()) ? REDACTED : e.getValue());
+            if (!isKnown(e.getKey())) {
+                hidden++;
+                continue;
+            }
+            String shown = isSecret(e.getKey()) ? REDACTED
+                    : URL_PASSWORD.matcher(e.getValue()).replaceAll("$1" + REDACTED + "@");
+            sb.append(sep).append(e.getKey()).append('=').append(shown);
             sep = ", ";
+        }
+        if (hidden > 0) {
+            sb.append(sep).append("(").append(hidden).append(hidden == 1 ? " other setting" : " other settings")
+                    .append(" not shown)");
         }
         return sb.append('}').toString();
     }

@@ -49,6 +49,12 @@ public final class ProviderRegistry {
         ordered.sort(Comparator.comparingInt(LlmProviderDecorator::order).thenComparing(LlmProviderDecorator::id));
         this.factories = Collections.unmodifiableMap(byId);
         this.decorators = List.copyOf(ordered);
+        for (LlmProviderFactory f : byId.values()) {
+            ProviderConfig.declarePrefixes(safePrefixes(f::settingPrefixes));
+        }
+        for (LlmProviderDecorator d : this.decorators) {
+            ProviderConfig.declarePrefixes(safePrefixes(d::settingPrefixes));
+        }
         this.loadFailures = List.copyOf(loadFailures);
     }
 
@@ -197,5 +203,15 @@ public final class ProviderRegistry {
     private static LlmException duplicate(String kind, String id, Object first, Object second) {
         return new LlmException("two " + kind + "s share the id '" + id + "': " + first.getClass().getName()
                 + " and " + second.getClass().getName() + "; remove one from the class path", null);
+    }
+
+    /** A service's declared prefixes; a service that fails to say is shown by its id alone. */
+    private static Set<String> safePrefixes(java.util.function.Supplier<Set<String>> prefixes) {
+        try {
+            Set<String> p = prefixes.get();
+            return p == null ? Set.of() : p;
+        } catch (RuntimeException e) {
+            return Set.of();
+        }
     }
 }

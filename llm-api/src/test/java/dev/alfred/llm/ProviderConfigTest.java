@@ -57,6 +57,46 @@ class ProviderConfigTest {
     }
 
     @Test
+    void toStringShowsOnlyTheSettingsTheLibraryReadsAndCountsTheRest() {
+        Properties props = new Properties();
+        props.setProperty("db.password", "props-secret-1");
+        ProviderConfig c = ProviderConfig.from(Map.of(
+                "DATABASE_URL", "postgres://app:hunter2@db/prod",
+                "GITHUB_PAT", "ghp_abcdefghijklmnopqrstuvwxyz012345",
+                "PGPASSWORD", "pg-secret-2",
+                "SENTRY_DSN", "https://token123@sentry.example/1",
+                "JAVA_TOOL_OPTIONS", "-Dspring.datasource.password=jvm-secret-3",
+                "KIMI_API_KEY", KEY,
+                "KIMI_MODEL", "kimi-k3",
+                "KIMI_BASE_URL", "https://user:url-secret-4@gateway.example/v1",
+                "RETRY_BUDGET", "50",
+                "ACMEX_REGION", "eu"), props);
+        String s = c.toString();
+        for (String secret : new String[] {"hunter2", "ghp_", "pg-secret-2", "token123", "jvm-secret-3", KEY,
+                "url-secret-4", "props-secret-1", "DATABASE", "database"}) {
+            assertFalse(s.contains(secret), () -> secret + " shown: " + s);
+        }
+        assertTrue(s.contains("kimi.model=kimi-k3") && s.contains("retry.budget=50") && s.contains("kimi.api.key=****"), s);
+        assertTrue(s.contains("kimi.base.url=https://user:****@gateway.example/v1"), s);
+        assertTrue(s.contains("(7 other settings not shown)"), s);
+
+        ProviderRegistry.of(new dev.alfred.llm.spi.LlmProviderFactory() {
+            @Override
+            public String id() {
+                return "acmex";
+            }
+
+            @Override
+            public LlmProvider create(ProviderConfig config) {
+                throw new UnsupportedOperationException();
+            }
+        });
+        String declared = c.toString();
+        assertTrue(declared.contains("acmex.region=eu") && declared.contains("(6 other settings not shown)"),
+                "a registered factory's settings are shown: " + declared);
+    }
+
+    @Test
     void typedGettersNameTheKeyAndNeverShowASecretValue() {
         ProviderConfig c = ProviderConfig.builder().set("retry.max-attempts", "three").set("kimi.api.key", KEY).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.getInt("RETRY_MAX_ATTEMPTS"));

@@ -1,5 +1,7 @@
 package dev.alfred.llm.spi;
 
+import java.util.Set;
+
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ProviderConfig;
 
@@ -25,6 +27,16 @@ public interface LlmProviderDecorator {
      */
     default int order() {
         return 0;
+    }
+
+    /**
+     * The setting prefixes this decorator reads, in normalized form (such as {@code retry.}), so that
+     * {@link ProviderConfig#toString()} shows those settings (secrets masked) and hides everything else.
+     *
+     * @return the prefixes; {@code id() + "."} by default
+     */
+    default Set<String> settingPrefixes() {
+        return Set.of(id() + ".");
     }
 
     /**

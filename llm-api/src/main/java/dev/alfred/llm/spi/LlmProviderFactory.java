@@ -1,5 +1,7 @@
 package dev.alfred.llm.spi;
 
+import java.util.Set;
+
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ProviderConfig;
 
@@ -17,6 +19,16 @@ public interface LlmProviderFactory {
      * @return the id
      */
     String id();
+
+    /**
+     * The setting prefixes this provider reads, in normalized form (such as {@code acme.}), so that
+     * {@link ProviderConfig#toString()} shows those settings (secrets masked) and hides everything else.
+     *
+     * @return the prefixes; {@code id() + "."} by default
+     */
+    default Set<String> settingPrefixes() {
+        return Set.of(id() + ".");
+    }
 
     /**
      * Creates a provider from configuration. Missing or invalid settings fail here, not on the first call.

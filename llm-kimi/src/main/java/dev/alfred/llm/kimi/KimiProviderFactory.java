@@ -4,6 +4,8 @@ import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ProviderConfig;
 import dev.alfred.llm.spi.LlmProviderFactory;
 
+import java.util.Set;
+
 /**
  * Registers {@link KimiProvider} under the id {@code kimi}. Settings (environment variable in brackets):
  * {@code kimi.api.key} [{@code KIMI_API_KEY}, or {@code MOONSHOT_API_KEY}], {@code kimi.base.url}
@@ -21,6 +23,16 @@ public final class KimiProviderFactory implements LlmProviderFactory {
     @Override
     public String id() {
         return KimiProvider.ID;
+    }
+
+    /**
+     * The prefixes of the settings above.
+     *
+     * @return {@code kimi.} and {@code moonshot.}
+     */
+    @Override
+    public Set<String> settingPrefixes() {
+        return Set.of("kimi.", "moonshot.");
     }
 
     /**

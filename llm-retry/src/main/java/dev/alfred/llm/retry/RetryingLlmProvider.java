@@ -6,9 +6,11 @@ import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.retry.internal.Attempts;
+import dev.alfred.llm.retry.internal.RetryRules;
 import dev.alfred.llm.retry.internal.RetryingChatStream;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -20,6 +22,7 @@ public final class RetryingLlmProvider implements LlmProvider {
 
     private final LlmProvider delegate;
     private final RetryPolicy policy;
+    private final RetryRules rules;
 
     /**
      * Wraps a provider.
@@ -31,6 +34,7 @@ public final class RetryingLlmProvider implements LlmProvider {
     public RetryingLlmProvider(LlmProvider delegate, RetryPolicy policy) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.rules = new PolicyRules(policy);
     }
 
     /**
@@ -69,7 +73,7 @@ public final class RetryingLlmProvider implements LlmProvider {
     @Override
     public ChatResponse chat(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        Attempts attempts = new Attempts(policy, delegate.id());
+        Attempts attempts = new Attempts(rules, delegate.id());
         while (true) {
             try {
                 ChatResponse response = delegate.chat(request);
@@ -81,7 +85,8 @@ public final class RetryingLlmProvider implements LlmProvider {
                     policy.sleeper().sleep(wait);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    LlmException interrupted = new LlmException(delegate.id() + ": interrupted while waiting to retry", ie);
+                    LlmException interrupted = new LlmException(delegate.id() + ": interrupted while waiting to retry", delegate.id(),
+                            -1, null, false, null, ie);
                     interrupted.addSuppressed(e);
                     throw interrupted;
                 }
@@ -98,7 +103,7 @@ public final class RetryingLlmProvider implements LlmProvider {
      */
     @Override
     public ChatStream stream(ChatRequest request) {
-        return new RetryingChatStream(delegate, Objects.requireNonNull(request, "request"), policy);
+        return new RetryingChatStream(delegate, Objects.requireNonNull(request, "request"), rules);
     }
 
     /** Closes the delegate. */
@@ -110,5 +115,64 @@ public final class RetryingLlmProvider implements LlmProvider {
     @Override
     public String toString() {
         return "RetryingLlmProvider{" + delegate + ", " + policy + "}";
+    }
+
+    /** The public policy as the internal attempts see it. */
+    private static final class PolicyRules implements RetryRules {
+        private final RetryPolicy policy;
+
+        PolicyRules(RetryPolicy policy) {
+            this.policy = policy;
+        }
+
+        @Override
+        public boolean isRetryable(LlmException failure) {
+            return policy.isRetryable(failure);
+        }
+
+        @Override
+        public int maxAttempts() {
+            return policy.maxAttempts();
+        }
+
+        @Override
+        public Duration maxRetryAfter() {
+            return policy.maxRetryAfter();
+        }
+
+        @Override
+        public Duration deadline() {
+            return policy.deadline();
+        }
+
+        @Override
+        public Duration backoff(int attempt, Duration previousWait) {
+            return policy.backoff().delay(attempt, previousWait, policy.draw());
+        }
+
+        @Override
+        public boolean tryAcquireRetry() {
+            return policy.budget().tryAcquire();
+        }
+
+        @Override
+        public void onSuccess() {
+            policy.budget().onSuccess();
+        }
+
+        @Override
+        public String budgetDescription() {
+            return policy.budget().toString();
+        }
+
+        @Override
+        public void sleep(Duration wait) throws InterruptedException {
+            policy.sleeper().sleep(wait);
+        }
+
+        @Override
+        public Instant now() {
+            return policy.clock().instant();
+        }
     }
 }

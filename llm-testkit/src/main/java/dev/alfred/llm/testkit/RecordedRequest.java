@@ -47,4 +47,27 @@ public record RecordedRequest(String method, String path, Map<String, List<Strin
     public JsonNode json() {
         return JSON.readTree(body);
     }
+
+    /**
+     * A description for test failures, with credential headers ({@code Authorization},
+     * {@code Proxy-Authorization}, {@code x-api-key}, {@code api-key}, cookies) masked.
+     *
+     * @return the method, path, headers and body, without secrets
+     */
+    @Override
+    public String toString() {
+        Map<String, List<String>> shown = new java.util.TreeMap<>();
+        headers.forEach((name, values) -> shown.put(name, CREDENTIALS.contains(name.toLowerCase(Locale.ROOT))
+                ? values.stream().map(RecordedRequest::mask).toList() : values));
+        return "RecordedRequest[method=" + method + ", path=" + path + ", headers=" + shown + ", body=" + body + "]";
+    }
+
+    private static final java.util.Set<String> CREDENTIALS = java.util.Set.of(
+            "authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie");
+
+    /** Keeps an auth scheme ({@code Bearer}) so a test failure still says which was sent. */
+    private static String mask(String value) {
+        int space = value.indexOf(' ');
+        return space > 0 && space < 16 ? value.substring(0, space) + " ****" : "****";
+    }
 }

@@ -1,7 +1,6 @@
 package dev.alfred.llm.retry.internal;
 
 import dev.alfred.llm.LlmException;
-import dev.alfred.llm.retry.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The attempts of one call under a {@link RetryPolicy}: after each failure it says how long to wait
+ * The attempts of one call under the retry rules: after each failure it says how long to wait
  * before the next attempt, or throws the failure that ends the call, with the earlier ones attached as
  * suppressed. Not thread-safe: one per call.
  */
@@ -19,7 +18,7 @@ public final class Attempts {
 
     private static final Logger LOG = LoggerFactory.getLogger(Attempts.class);
 
-    private final RetryPolicy policy;
+    private final RetryRules policy;
     private final String providerId;
     private final Instant start;
     private final List<LlmException> failures = new ArrayList<>();
@@ -29,13 +28,13 @@ public final class Attempts {
     /**
      * Starts counting a call's attempts.
      *
-     * @param policy     the policy
+     * @param policy     the rules
      * @param providerId the provider's id, for log lines
      */
-    public Attempts(RetryPolicy policy, String providerId) {
+    public Attempts(RetryRules policy, String providerId) {
         this.policy = policy;
         this.providerId = providerId;
-        this.start = policy.clock().instant();
+        this.start = policy.now();
     }
 
     /**
@@ -49,7 +48,7 @@ public final class Attempts {
 
     /** Records a success: the budget gets its refund. */
     public void onSuccess() {
-        policy.budget().onSuccess();
+        policy.onSuccess();
     }
 
     /**
@@ -75,14 +74,14 @@ public final class Attempts {
                         + policy.maxRetryAfter().toSeconds() + " s");
             }
         } else {
-            wait = policy.backoff().delay(attempt, previousWait, policy.draw());
+            wait = policy.backoff(attempt, previousWait);
         }
-        Duration elapsed = Duration.between(start, policy.clock().instant());
+        Duration elapsed = Duration.between(start, policy.now());
         if (elapsed.plus(wait).compareTo(policy.deadline()) > 0) {
             throw giveUp(failure, "the next attempt would start past the deadline of " + policy.deadline().toMillis() + " ms");
         }
-        if (!policy.budget().tryAcquire()) {
-            throw giveUp(failure, "the retry budget is exhausted (" + policy.budget() + ")");
+        if (!policy.tryAcquireRetry()) {
+            throw giveUp(failure, "the retry budget is exhausted (" + policy.budgetDescription() + ")");
         }
         LOG.warn("{}: attempt {}/{} failed ({}); retrying in {} ms", providerId, attempt, policy.maxAttempts(),
                 failure.getMessage(), wait.toMillis());

@@ -6,7 +6,6 @@ import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
-import dev.alfred.llm.retry.RetryPolicy;
 import dev.alfred.llm.spi.AbstractChatStream;
 
 import java.time.Duration;
@@ -22,7 +21,7 @@ public final class RetryingChatStream extends AbstractChatStream {
 
     private final LlmProvider delegate;
     private final ChatRequest request;
-    private final RetryPolicy policy;
+    private final RetryRules policy;
     private final Attempts attempts;
     private final Object lock = new Object();
     private volatile ChatStream current;
@@ -36,9 +35,9 @@ public final class RetryingChatStream extends AbstractChatStream {
      *
      * @param delegate the provider to retry
      * @param request  the request
-     * @param policy   the policy
+     * @param policy   the rules
      */
-    public RetryingChatStream(LlmProvider delegate, ChatRequest request, RetryPolicy policy) {
+    public RetryingChatStream(LlmProvider delegate, ChatRequest request, RetryRules policy) {
         super(delegate.id());
         this.delegate = delegate;
         this.request = request;
@@ -90,12 +89,13 @@ public final class RetryingChatStream extends AbstractChatStream {
             waiting = Thread.currentThread();
         }
         try {
-            policy.sleeper().sleep(wait);
+            policy.sleep(wait);
         } catch (InterruptedException e) {
             if (!aborted) {
                 Thread.currentThread().interrupt();
             }
-            throw new LlmException(delegate.id() + ": interrupted while waiting to retry", cause);
+            throw new LlmException(delegate.id() + ": interrupted while waiting to retry", delegate.id(), -1, null, false,
+                    null, cause);
         } finally {
             synchronized (lock) {
                 waiting = null;

@@ -1,61 +1,58 @@
 package dev.alfred.llm.internal;
 
-import dev.alfred.llm.ChatDelta;
-import dev.alfred.llm.ChatRequest;
-import dev.alfred.llm.ChatStream;
-import dev.alfred.llm.LlmProvider;
-
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * A cold {@link Flow.Publisher} over {@link LlmProvider#stream}: one stream per subscription, opened on
- * the first demand, read on an executor only as far as demand goes, closed on cancel or at the end.
- * Follows the Reactive Streams rules: serialized signals, at most one terminal signal, non-positive
- * demand is an error (rule 3.9), and nothing is signalled after cancel.
+ * A cold {@link Flow.Publisher} over a pulled source (such as a chat stream): one source per
+ * subscription, opened on the first demand, read on an executor only as far as demand goes, closed on
+ * cancel or at the end. Follows the Reactive Streams rules: serialized signals, at most one terminal
+ * signal, non-positive demand is an error (rule 3.9), and nothing is signalled after cancel. Generic,
+ * so that the port's package depends on it and not the other way round.
+ *
+ * @param <T> what the source yields
+ * @param <S> the source: iterated once, closed once
  */
-public final class DeltaPublisher implements Flow.Publisher<ChatDelta> {
+public final class PullPublisher<T, S extends Iterable<T> & AutoCloseable> implements Flow.Publisher<T> {
 
-    private final LlmProvider provider;
-    private final ChatRequest request;
+    private final Supplier<? extends S> open;
     private final Executor executor;
 
     /**
      * Creates the publisher.
      *
-     * @param provider the provider to stream from
-     * @param request  the request to send for each subscription
-     * @param executor where streams are opened and read
+     * @param open     opens a new source for each subscription
+     * @param executor where sources are opened and read
      * @throws NullPointerException if an argument is null
      */
-    public DeltaPublisher(LlmProvider provider, ChatRequest request, Executor executor) {
-        this.provider = Objects.requireNonNull(provider, "provider");
-        this.request = Objects.requireNonNull(request, "request");
+    public PullPublisher(Supplier<? extends S> open, Executor executor) {
+        this.open = Objects.requireNonNull(open, "open");
         this.executor = Objects.requireNonNull(executor, "executor");
     }
 
     @Override
-    public void subscribe(Flow.Subscriber<? super ChatDelta> subscriber) {
+    public void subscribe(Flow.Subscriber<? super T> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         Subscription s = new Subscription(subscriber);
         subscriber.onSubscribe(s);
     }
 
     private final class Subscription implements Flow.Subscription {
-        private final Flow.Subscriber<? super ChatDelta> subscriber;
+        private final Flow.Subscriber<? super T> subscriber;
         private final AtomicLong demand = new AtomicLong();
         private final AtomicInteger work = new AtomicInteger();
         private volatile boolean cancelled;
-        private volatile ChatStream stream;
+        private volatile S stream;
         private volatile Throwable badRequest;
-        private Iterator<ChatDelta> deltas;
+        private Iterator<T> deltas;
         private boolean terminated;
 
-        Subscription(Flow.Subscriber<? super ChatDelta> subscriber) {
+        Subscription(Flow.Subscriber<? super T> subscriber) {
             this.subscriber = subscriber;
         }
 
@@ -75,10 +72,7 @@ public final class DeltaPublisher implements Flow.Publisher<ChatDelta> {
         @Override
         public void cancel() {
             cancelled = true;
-            ChatStream s = stream;
-            if (s != null) {
-                s.close();
-            }
+            closeStream();
             schedule();
         }
 
@@ -119,7 +113,7 @@ public final class DeltaPublisher implements Flow.Publisher<ChatDelta> {
             try {
                 while (demand.get() > 0 && !cancelled) {
                     if (deltas == null) {
-                        stream = provider.stream(request);
+                        stream = open.get();
                         deltas = stream.iterator();
                         if (cancelled) {
                             break;
@@ -129,7 +123,7 @@ public final class DeltaPublisher implements Flow.Publisher<ChatDelta> {
                         terminate(null);
                         return;
                     }
-                    ChatDelta delta = deltas.next();
+                    T delta = deltas.next();
                     demand.decrementAndGet();
                     subscriber.onNext(delta);
                 }
@@ -157,9 +151,13 @@ public final class DeltaPublisher implements Flow.Publisher<ChatDelta> {
         }
 
         private void closeStream() {
-            ChatStream s = stream;
+            S s = stream;
             if (s != null) {
-                s.close();
+                try {
+                    s.close();
+                } catch (Exception ignored) {
+                    // closing is best effort: the subscriber has its outcome already
+                }
             }
         }
     }
