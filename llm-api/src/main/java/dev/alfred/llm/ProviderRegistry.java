@@ -181,7 +181,26 @@ public final class ProviderRegistry {
      * @throws ProviderNotFoundException if no factory has this id
      */
     public String origin(String id) {
-        Class<?> type = factory(id).getClass();
+        return originOf(factory(id).getClass());
+    }
+
+    /**
+     * Where a decorator came from, for diagnostics: its class and its module or jar.
+     *
+     * @param id the decorator's id
+     * @return a description such as {@code dev.alfred.llm.retry.RetryDecorator (module dev.alfred.llm.retry)}
+     * @throws IllegalArgumentException if no decorator has this id
+     */
+    public String decoratorOrigin(String id) {
+        for (LlmProviderDecorator d : decorators) {
+            if (d.id().equals(id)) {
+                return originOf(d.getClass());
+            }
+        }
+        throw new IllegalArgumentException("no decorator with id '" + id + "'");
+    }
+
+    private static String originOf(Class<?> type) {
         Module module = type.getModule();
         String where;
         if (module.isNamed()) {

@@ -1,15 +1,21 @@
 package dev.alfred.llm.cli;
 
+import dev.alfred.llm.AuthenticationException;
 import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.ChatMessage;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
+import dev.alfred.llm.InvalidRequestException;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.LlmProviders;
 import dev.alfred.llm.ProviderConfig;
 import dev.alfred.llm.ProviderRegistry;
+import dev.alfred.llm.ProviderUnavailableException;
+import dev.alfred.llm.QuotaExceededException;
+import dev.alfred.llm.RateLimitException;
+import dev.alfred.llm.StreamInterruptedException;
 import dev.alfred.llm.Usage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,8 +38,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code alfred-chat}: a chat with a large language model from the command line, streamed, through the
@@ -44,7 +48,8 @@ import java.util.concurrent.TimeUnit;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Chat with a large language model through alfred-llm: one turn with a PROMPT, a conversation"
                 + " on a terminal without one, or the prompt read from standard input on a pipe.",
-            "With no KIMI_API_KEY (or with --offline) it answers from an embedded fake Kimi server."},
+            "With no KIMI_API_KEY, base URL or provider given (or with --offline) it answers from a scripted demo"
+                + " server on loopback."},
         footer = {"", "Environment: KIMI_API_KEY (or MOONSHOT_API_KEY), KIMI_BASE_URL, KIMI_MODEL, LLM_PROVIDER,"
                 + " RETRY_MAX_ATTEMPTS, RETRY_ENABLED, …", ExitCode.TEXT})
 public final class AlfredChat implements Callable<Integer> {
@@ -76,28 +81,35 @@ public final class AlfredChat implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object (content, reasoning, usage, finish reason, timings).")
     private boolean json;
 
-    @Option(names = "--show-reasoning", description = "Print the model's reasoning on stderr as it streams.")
+    @Option(names = "--show-reasoning", description = "Print the model's reasoning on stderr, set apart from the answer.")
     private boolean showReasoning;
 
     @Option(names = "--list-providers", description = "List the providers and decorators discovery found, and where from.")
     private boolean listProviders;
 
-    @Option(names = "--offline", description = "Answer from the embedded fake server even when a key is set.")
+    @Option(names = "--offline", description = "Answer from the scripted demo server even when a key is set.")
     private boolean offline;
 
     @Option(names = "--debug", description = "Log the library's debug lines (retries included) and print stack traces.")
     private boolean debug;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** ANSI faint on and off, for reasoning on a terminal. */
+    private static final String DIM = "\u001b[2m";
+    private static final String UNDIM = "\u001b[22m";
+    private static final String COMMANDS = "commands: /help this list · /reset forget the conversation · /exit quit"
+            + " (or Ctrl-D) · Ctrl-C stops an answer, or quits at an empty prompt";
 
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> environment;
     private final boolean terminal;
-    private final CountDownLatch finished = new CountDownLatch(1);
+    /** The thread running a turn, while one runs: Ctrl-C stops that turn. */
+    private volatile Thread turnThread;
     private volatile ChatStream current;
-    private volatile boolean cancelled;
+    private volatile boolean turnCancelled;
+    private volatile boolean conversation;
 
     AlfredChat(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment, boolean terminal) {
         this.in = in;
@@ -120,16 +132,26 @@ public final class AlfredChat implements Callable<Integer> {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         AlfredChat app = new AlfredChat(System.in, out, err, System.getenv(), isTerminal());
-        // Ctrl-C: the JVM runs this hook and then exits with 130; the hook aborts the exchange first.
-        Thread hook = new Thread(app::cancelAndWait, "alfred-chat-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
-        int code = app.execute(args);
+        onCtrlC(() -> {
+            if (app.interrupt()) {
+                err.println();
+                System.exit(ExitCode.INTERRUPTED);
+            }
+        });
+        System.exit(app.execute(args));
+    }
+
+    /**
+     * Handles SIGINT in place of the JVM's default (exit through shutdown hooks), so that Ctrl-C can stop
+     * one answer and keep the conversation. sun.misc.Signal is in jdk.unsupported, on every JDK since 9;
+     * where it is refused, Ctrl-C falls back to a shutdown hook that still aborts the exchange.
+     */
+    private static void onCtrlC(Runnable handler) {
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            return;
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> handler.run());
+        } catch (IllegalArgumentException | UnsupportedOperationException refused) {
+            Runtime.getRuntime().addShutdownHook(new Thread(handler::run, "alfred-chat-cancel"));
         }
-        System.exit(code);
     }
 
     int execute(String[] args) {
@@ -142,49 +164,63 @@ public final class AlfredChat implements Callable<Integer> {
             err.println("Try 'alfred-chat --help' for more.");
             return ExitCode.USAGE;
         });
-        try {
-            return cl.execute(args);
-        } finally {
-            finished.countDown();
-        }
+        return cl.execute(args);
     }
 
-    /** Cancels the stream under way, if any: its exchange is aborted and the run exits with 130. */
-    void cancel() {
-        cancelled = true;
+    /**
+     * What Ctrl-C does. During an answer it stops that answer (its exchange is aborted); in a
+     * conversation the prompt comes back, otherwise the process should exit. At the prompt, or before
+     * any turn, the process should exit. Safe from any thread.
+     *
+     * @return true when the process should exit now with 130
+     */
+    boolean interrupt() {
+        Thread t = turnThread;
+        if (t == null) {
+            return true;
+        }
+        turnCancelled = true;
         ChatStream s = current;
         if (s != null) {
             s.close();
         }
-    }
-
-    private void cancelAndWait() {
-        cancel();
-        try {
-            finished.await(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        t.interrupt(); // wakes a blocking --no-stream call, or a wait before a retry
+        return !conversation;
     }
 
     @Override
     public Integer call() {
+        String invalid = invalidOption();
+        if (invalid != null) {
+            return fail(ExitCode.USAGE, invalid, null);
+        }
         if (listProviders) {
             return listProviders();
         }
         ProviderConfig config = ProviderConfig.from(environment, System.getProperties());
+        boolean providerGiven = provider != null || config.get(LlmProviders.PROVIDER_KEY).isPresent();
         String id = provider != null ? provider : config.get(LlmProviders.PROVIDER_KEY).orElse("kimi");
+        if (offline && !id.equals("kimi")) {
+            return fail(ExitCode.USAGE, "--offline answers as the kimi provider; it cannot be used with provider '" + id + "'", null);
+        }
+        boolean keySet = config.getFirst("kimi.api.key", "moonshot.api.key").isPresent();
+        boolean baseUrlGiven = baseUrl != null || config.get("kimi.base.url").isPresent();
         if (baseUrl != null) {
             config = config.withOverrides(ProviderConfig.builder().set(id + ".base.url", baseUrl).build());
         }
-        boolean noKey = config.getFirst("kimi.api.key", "moonshot.api.key").isEmpty();
+        // The demo stands in only when nothing names a real target; a key missing for a named one is an error.
+        boolean demoMode = offline || (id.equals("kimi") && !keySet && !baseUrlGiven && !providerGiven);
         OfflineDemo demo = null;
         try {
-            if (id.equals("kimi") && (offline || noKey)) {
-                demo = new OfflineDemo();
+            if (demoMode) {
+                // A 429 is scripted only where the retry decorator will absorb it.
+                boolean retries = config.getBoolean("retry.enabled").orElse(true)
+                        && config.getInt("retry.max-attempts").orElse(3) > 1
+                        && LlmProviders.registry().decorators().stream().anyMatch(d -> d.id().equals("retry"));
+                demo = new OfflineDemo(retries);
                 config = demo.configure(config);
-                err.println("alfred-chat: " + (offline ? "--offline" : "no KIMI_API_KEY set")
-                        + ": answering offline from an embedded fake Kimi server at " + demo.describe());
+                err.println("alfred-chat: " + (offline ? "--offline" + (keySet ? " (KIMI_API_KEY is set and not used)" : "")
+                        : "no KIMI_API_KEY set") + ": answering from a scripted demo server at " + demo.describe());
             }
             try (LlmProvider llm = LlmProviders.create(id, config)) {
                 return converse(llm, demo);
@@ -192,11 +228,6 @@ public final class AlfredChat implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return fail(ExitCode.USAGE, e.getMessage(), e);
         } catch (LlmException e) {
-            if (cancelled) {
-                err.println();
-                err.println("alfred-chat: cancelled");
-                return ExitCode.INTERRUPTED;
-            }
             return fail(ExitCode.of(e), e.getMessage(), e);
         } catch (IOException e) {
             return fail(ExitCode.OTHER, "cannot read the prompt: " + e.getMessage(), e);
@@ -207,11 +238,27 @@ public final class AlfredChat implements Callable<Integer> {
         }
     }
 
+    /** The options' own rules, checked before anything is printed or started; named as typed. */
+    private String invalidOption() {
+        if (maxTokens != null && maxTokens <= 0) {
+            return "--max-tokens must be positive, was " + maxTokens;
+        }
+        if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
+            return "--temperature must be between 0 and 2, was " + temperature;
+        }
+        if (model != null && model.isBlank()) {
+            return "--model must not be blank";
+        }
+        if (baseUrl != null && baseUrl.isBlank()) {
+            return "--base-url must not be blank";
+        }
+        return null;
+    }
+
     private int converse(LlmProvider llm, OfflineDemo demo) throws IOException {
         List<ChatMessage> history = new ArrayList<>();
         if (!prompt.isEmpty()) {
-            turn(llm, demo, history, String.join(" ", prompt));
-            return ExitCode.OK;
+            return turn(llm, demo, history, String.join(" ", prompt));
         }
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         if (!terminal) {
@@ -219,30 +266,41 @@ public final class AlfredChat implements Callable<Integer> {
             if (piped.isEmpty()) {
                 throw new IllegalArgumentException("no prompt: give one as arguments or on standard input");
             }
-            turn(llm, demo, history, piped);
-            return ExitCode.OK;
+            return turn(llm, demo, history, piped);
         }
-        err.println("alfred-chat: a conversation with " + llm.id() + "; /reset forgets it, /exit (or Ctrl-D) quits.");
-        while (!cancelled) {
+        conversation = true;
+        err.println("alfred-chat: a conversation with " + llm.id() + "; /help lists the commands, /exit or Ctrl-D quits.");
+        while (true) {
             err.print("you> ");
             err.flush();
             String line = reader.readLine();
-            if (line == null || line.strip().equals("/exit")) {
-                break;
+            if (line == null) {
+                err.println();
+                return ExitCode.OK;
             }
-            if (line.strip().equals("/reset")) {
-                history.clear();
-                err.println("alfred-chat: history cleared");
+            String l = line.strip();
+            if (l.isEmpty()) {
                 continue;
             }
-            if (!line.isBlank()) {
-                turn(llm, demo, history, line.strip());
+            if (l.startsWith("/")) {
+                if (l.equals("/exit") || l.equals("/quit")) {
+                    return ExitCode.OK;
+                } else if (l.equals("/reset")) {
+                    history.clear();
+                    err.println("alfred-chat: conversation forgotten");
+                } else if (l.equals("/help")) {
+                    err.println("alfred-chat: " + COMMANDS);
+                } else {
+                    err.println("alfred-chat: unknown command " + l.split("\\s+")[0] + "; /help lists the commands");
+                }
+                continue;
             }
+            turn(llm, demo, history, l); // a failed turn is reported and left out of the history
         }
-        return ExitCode.OK;
     }
 
-    private void turn(LlmProvider llm, OfflineDemo demo, List<ChatMessage> history, String userText) {
+    /** One exchange; prints its answer or its failure and returns the exit code it stands for. */
+    private int turn(LlmProvider llm, OfflineDemo demo, List<ChatMessage> history, String userText) {
         ChatRequest.Builder b = ChatRequest.builder();
         if (system != null) {
             b.system(system);
@@ -252,66 +310,187 @@ public final class AlfredChat implements Callable<Integer> {
         if (demo != null) {
             demo.script(userText, !noStream);
         }
+        StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        Spinner spinner = new Spinner(err);
+        boolean spin = terminal && !json;
+        turnCancelled = false;
+        turnThread = Thread.currentThread();
         long start = System.nanoTime();
         long firstToken = -1;
-        ChatResponse response;
-        if (noStream) {
-            response = llm.chat(request);
-            firstToken = System.nanoTime() - start;
-            if (!json) {
-                if (showReasoning && !response.reasoning().isEmpty()) {
-                    err.println(response.reasoning());
+        try {
+            ChatResponse response;
+            if (noStream) {
+                response = llm.chat(request);
+                if (!json) {
+                    printReasoning(response.reasoning(), true);
+                    endReasoning(!response.reasoning().isEmpty());
+                    out.print(response.content());
                 }
-                out.print(response.content());
-            }
-        } else {
-            Spinner spinner = new Spinner(err);
-            boolean spin = terminal && !json;
-            if (spin) {
-                spinner.start("waiting for " + llm.id() + "…");
-            }
-            try (ChatStream stream = llm.stream(request)) {
-                current = stream;
-                if (cancelled) {
-                    stream.close();
+            } else {
+                if (spin) {
+                    spinner.start("waiting for " + llm.id() + "…");
                 }
-                for (ChatDelta delta : stream) {
-                    if (firstToken < 0) {
-                        firstToken = System.nanoTime() - start;
-                        if (spin) {
+                try (ChatStream stream = llm.stream(request)) {
+                    current = stream;
+                    if (turnCancelled) {
+                        stream.close();
+                    }
+                    boolean inReasoning = false;
+                    for (ChatDelta delta : stream) {
+                        if (firstToken < 0) {
+                            firstToken = System.nanoTime() - start;
                             spinner.stop();
                         }
+                        (delta.isReasoning() ? reasoning : text).append(delta.text());
+                        if (json) {
+                            continue;
+                        }
+                        if (delta.isText()) {
+                            if (inReasoning) {
+                                endReasoning(true);
+                                inReasoning = false;
+                            }
+                            out.print(delta.text());
+                            out.flush();
+                        } else if (delta.isReasoning() && showReasoning) {
+                            printReasoning(delta.text(), !inReasoning);
+                            inReasoning = true;
+                        }
                     }
-                    if (json) {
-                        continue;
+                    if (inReasoning) {
+                        endReasoning(true);
                     }
-                    if (delta.isText()) {
-                        out.print(delta.text());
-                        out.flush();
-                    } else if (delta.isReasoning() && showReasoning) {
-                        err.print(delta.text());
-                        err.flush();
-                    }
+                    response = stream.response();
                 }
-                response = stream.response();
-            } finally {
-                current = null;
-                spinner.stop();
             }
+            long total = System.nanoTime() - start;
+            if (json) {
+                out.println(toJson(response, firstToken, total));
+            } else {
+                out.println();
+                err.println(stats(response, firstToken, total));
+            }
+            out.flush();
+            history.add(ChatMessage.user(userText));
+            history.add(ChatMessage.of(response));
+            return ExitCode.OK;
+        } catch (LlmException e) {
+            return turnFailed(e, turnCancelled, text.toString(), reasoning.toString());
+        } finally {
+            spinner.stop();
+            current = null;
+            turnThread = null;
+            Thread.interrupted(); // a Ctrl-C that stopped this turn must not stop the next
         }
-        long total = System.nanoTime() - start;
-        if (json) {
-            out.println(toJson(response, firstToken, total));
+    }
+
+    private void printReasoning(String r, boolean first) {
+        if (!showReasoning || r.isEmpty()) {
+            return;
+        }
+        if (terminal) {
+            err.print(DIM + r + UNDIM);
         } else {
-            out.println();
-            if (showReasoning) {
+            err.print((first ? "thinking: " : "") + r);
+        }
+        err.flush();
+    }
+
+    private void endReasoning(boolean shown) {
+        if (showReasoning && shown) {
+            err.println();
+            if (!terminal) {
                 err.println();
             }
-            err.println(stats(response, firstToken, total));
         }
-        out.flush();
-        history.add(ChatMessage.user(userText));
-        history.add(ChatMessage.of(response));
+    }
+
+    private int turnFailed(LlmException e, boolean cancelled, String partialText, String partialReasoning) {
+        int code = cancelled ? ExitCode.INTERRUPTED : ExitCode.of(e);
+        int attempts = attempts(e);
+        if (json) {
+            out.println(errorJson(e, cancelled, attempts, partialText, partialReasoning));
+            out.flush();
+            return code;
+        }
+        if (!partialText.isEmpty()) {
+            out.println();
+            out.flush();
+        }
+        if (cancelled) {
+            err.println("alfred-chat: cancelled");
+            return code;
+        }
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.println("alfred-chat: " + oneLine(e.getMessage()) + (attempts > 1 ? " (after " + attempts + " attempts)" : ""));
+        return code;
+    }
+
+    /** The attempts a failure stands for: the retry decorator attaches the earlier ones as suppressed. */
+    private static int attempts(LlmException e) {
+        int n = 1;
+        for (Throwable s : e.getSuppressed()) {
+            if (s instanceof LlmException) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static String kind(LlmException e, boolean cancelled) {
+        if (cancelled) {
+            return "cancelled";
+        }
+        if (e instanceof StreamInterruptedException) {
+            return "interrupted";
+        }
+        if (e instanceof AuthenticationException) {
+            return "authentication";
+        }
+        if (e instanceof RateLimitException) {
+            return "rate_limit";
+        }
+        if (e instanceof QuotaExceededException) {
+            return "quota";
+        }
+        if (e instanceof InvalidRequestException) {
+            return "invalid_request";
+        }
+        if (e instanceof ProviderUnavailableException) {
+            return "unavailable";
+        }
+        return "other";
+    }
+
+    private static String errorJson(LlmException e, boolean cancelled, int attempts, String text, String reasoning) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("kind", kind(e, cancelled));
+        error.put("message", cancelled ? "cancelled" : oneLine(e.getMessage()));
+        if (e.httpStatus().isPresent()) {
+            error.put("status", e.httpStatus().getAsInt());
+        } else {
+            error.putNull("status");
+        }
+        error.put("error_type", e.errorType().orElse(null));
+        if (e.retryAfter().isPresent()) {
+            error.put("retry_after_ms", e.retryAfter().get().toMillis());
+        } else {
+            error.putNull("retry_after_ms");
+        }
+        error.put("attempts", attempts);
+        if (!text.isEmpty() || !reasoning.isEmpty() || e instanceof StreamInterruptedException) {
+            root.put("content", text);
+            root.put("reasoning", reasoning);
+        }
+        return JSON.writeValueAsString(root);
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.replace('\n', ' ');
     }
 
     private static String stats(ChatResponse r, long firstTokenNanos, long totalNanos) {
@@ -319,8 +498,9 @@ public final class AlfredChat implements Callable<Integer> {
         String tokens = u == null ? "tokens not reported"
                 : String.format(Locale.ROOT, "tokens in %d (%d cached) · out %d (%d reasoning)", u.promptTokens(),
                 u.cachedTokens(), u.completionTokens(), u.reasoningTokens());
-        return String.format(Locale.ROOT, "[%s · %s · first token %d ms · total %.2f s · %s]",
-                r.model() == null ? "model not reported" : r.model(), tokens, firstTokenNanos / 1_000_000,
+        String first = firstTokenNanos < 0 ? "" : String.format(Locale.ROOT, "first token %d ms · ", firstTokenNanos / 1_000_000);
+        return String.format(Locale.ROOT, "[%s · %s · %stotal %.2f s · %s]",
+                r.model() == null ? "model not reported" : r.model(), tokens, first,
                 totalNanos / 1e9, r.finishReason() == null ? "no finish reason" : r.finishReason().name().toLowerCase(Locale.ROOT));
     }
 
@@ -341,7 +521,11 @@ public final class AlfredChat implements Callable<Integer> {
             root.putNull("usage");
         }
         ObjectNode t = root.putObject("timings");
-        t.put("first_token_ms", firstTokenNanos / 1_000_000.0);
+        if (firstTokenNanos >= 0) {
+            t.put("first_token_ms", firstTokenNanos / 1_000_000.0);
+        } else {
+            t.putNull("first_token_ms");
+        }
         t.put("total_ms", totalNanos / 1_000_000.0);
         return JSON.writeValueAsString(root);
     }
@@ -354,18 +538,25 @@ public final class AlfredChat implements Callable<Integer> {
         for (String id : registry.ids()) {
             out.println("provider  " + id + "  " + registry.origin(id));
         }
-        registry.decorators().forEach(d -> out.println("decorator " + d.id() + "  " + d.getClass().getName()
-                + " (order " + d.order() + ")"));
+        registry.decorators().forEach(d -> out.println("decorator " + d.id() + "  " + registry.decoratorOrigin(d.id())
+                + ", order " + d.order()));
         registry.loadFailures().forEach(f -> out.println("failed    " + f));
         return ExitCode.OK;
     }
 
     private int fail(int code, String message, Exception e) {
-        if (debug) {
+        if (debug && e != null) {
             e.printStackTrace(err);
         }
-        String oneLine = message == null ? e.toString() : message.replace('\n', ' ');
-        err.println("alfred-chat: " + oneLine);
+        String line = message == null ? String.valueOf(e) : oneLine(message);
+        if (json && code != ExitCode.USAGE) {
+            ObjectNode root = JSON.createObjectNode();
+            ObjectNode error = root.putObject("error");
+            error.put("kind", e instanceof LlmException ? kind((LlmException) e, false) : "other");
+            error.put("message", line);
+            out.println(JSON.writeValueAsString(root));
+        }
+        err.println("alfred-chat: " + line);
         if (code == ExitCode.USAGE) {
             err.println("Try 'alfred-chat --help' for more.");
         }

@@ -1,29 +1,35 @@
 package dev.alfred.llm.cli;
 
-import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.ProviderConfig;
-import dev.alfred.llm.Usage;
-import dev.alfred.llm.testkit.FakeServer;
-import dev.alfred.llm.testkit.Reply;
-import dev.alfred.llm.testkit.ScriptedStream;
+import dev.alfred.llm.cli.demo.ScriptedServer;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The offline default: the testkit's fake Kimi server on loopback, answering with a scripted stream,
- * so that the whole real path (discovery, retry decorator, HTTP, event-stream reader) runs with no key
- * and no network. The first request is answered with a 429 that the retry decorator absorbs.
+ * The offline demo: a scripted Kimi-style server on loopback, so that the whole real path (discovery,
+ * the retry decorator, HTTP, the event-stream reader) runs with no key and no network. When retries are
+ * on, the first request is answered with a 429 that the retry decorator absorbs, and that turn's answer
+ * says so; later turns do not claim it.
  */
 final class OfflineDemo implements AutoCloseable {
 
     static final String FAKE_KEY = "sk-offline-demo-not-a-real-key";
 
-    private final FakeServer server = FakeServer.start();
+    private final ScriptedServer server = ScriptedServer.start();
+    private final boolean retries;
     private boolean first = true;
 
-    /** The settings that point the Kimi provider at the fake server, on top of the user's. */
+    /**
+     * @param retries whether the retry decorator will wrap the provider (else no 429 is scripted)
+     */
+    OfflineDemo(boolean retries) {
+        this.retries = retries;
+    }
+
+    /** The settings that point the Kimi provider at the demo server, on top of the user's. */
     ProviderConfig configure(ProviderConfig config) {
         return config.withOverrides(ProviderConfig.builder()
                 .secret("kimi.api.key", FAKE_KEY)
@@ -35,28 +41,35 @@ final class OfflineDemo implements AutoCloseable {
         return server.baseUri().toString();
     }
 
-    /** Scripts the answer to the next request. */
-    void script(String prompt, boolean stream) {
-        if (first) {
-            first = false;
-            server.enqueue(Reply.error(429, "engine_overloaded_error",
-                    "The engine is currently overloaded, please try again later (scripted by the offline demo)")
-                    .withHeader("retry-after-ms", "300"));
+    /**
+     * Scripts the answer to the next turn.
+     *
+     * @param prompt what the user said
+     * @param stream whether the turn streams
+     * @return true if this turn starts with a scripted 429 for the retry decorator to absorb
+     */
+    boolean script(String prompt, boolean stream) {
+        boolean with429 = first && retries;
+        first = false;
+        if (with429) {
+            server.enqueue(new ScriptedServer.Failure(429, "engine_overloaded_error",
+                    "The engine is currently overloaded, please try again later (scripted by the offline demo)",
+                    Map.of("retry-after-ms", "300")));
         }
-        List<ChatDelta> deltas = new ArrayList<>();
-        deltas.add(ChatDelta.reasoning("The user said \"" + shorten(prompt) + "\". "));
-        deltas.add(ChatDelta.reasoning("Explain that this is the offline demo."));
-        String answer = "Hello! This is alfred-chat's offline demo: no KIMI_API_KEY is set, so a fake Kimi server on"
-                + " your machine answered, and the answer came through the real Kimi provider, the retry decorator"
-                + " (which just absorbed a scripted 429) and the event-stream reader. You said: \"" + shorten(prompt)
-                + "\". Set KIMI_API_KEY to talk to Kimi itself.";
+        List<String> reasoning = List.of("The user said \"" + shorten(prompt) + "\". ",
+                "Explain that this is the offline demo.");
+        String path = stream ? "the real Kimi provider, its event-stream reader" : "the real Kimi provider";
+        String answer = "Hello! This is alfred-chat's offline demo: a scripted server on your machine answered, and"
+                + " the answer came through " + path
+                + (with429 ? " and the retry decorator, which just absorbed a scripted 429" : "")
+                + ". You said: \"" + shorten(prompt) + "\". Set KIMI_API_KEY to talk to Kimi itself.";
+        List<String> words = new ArrayList<>();
         for (String word : answer.split("(?<= )")) {
-            deltas.add(ChatDelta.text(word));
+            words.add(word);
         }
-        ScriptedStream script = ScriptedStream.of(deltas).withModel("kimi-offline-demo")
-                .withUsage(new Usage(42 + prompt.length() / 4, 96, 138 + prompt.length() / 4, 32, 14),
-                        ScriptedStream.UsagePlacement.BOTH);
-        server.enqueue(stream ? Reply.stream(script.chunked(deltas.size() + 3, Duration.ofMillis(25))) : Reply.chat(script));
+        server.enqueue(new ScriptedServer.Reply("kimi-offline-demo", reasoning, words,
+                new long[] {42 + prompt.length() / 4, 96, 32, 14}, Duration.ofMillis(25)));
+        return with429;
     }
 
     private static String shorten(String prompt) {

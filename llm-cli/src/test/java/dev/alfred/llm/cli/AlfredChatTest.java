@@ -173,17 +173,26 @@ class AlfredChatTest {
         assertTrue(stderr().contains("no LLM provider with id 'nope'; found: kimi"), stderr());
     }
 
-    @Test
-    void anInvalidSettingIsAUsageError() {
-        assertEquals(2, run("--temperature", "7", "hi"));
-        assertTrue(stderr().contains("temperature must be within [0, 2]"), stderr());
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--max-tokens|-3|--max-tokens must be positive, was -3",
+        "--max-tokens|0|--max-tokens must be positive, was 0",
+        "--temperature|7|--temperature must be between 0 and 2, was 7.0",
+    })
+    void anInvalidOptionIsNamedAsTypedBeforeAnyBanner(String option, String value, String message) {
+        env.remove("KIMI_API_KEY");
+        env.remove("KIMI_BASE_URL"); // demo mode: its banner must not come first
+        assertEquals(2, run(option, value, "hi"));
+        assertEquals("alfred-chat: " + message, stderr().lines().findFirst().orElse(""));
+        assertFalse(stderr().contains("demo server"), stderr());
     }
 
     @Test
     void listProvidersShowsWhereEachCameFrom() {
         assertEquals(0, run("--list-providers"));
         assertTrue(stdout().contains("provider  kimi  dev.alfred.llm.kimi.KimiProviderFactory ("), stdout());
-        assertTrue(stdout().contains("decorator retry  dev.alfred.llm.retry.RetryDecorator"), stdout());
+        assertTrue(stdout().contains("decorator retry  dev.alfred.llm.retry.RetryDecorator ("), stdout());
+        assertTrue(stdout().contains("), order 100"), "the decorator's origin and order: " + stdout());
     }
 
     @Test
@@ -194,7 +203,8 @@ class AlfredChatTest {
         assertEquals(0, run("Hello"));
         assertTrue(stdout().startsWith("Hello! This is alfred-chat's offline demo"), stdout());
         assertTrue(stdout().contains("You said: \"Hello\""), stdout());
-        assertTrue(stderr().contains("no KIMI_API_KEY set: answering offline"), stderr());
+        assertTrue(stderr().contains("no KIMI_API_KEY set: answering from a scripted demo server"), stderr());
+        assertTrue(stdout().contains("absorbed a scripted 429"), "the turn that had the 429 says so: " + stdout());
         assertTrue(CapturedLogs.lines().stream().anyMatch(l -> l.message().contains("attempt 1/3 failed")
                 && l.message().contains("429") && l.message().contains("retrying in 300 ms")), CapturedLogs.lines().toString());
         assertEquals(0, server.requestCount(), "the test's own server was not used");
@@ -211,12 +221,184 @@ class AlfredChatTest {
             Thread.onSpinWait();
         }
         assertFalse(stdout().isEmpty(), "the stream started");
-        app.cancel();
+        assertTrue(app.interrupt(), "Ctrl-C in one-shot mode exits");
         assertEquals(130, exit.get(20, TimeUnit.SECONDS));
         assertFalse(stdout().contains("h "), "the stream was cut, not read to its end: " + stdout());
         assertTrue(stderr().contains("cancelled"), stderr());
         Set<Thread> grown = Threads.newSince(before, Duration.ofSeconds(10), 0);
         grown.removeIf(t -> t.getName().startsWith("ForkJoinPool"));
         assertTrue(grown.isEmpty(), () -> "threads left behind: " + grown);
+    }
+
+    // ---- issue 10: a tool people live in ----
+
+    @Test
+    void aFailedTurnIsReportedAndTheConversationGoesOnWithoutIt() {
+        server.enqueue(Reply.stream("one")).enqueue(Reply.error(500, "server_error", "upstream fell over"))
+                .enqueue(Reply.error(401, "invalid_authentication_error", "bad key")).enqueue(Reply.stream("three"));
+        assertEquals(0, run("first\nsecond\nthird\nfourth\n/exit\n", true));
+        assertEquals("one\nthree\n", stdout());
+        assertTrue(stderr().contains("alfred-chat: kimi: HTTP 500 server_error: upstream fell over"), stderr());
+        assertTrue(stderr().contains("alfred-chat: kimi: HTTP 401 invalid_authentication_error: bad key"), stderr());
+        List<RecordedRequest> requests = server.takeRequests();
+        JsonNode last = requests.get(3).json().path("messages");
+        assertEquals(List.of("first", "one", "fourth"), List.of(last.get(0).path("content").asString(),
+                last.get(1).path("content").asString(), last.get(2).path("content").asString()),
+                "the failed turns are not in the history");
+    }
+
+    @Test
+    void helpListsTheCommandsAndAnUnknownCommandIsAnErrorNotAPrompt() {
+        assertEquals(0, run("/help\n/frobnicate now\n/exit\n", true));
+        assertTrue(stderr().contains("/help") && stderr().contains("/reset") && stderr().contains("/exit"), stderr());
+        assertTrue(stderr().contains("alfred-chat: unknown command /frobnicate; /help lists the commands"), stderr());
+        assertEquals(0, server.requestCount(), "no command went to the model");
+    }
+
+    @Test
+    void ctrlDAtThePromptEndsTheConversationWithANewline() {
+        assertEquals(0, run("", true));
+        assertTrue(stderr().endsWith("you> " + System.lineSeparator()), stderr());
+    }
+
+    @Test
+    void ctrlCAtThePromptExitsAndBeforeAnyTurnToo() {
+        AlfredChat idle = new AlfredChat(new ByteArrayInputStream(new byte[0]), new PrintStream(out), new PrintStream(err),
+                env, true);
+        assertTrue(idle.interrupt(), "no answer under way: Ctrl-C exits");
+    }
+
+    @Test
+    void ctrlCMidAnswerInAConversationStopsThatAnswerAndTheNextLineIsAnswered() throws Exception {
+        server.enqueue(Reply.stream(ScriptedStream.ofText("a ", "b ", "c ", "d ", "e ", "f ").chunked(6, Duration.ofSeconds(2))))
+                .enqueue(Reply.stream("next answer"));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("slow\nquick\n/exit\n", true));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (stdout().isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertFalse(app.interrupt(), "in a conversation Ctrl-C does not exit");
+        assertEquals(0, exit.get(20, TimeUnit.SECONDS));
+        assertTrue(stdout().endsWith("next answer\n"), stdout());
+        assertTrue(stderr().contains("alfred-chat: cancelled"), stderr());
+        assertEquals(1, server.takeRequests().get(1).json().path("messages").size(),
+                "the cancelled turn is not in the history");
+    }
+
+    @Test
+    void ctrlCDuringABlockingCallExitsAtOnceAndAbortsTheExchange() throws Exception {
+        server.enqueue(Reply.chat("too late").afterDelay(Duration.ofSeconds(30)));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("--no-stream", "hi"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (server.requestCount() < 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        while (!app.interrupt() && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // the turn may not have begun when the request is seen; Ctrl-C exits either way
+        }
+        assertEquals(130, exit.get(10, TimeUnit.SECONDS), "well before the 30 s answer");
+        assertTrue(stderr().contains("alfred-chat: cancelled"), stderr());
+    }
+
+    @Test
+    void jsonOnFailureIsOneObjectWithTheErrorAndTheSameExitCode() {
+        server.setDefault(Reply.error(401, "invalid_authentication_error", "bad key " + KEY));
+        assertEquals(3, run("--json", "hi"));
+        JsonNode error = JsonMapper.builder().build().readTree(stdout()).path("error");
+        assertEquals("authentication", error.path("kind").asString());
+        assertEquals(401, error.path("status").asInt());
+        assertEquals("invalid_authentication_error", error.path("error_type").asString());
+        assertTrue(error.path("retry_after_ms").isNull());
+        assertEquals(1, error.path("attempts").asInt());
+        assertTrue(error.path("message").asString().contains("bad key ****"), error.toString());
+        assertFalse(stdout().contains(KEY));
+    }
+
+    @Test
+    void jsonAfterAnInterruptedStreamKeepsThePartialOutput() {
+        server.enqueue(Reply.stream(ScriptedStream.ofText("Hello, ", "wor").withoutDone()));
+        assertEquals(5, run("--json", "hi"));
+        JsonNode root = JsonMapper.builder().build().readTree(stdout());
+        assertEquals("interrupted", root.path("error").path("kind").asString());
+        assertEquals("Hello, wor", root.path("content").asString());
+        assertEquals("", root.path("reasoning").asString());
+    }
+
+    @Test
+    void retriesAreCountedInTheErrorLine() {
+        env.put("RETRY_MAX_ATTEMPTS", "3");
+        env.put("RETRY_BASE_DELAY", "1ms");
+        env.put("RETRY_MAX_DELAY", "1ms");
+        server.setDefault(Reply.error(503, "server_unavailable", "down"));
+        assertEquals(5, run("hi"));
+        assertTrue(stderr().strip().endsWith("(after 3 attempts)"), stderr());
+        assertEquals(3, server.requestCount());
+        out.reset();
+        assertEquals(5, run("--json", "hi"));
+        assertEquals(3, JsonMapper.builder().build().readTree(stdout()).path("error").path("attempts").asInt());
+    }
+
+    @Test
+    void anHtmlErrorPageIsNamedOnceInOneLine() {
+        server.setDefault(Reply.raw(502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><center>"
+                + "<h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"));
+        assertEquals(5, run("hi"));
+        assertEquals("alfred-chat: kimi: HTTP 502 - non-JSON body: 502 Bad Gateway", stderr().strip());
+    }
+
+    @Test
+    void reasoningIsSetApartAsAThinkingBlockWhenNotOnATerminal() {
+        server.enqueue(Reply.stream(ScriptedStream.of(List.of(dev.alfred.llm.ChatDelta.reasoning("Let me "),
+                dev.alfred.llm.ChatDelta.reasoning("think."), dev.alfred.llm.ChatDelta.text("42")))));
+        assertEquals(0, run("--show-reasoning", "q"));
+        assertEquals("42\n", stdout());
+        assertTrue(stderr().startsWith("thinking: Let me think." + System.lineSeparator() + System.lineSeparator()), stderr());
+    }
+
+    @Test
+    void reasoningIsDimOnATerminal() {
+        server.enqueue(Reply.stream(ScriptedStream.of(List.of(dev.alfred.llm.ChatDelta.reasoning("hmm"),
+                dev.alfred.llm.ChatDelta.text("ok")))));
+        assertEquals(0, run("q\n/exit\n", true, "--show-reasoning"));
+        assertTrue(stderr().contains("\u001b[2mhmm\u001b[22m"), stderr());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--base-url=not-a-url", "--base-url=http://127.0.0.1:9/v1", "--provider=kimi"})
+    void aNamedTargetWithoutAKeyIsAUsageErrorNotTheDemo(String arg) {
+        env.remove("KIMI_API_KEY");
+        env.remove("KIMI_BASE_URL");
+        assertEquals(2, run(arg, "Hi"));
+        assertFalse(stderr().contains("demo server") || stdout().contains("offline demo"), stderr() + stdout());
+        assertTrue(stderr().contains("KIMI_API_KEY"), stderr());
+    }
+
+    @Test
+    void offlineWithAKeySetSaysItIsNotUsedAndNoStreamClaimsNoEventStream() {
+        assertEquals(0, run("--offline", "--no-stream", "Hi"));
+        assertTrue(stderr().contains("--offline (KIMI_API_KEY is set and not used): answering from a scripted demo server"),
+                stderr());
+        assertFalse(stdout().contains("event-stream") || stderr().contains("first token"), stdout() + stderr());
+        assertEquals(0, server.requestCount());
+    }
+
+    @Test
+    void theScripted429IsMentionedOnlyOnTheTurnItHappened() {
+        env.remove("KIMI_API_KEY");
+        env.remove("KIMI_BASE_URL");
+        env.remove("RETRY_MAX_ATTEMPTS");
+        assertEquals(0, run("one\ntwo\n/exit\n", true));
+        List<String> answers = stdout().lines().toList();
+        assertTrue(answers.get(0).contains("scripted 429"), answers.get(0));
+        assertFalse(answers.get(1).contains("429"), answers.get(1));
+    }
+
+    @Test
+    void withRetriesOffTheDemoScriptsNo429() {
+        env.remove("KIMI_API_KEY");
+        env.remove("KIMI_BASE_URL");
+        env.put("RETRY_ENABLED", "false");
+        assertEquals(0, run("Hi"));
+        assertFalse(stdout().contains("429"), stdout());
     }
 }

@@ -35,7 +35,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -117,20 +117,25 @@ public final class KimiProvider implements LlmProvider {
     /**
      * The default executor of every provider's HTTP client, shared so that the library's platform
      * threads are bounded however many providers and streams there are. The client's threads only
-     * hand received bytes to the reading thread, so few are needed: a direct hand-off like the JDK's
-     * default pool (fast), capped at 8 and released after 30 s idle. Past the cap the hand-off runs
-     * on the caller (the client's selector thread), which is safe because it never blocks.
+     * hand received bytes to the reading thread, so few are needed: at most 8, released after 30 s
+     * idle. Past 8 busy threads a task waits in the queue; it is never rejected and never run on the
+     * caller. (Wave 1 ran it on the caller, which can be the client's own selector thread; under load
+     * the JDK's exchanges then lost their progress and 16 concurrent calls waited for ever, see
+     * RetryingKimiTest.fiftyConcurrentCalls….)
      */
     private static final class SharedPool {
         static final ExecutorService POOL = create();
 
         private static ExecutorService create() {
             AtomicInteger n = new AtomicInteger();
-            return new ThreadPoolExecutor(0, MAX_CLIENT_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "alfred-kimi-http-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            }, new ThreadPoolExecutor.CallerRunsPolicy());
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_CLIENT_THREADS, MAX_CLIENT_THREADS, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "alfred-kimi-http-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
         }
     }
 

@@ -96,7 +96,7 @@ public final class ArchitectureRules {
                         if (!p.startsWith(PORT + ".") || PORT_PACKAGES.contains(p) || p.startsWith(PORT + ".internal")) {
                             return false;
                         }
-                        return !moduleOf(p).equals(ownRoot) && !moduleOf(p).equals(PORT + ".testkit");
+                        return !moduleOf(p).equals(ownRoot);
                     }
                 }).allowEmptyShould(true);
     }

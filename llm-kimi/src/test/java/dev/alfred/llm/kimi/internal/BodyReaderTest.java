@@ -139,6 +139,33 @@ class BodyReaderTest {
     }
 
     @Test
+    void aBoundedWaitOfZeroDoesNotBlock() throws Exception {
+        BodyReader r = new BodyReader(watchdog);
+        r.onSubscribe(new Upstream());
+        assertSame(BodyReader.Signal.TIMEOUT, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> r.next(0)));
+    }
+
+    @Test
+    void everyEndOfTheBodyStopsTheWatch() {
+        BodyReader done = new BodyReader(watchdog);
+        done.onSubscribe(new Upstream());
+        done.watch(100, now.get() + 1000);
+        assertEquals(1, watchdog.watching());
+        done.onComplete();
+        assertEquals(0, watchdog.watching(), "completed");
+        BodyReader failed = new BodyReader(watchdog);
+        failed.onSubscribe(new Upstream());
+        failed.watch(100, now.get() + 1000);
+        failed.onError(new java.io.IOException("reset"));
+        assertEquals(0, watchdog.watching(), "failed");
+        BodyReader cancelled = new BodyReader(watchdog);
+        cancelled.onSubscribe(new Upstream());
+        cancelled.watch(100, now.get() + 1000);
+        cancelled.cancel();
+        assertEquals(0, watchdog.watching(), "cancelled");
+    }
+
+    @Test
     void cancelFromAnotherThreadWakesABlockedReaderAndCancelsUpstream() throws Exception {
         BodyReader r = new BodyReader(watchdog);
         Upstream up = new Upstream();

@@ -93,6 +93,46 @@ class ChunkDecoderTest {
     }
 
     @Test
+    void anIndexThatIsAnObjectIsSkippedWholeAndIsNotZero() {
+        Chunk c = feed(ChunkDecoder.streaming(), "{\"choices\":[{\"index\":{\"delta\":{\"content\":\"in\"}},"
+                + "\"delta\":{\"content\":\"out\"}}],\"model\":\"m\"}");
+        assertNull(c.content(), "not choice 0");
+        assertEquals("m", c.model(), "the rest of the chunk is still read");
+    }
+
+    @Test
+    void nullsStayNullAndExplicitCountsWin() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        Chunk c = feed(d, "{\"model\":null,\"choices\":[{\"index\":0,\"delta\":{\"content\":null,\"reasoning_content\":null},"
+                + "\"finish_reason\":null}]}");
+        assertNull(c.content());
+        assertNull(c.reasoning());
+        assertNull(c.finishReason());
+        assertNull(c.model());
+        assertEquals(new Usage(3, 2, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
+                + "\"total_tokens\":0,\"cached_tokens\":0,\"prompt_tokens_details\":{\"cached_tokens\":2}}}").usage(),
+                "an explicit total and a top-level cached count of 0 are taken as sent");
+        assertEquals(new Usage(3, 2, 5, 2, 1), feed(d, "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
+                + "\"total_tokens\":5,\"cached_tokens\":null,\"prompt_tokens_details\":{\"cached_tokens\":2},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":1}}}").usage(), "nested counts when top-level is null");
+        assertEquals(new Usage(4, 2, 6, 4, 2), feed(d, "{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2,"
+                + "\"total_tokens\":6,\"cached_tokens\":9,\"completion_tokens_details\":{\"reasoning_tokens\":7}}}").usage(),
+                "cached never above prompt, reasoning never above completion");
+    }
+
+    @Test
+    void anErrorThatIsNotAnObjectIsStillAnError() {
+        Chunk text = feed(ChunkDecoder.streaming(), "{\"error\":\"boom\"}");
+        assertTrue(text.isError());
+        assertEquals("boom", text.errorMessage());
+        Chunk array = feed(ChunkDecoder.streaming(), "{\"error\":[1,2],\"model\":\"m\"}");
+        assertTrue(array.isError());
+        assertNull(array.errorMessage());
+        assertEquals("m", array.model(), "the array was skipped whole");
+        assertTrue(!feed(ChunkDecoder.streaming(), "{\"error\":null}").isError(), "error: null is no error");
+    }
+
+    @Test
     void anErrorObjectIsRecognised() {
         Chunk c = feed(ChunkDecoder.streaming(), "{\"error\":{\"message\":\"Stream failed\",\"type\":\"server_error\",\"code\":500}}");
         assertTrue(c.isError());
