@@ -161,7 +161,12 @@ class RetryingKimiTest {
     @Test
     void closingTheStreamWhileItWaitsToRetryWakesTheReader() throws Exception {
         server.setDefault(Reply.error(503, null, "down"));
-        RetryPolicy p = policy().sleeper(Sleeper.system()).backoff(
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        Sleeper signalling = d -> {
+            waiting.countDown();
+            Sleeper.system().sleep(d);
+        };
+        RetryPolicy p = policy().sleeper(signalling).backoff(
                 new Backoff(Duration.ofSeconds(30), 2, Duration.ofSeconds(30), Backoff.Jitter.NONE)).build();
         ChatStream s = retrying(p).stream(ChatRequest.of("x"));
         ExecutorService reader = Executors.newSingleThreadExecutor();
@@ -174,13 +179,13 @@ class RetryingKimiTest {
                     return t;
                 }
             });
-            while (server.requestCount() < 1) {
-                Thread.onSpinWait();
-            }
+            // close only once the reader is in its 30 s wait, so the test is about waking it
+            assertTrue(waiting.await(20, java.util.concurrent.TimeUnit.SECONDS), "the reader never began to wait");
             s.close();
             Throwable t = outcome.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertInstanceOf(LlmException.class, t);
             assertTrue(t.getMessage().contains("closed"), t.getMessage());
+            assertEquals(1, server.requestCount(), "no retry after the close");
         } finally {
             reader.shutdownNow();
         }
