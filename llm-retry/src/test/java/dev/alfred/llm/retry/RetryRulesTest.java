@@ -49,7 +49,7 @@ class RetryRulesTest {
     private static final ChatResponse OK = new ChatResponse("ok", "", "m-1", new Usage(1, 1, 2, 0, 0), FinishReason.STOP);
 
     /** Answers each call with the next scripted outcome: a response, or an exception to throw. */
-    private static final class Scripted implements LlmProvider {
+    private static class Scripted implements LlmProvider {
         final Deque<Object> outcomes = new ArrayDeque<>();
         final List<Stream> streams = new ArrayList<>();
         int calls;
@@ -384,5 +384,113 @@ class RetryRulesTest {
         long start = System.nanoTime();
         Sleeper.system().sleep(Duration.ofMillis(30).plusNanos(500_000));
         assertTrue(System.nanoTime() - start >= 30_500_000L, "slept too little");
+    }
+
+    /** A stream that is not an AbstractChatStream: it fails when read and only records its close. */
+    private static final class RawFailingStream implements ChatStream {
+        boolean closed;
+
+        @Override
+        public java.util.Iterator<ChatDelta> iterator() {
+            return new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    throw down();
+                }
+
+                @Override
+                public ChatDelta next() {
+                    throw down();
+                }
+            };
+        }
+
+        @Override
+        public ChatResponse response() {
+            throw down();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    @Test
+    void closingTheRetryingStreamClosesTheAttemptUnderWay() {
+        Scripted p = new Scripted().then(OK);
+        ChatStream s = new RetryingLlmProvider(p, policy().build()).stream(ChatRequest.of("x"));
+        s.close();
+        assertTrue(p.streams.get(0).aborted, "the first attempt was closed with the stream");
+    }
+
+    @Test
+    void aFailedAttemptIsClosedEvenWhenItDoesNotCloseItself() {
+        RawFailingStream raw = new RawFailingStream();
+        LlmProvider p = new Scripted() {
+            @Override
+            public ChatStream stream(ChatRequest request) {
+                calls++;
+                return calls == 1 ? raw : new Stream(OK);
+            }
+        };
+        assertEquals("ok", StreamRecording.of(new RetryingLlmProvider(p, policy().build()).stream(ChatRequest.of("x")))
+                .assertCompleted().content());
+        assertTrue(raw.closed, "the failed attempt was closed before the next one");
+    }
+
+    @Test
+    void aCloseThatLandsWhileTheNextAttemptOpensClosesThatAttempt() {
+        ChatStream[] outer = new ChatStream[1];
+        Stream[] second = new Stream[1];
+        LlmProvider p = new Scripted() {
+            @Override
+            public ChatStream stream(ChatRequest request) {
+                calls++;
+                if (calls == 1) {
+                    return new Stream(down());
+                }
+                outer[0].close(); // the caller closes while the retry is being opened
+                second[0] = new Stream(OK);
+                return second[0];
+            }
+        };
+        outer[0] = new RetryingLlmProvider(p, policy().build()).stream(ChatRequest.of("x"));
+        assertThrows(LlmException.class, () -> outer[0].response());
+        assertTrue(second[0].aborted, "the attempt opened after the close was closed at once");
+    }
+
+    @Test
+    void anOutsideInterruptDuringTheWaitKeepsTheFlagAndACloseClearsIt() throws Exception {
+        for (boolean byClose : new boolean[] {false, true}) {
+            CountDownLatch sleeping = new CountDownLatch(1);
+            Sleeper blocking = d -> {
+                sleeping.countDown();
+                Thread.sleep(Duration.ofMinutes(5).toMillis());
+            };
+            ChatStream s = new RetryingLlmProvider(new Scripted().then(down()).then(OK), policy().sleeper(blocking).build())
+                    .stream(ChatRequest.of("x"));
+            CompletableFuture<Boolean> flag = new CompletableFuture<>();
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    s.response();
+                } catch (LlmException e) {
+                    failure.complete(e);
+                }
+                flag.complete(Thread.currentThread().isInterrupted());
+            });
+            reader.start();
+            assertTrue(sleeping.await(20, TimeUnit.SECONDS));
+            if (byClose) {
+                s.close();
+            } else {
+                reader.interrupt();
+            }
+            assertEquals(!byClose, flag.get(20, TimeUnit.SECONDS),
+                    byClose ? "a close's own interrupt is cleared" : "an outside interrupt is kept for the caller");
+            assertTrue(failure.get(1, TimeUnit.SECONDS).getMessage().contains(byClose ? "closed" : "interrupted while waiting"),
+                    failure.get().getMessage());
+        }
     }
 }

@@ -1,145 +1,143 @@
 package dev.alfred.llm.testkit;
 
-import dev.alfred.llm.ChatDelta;
-import dev.alfred.llm.ChatRequest;
-import dev.alfred.llm.ChatResponse;
-import dev.alfred.llm.ChatStream;
-import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
-import dev.alfred.llm.ProviderUnavailableException;
-import dev.alfred.llm.RateLimitException;
-import dev.alfred.llm.spi.AbstractChatStream;
+import dev.alfred.llm.ProviderConfig;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.DiscoverySelector;
-import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
 
-import java.util.Iterator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedMethod;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
- * The kit is tested too: a sound provider passes the selected rules, and each deliberately broken one
- * fails the rule that covers its defect.
+ * The kit is tested too. The whole kit runs against the small independent {@link MiniProvider}: sound,
+ * it passes every rule with none skipped; with each {@link MiniProvider.Defect} switched on, it fails
+ * exactly the one rule that defect names, and no other, which shows that every rule catches something
+ * no other rule does. The 27 runs share the JVM on a few threads (the kit serialises its JVM-wide rules)
+ * with short timings, so the whole check takes about a minute.
  */
 class ContractKitSelfTest {
 
-    /** A sound (if small) provider. */
-    static class Sound extends LlmProviderContract {
+    /** Which defect the kit instance being constructed gets: set by the thread that runs the kit. */
+    private static final ThreadLocal<MiniProvider.Defect> DEFECT = new ThreadLocal<>();
+    private static final String NOT_REGISTERED = "mini-not-registered";
+
+    /** The whole kit against {@link MiniProvider}, sound or with the defect of the running thread. */
+    static class MiniKit extends LlmProviderContract {
+        private final MiniProvider.Defect defect = DEFECT.get();
+
         @Override
         protected LlmProvider createProvider(ProviderTarget target) {
-            return new MiniProvider(target);
+            return new MiniProvider(target, defect);
+        }
+
+        @Override
+        protected Optional<String> providerId() {
+            return Optional.of(defect == MiniProvider.Defect.NOT_REGISTERED ? NOT_REGISTERED : "mini");
+        }
+
+        @Override
+        protected ProviderConfig discoveryConfig(ProviderTarget target) {
+            return ProviderConfig.builder().set("mini.base.url", target.baseUri().toString())
+                    .secret("mini.api.key", target.apiKey()).build();
+        }
+
+        @Override
+        protected Duration headersTimeout() {
+            return Duration.ofSeconds(2);
+        }
+
+        @Override
+        protected Duration stall() {
+            return Duration.ofMillis(1200);
+        }
+
+        @Override
+        protected int earlyCloses() {
+            return 10;
         }
     }
 
-    /** Drops the last delta of every stream, and the text it carried from the aggregate. */
-    static class DropsLastDelta extends LlmProviderContract {
-        @Override
-        protected LlmProvider createProvider(ProviderTarget target) {
-            return new MiniProvider(target) {
-                @Override
-                public ChatStream stream(ChatRequest request) {
-                    Iterator<ChatDelta> inner = super.stream(request).iterator();
-                    return new AbstractChatStream("mini") {
-                        private ChatDelta held = inner.hasNext() ? inner.next() : null;
+    /** What one run of the kit did: the rule ids that failed (with why) and how many were skipped. */
+    private record Outcome(Map<String, String> failed, long skipped, long started) {
+        Set<String> failedRules() {
+            return new TreeSet<>(failed.keySet());
+        }
+    }
 
-                        @Override
-                        protected ChatDelta fetch() {
-                            if (held == null || !inner.hasNext()) {
-                                return null;
-                            }
-                            ChatDelta out = held;
-                            held = inner.next();
-                            return out;
-                        }
+    private static Outcome runKit(MiniProvider.Defect defect) {
+        DEFECT.set(defect);
+        try {
+            Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(MiniKit.class)).execute().testEvents();
+            Map<String, String> failed = new java.util.TreeMap<>();
+            for (Event e : tests.failed().list()) {
+                String rule = e.getTestDescriptor().getDisplayName().split(" ")[0];
+                String why = e.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
+                        .map(Throwable::toString).orElse("?");
+                failed.merge(rule, why, (a, b) -> a);
+            }
+            return new Outcome(failed, tests.skipped().count(), tests.started().count());
+        } finally {
+            DEFECT.remove();
+        }
+    }
 
-                        @Override
-                        protected void abort() {
-                        }
-                    };
+    @Test
+    void theSoundProviderPassesEveryRuleAndEachDefectFailsOnlyItsOwnRule() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        Map<MiniProvider.Defect, Future<Outcome>> runs = new EnumMap<>(MiniProvider.Defect.class);
+        Future<Outcome> soundRun;
+        try {
+            soundRun = pool.submit(() -> runKit(null));
+            for (MiniProvider.Defect d : MiniProvider.Defect.values()) {
+                runs.put(d, pool.submit(() -> runKit(d)));
+            }
+            Outcome sound = soundRun.get(10, TimeUnit.MINUTES);
+            assertEquals(Map.of(), sound.failed(), "the sound provider failed rules");
+            assertEquals(0, sound.skipped(), "every rule ran for the sound provider");
+            Set<String> allRules = new TreeSet<>();
+            List<String> wrong = new ArrayList<>();
+            for (Map.Entry<MiniProvider.Defect, Future<Outcome>> r : runs.entrySet()) {
+                Outcome o = r.getValue().get(10, TimeUnit.MINUTES);
+                allRules.addAll(o.failedRules());
+                if (!o.failedRules().equals(Set.of(r.getKey().rule))) {
+                    wrong.add(r.getKey() + " should fail only " + r.getKey().rule + " but failed " + o.failed());
                 }
-            };
-        }
-    }
-
-    /** Puts the API key into its error messages. */
-    static class LeaksKey extends LlmProviderContract {
-        @Override
-        protected LlmProvider createProvider(ProviderTarget target) {
-            return new MiniProvider(target) {
-                @Override
-                public ChatResponse chat(ChatRequest request) {
-                    try {
-                        return super.chat(request);
-                    } catch (LlmException e) {
-                        throw new ProviderUnavailableException(e.getMessage() + " (sent with key " + target.apiKey() + ")",
-                                "mini", -1, null, null, e);
-                    }
-                }
-            };
-        }
-    }
-
-    /** Answers a 429 with an empty success. */
-    static class SwallowsRateLimit extends LlmProviderContract {
-        @Override
-        protected LlmProvider createProvider(ProviderTarget target) {
-            return new MiniProvider(target) {
-                @Override
-                public ChatResponse chat(ChatRequest request) {
-                    try {
-                        return super.chat(request);
-                    } catch (RateLimitException e) {
-                        return new ChatResponse("", "", null, null, null);
-                    }
-                }
-            };
-        }
-    }
-
-    private static Events run(Class<? extends LlmProviderContract> kit, Class<?> group, String rule) {
-        DiscoverySelector selector = selectNestedMethod(List.of(kit), group, rule, rule.equals("s1") ? "" : paramsOf(rule));
-        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selector).execute();
-        Events tests = results.testEvents();
-        assertTrue(tests.started().count() > 0, () -> "rule " + rule + " did not run for " + kit.getSimpleName());
-        return tests;
-    }
-
-    private static String paramsOf(String rule) {
-        return rule.equals("e1") ? "int" : rule.equals("k2") ? "java.lang.String" : "";
-    }
-
-    @Test
-    void aSoundProviderPassesTheRulesTheBrokenOnesBreak() {
-        for (Object[] r : new Object[][] {{LlmProviderContract.Streaming.class, "s1"}, {LlmProviderContract.Errors.class, "e1"},
-                {LlmProviderContract.Secrets.class, "k2"}}) {
-            Events events = run(Sound.class, (Class<?>) r[0], (String) r[1]);
-            assertEquals(0, events.failed().count(), () -> "the sound provider failed " + r[1] + ": " + events.failed().list());
+            }
+            assertTrue(wrong.isEmpty(), () -> String.join("\n", wrong));
+            Set<String> expected = java.util.Arrays.stream(MiniProvider.Defect.values()).map(d -> d.rule)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(26, expected.size(), "one defect per rule");
+            assertEquals(expected, allRules, "every rule has a defect only it catches");
+        } finally {
+            pool.shutdownNow();
         }
     }
 
     @Test
-    void droppingTheLastDeltaFailsS1() {
-        assertTrue(run(DropsLastDelta.class, LlmProviderContract.Streaming.class, "s1").failed().count() > 0);
-    }
-
-    @Test
-    void leakingTheKeyIntoAMessageFailsK2() {
-        Events events = run(LeaksKey.class, LlmProviderContract.Secrets.class, "k2");
-        assertEquals(2, events.failed().count(), "both locales fail");
-        assertTrue(events.failed().list().get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class)
-                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).orElseThrow()
-                .getMessage().contains("the API key leaked"));
-    }
-
-    @Test
-    void swallowingA429AsSuccessFailsE1ForThatStatusOnly() {
-        Events events = run(SwallowsRateLimit.class, LlmProviderContract.Errors.class, "e1");
-        assertEquals(1, events.failed().count(), () -> "only the 429 case fails: " + events.failed().list());
-        assertTrue(events.failed().list().get(0).getTestDescriptor().getDisplayName().contains("429"));
+    void aKeyRunCutByALengthBoundIsStillFound() {
+        String key = LlmProviderContract.API_KEY;
+        assertEquals(Optional.of(key.substring(20, 28)), KeyLeaks.find(key, "error: " + key.substring(20, 28) + "…"));
+        assertEquals(Optional.empty(), KeyLeaks.find(key, "error: " + key.substring(20, 27) + "…"));
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> KeyLeaks.assertNone(key, "a message", "x" + key.substring(3, 12)));
+        assertTrue(!e.getMessage().contains(key.substring(3, 11)), "the failure does not repeat the run: " + e.getMessage());
     }
 }

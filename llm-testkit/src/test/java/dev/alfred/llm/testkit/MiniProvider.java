@@ -14,37 +14,86 @@ import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.RateLimitException;
 import dev.alfred.llm.Usage;
 import dev.alfred.llm.spi.AbstractChatStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A deliberately small OpenAI-compatible provider, independent of llm-kimi, used to test the contract
- * kit itself: it keeps the rules the self-test selects, and its broken variants break them.
+ * kit itself: sound, it passes every rule; with one {@link Defect} switched on, it fails exactly the
+ * rule that defect is there to show.
  */
 class MiniProvider implements LlmProvider {
 
+    /** One defect per rule of the kit, named for what goes wrong; the rule id that must catch it. */
+    enum Defect {
+        CHAT_LOSES_MODEL("C1"), ASSISTANT_SENT_AS_USER("C2"), UNSET_TEMPERATURE_SENT("C3"), CHAT_LOSES_REASONING("C4"),
+        STREAM_LOSES_FINISH_REASON("S1"), STREAM_REASONING_AS_TEXT("S2"), STREAM_USAGE_ADDED_UP("S3"),
+        CLOSE_CHANGES_COMPLETED_RESPONSE("S4"), EACH_READ_DECODED_ALONE("S5"), STREAM_NOT_ASKED_FOR("S6"),
+        NOT_FOUND_AS_UNAVAILABLE("E1"), RETRY_AFTER_IGNORED("E2"), NON_JSON_ERROR_WITHOUT_STATUS("E3"),
+        RESET_UNTYPED("F1"), MALFORMED_CHUNK_SKIPPED("F2"), MISSING_DONE_IS_SUCCESS("F3"), IDLE_TIMEOUT_UNTYPED("F4"),
+        ERROR_EVENT_IGNORED("F5"), HEAD_TIMEOUT_UNTYPED("F6"), CLIENT_LEAKED_PER_STREAM("X1"),
+        CLOSE_FROM_ANOTHER_THREAD_IGNORED("X2"), CLOSE_BEFORE_READING_IGNORED("X3"), NOT_REGISTERED("D1"),
+        KEY_IN_TO_STRING("K1"), KEY_IN_MESSAGE("K2"), KEY_IN_LOG("K3");
+
+        final String rule;
+
+        Defect(String rule) {
+            this.rule = rule;
+        }
+    }
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Logger LOG = LoggerFactory.getLogger(MiniProvider.class);
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ScheduledExecutorService idleTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mini-idle-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<HttpClient> leaked = new ArrayList<>();
     private final URI endpoint;
     private final String key;
+    private final Duration idleTimeout;
+    private final Duration headersTimeout;
+    private final Defect defect;
 
     MiniProvider(ProviderTarget target) {
+        this(target, null);
+    }
+
+    MiniProvider(ProviderTarget target, Defect defect) {
         this.endpoint = URI.create(target.baseUri() + "/chat/completions");
         this.key = target.apiKey();
+        this.idleTimeout = target.idleTimeout();
+        this.headersTimeout = target.headersTimeout();
+        this.defect = defect;
+    }
+
+    private boolean has(Defect d) {
+        return defect == d;
     }
 
     @Override
@@ -56,16 +105,42 @@ class MiniProvider implements LlmProvider {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", request.model() == null ? "mini-model" : request.model());
         for (ChatMessage m : request.messages()) {
-            body.withArray("messages").addObject().put("role", m.role().name().toLowerCase(Locale.ROOT)).put("content", m.content());
+            String role = m.role().name().toLowerCase(Locale.ROOT);
+            if (has(Defect.ASSISTANT_SENT_AS_USER) && role.equals("assistant")) {
+                role = "user";
+            }
+            body.withArray("messages").addObject().put("role", role).put("content", m.content());
         }
-        if (stream) {
+        if (request.temperature() != null) {
+            body.put("temperature", request.temperature());
+        } else if (has(Defect.UNSET_TEMPERATURE_SENT)) {
+            body.put("temperature", 1.0);
+        }
+        if (request.topP() != null) {
+            body.put("top_p", request.topP());
+        }
+        if (request.maxTokens() != null) {
+            body.put("max_tokens", request.maxTokens());
+        }
+        if (request.stop() != null && !request.stop().isEmpty()) {
+            request.stop().forEach(s -> body.withArray("stop").add(s));
+        }
+        if (stream && !has(Defect.STREAM_NOT_ASKED_FOR)) {
             body.put("stream", true);
         }
-        HttpRequest http = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
+        if (has(Defect.KEY_IN_LOG)) {
+            LOG.debug("mini: POST {} with key {}", endpoint, key);
+        }
+        HttpClient c = client;
+        if (stream && has(Defect.CLIENT_LEAKED_PER_STREAM)) {
+            c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            leaked.add(c); // kept, never closed: its selector thread stays
+        }
+        HttpRequest http = HttpRequest.newBuilder(endpoint).timeout(headersTimeout)
                 .header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
         try {
-            HttpResponse<InputStream> response = client.send(http, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = c.send(http, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 try (InputStream in = response.body()) {
                     throw error(response.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8),
@@ -73,7 +148,16 @@ class MiniProvider implements LlmProvider {
                 }
             }
             return response;
+        } catch (HttpTimeoutException e) {
+            if (has(Defect.HEAD_TIMEOUT_UNTYPED)) {
+                throw new LlmException("mini: no head", e);
+            }
+            throw new ProviderUnavailableException("mini: no response head within " + headersTimeout, "mini", -1, null,
+                    null, e);
         } catch (IOException e) {
+            if (has(Defect.RESET_UNTYPED)) {
+                throw new LlmException("mini: " + e, e);
+            }
             throw new ProviderUnavailableException("mini: " + e, "mini", -1, null, null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -83,20 +167,25 @@ class MiniProvider implements LlmProvider {
 
     private LlmException error(int status, String body, String retryAfter) {
         String message;
+        boolean json = true;
         try {
             message = JSON.readTree(body).path("error").path("message").asString();
         } catch (RuntimeException notJson) {
             message = body;
+            json = false;
         }
-        message = "mini: HTTP " + status + ": " + message.replace(key, "****");
+        message = (!json && has(Defect.NON_JSON_ERROR_WITHOUT_STATUS) ? "mini: the server sent a page"
+                : "mini: HTTP " + status + ": " + message);
+        message = has(Defect.KEY_IN_MESSAGE) ? message + " (sent with key " + key + ")" : message.replace(key, "****");
         if (status == 401 || status == 403) {
             return new AuthenticationException(message, "mini", status, null, null);
         }
         if (status == 429) {
-            return new RateLimitException(message, "mini", status, null,
-                    retryAfter == null ? null : Duration.ofSeconds(Long.parseLong(retryAfter)), null);
+            Duration wait = retryAfter == null || has(Defect.RETRY_AFTER_IGNORED) ? null
+                    : Duration.ofSeconds(Long.parseLong(retryAfter));
+            return new RateLimitException(message, "mini", status, null, wait, null);
         }
-        if (status >= 500) {
+        if (status >= 500 || (status == 404 && has(Defect.NOT_FOUND_AS_UNAVAILABLE))) {
             return new ProviderUnavailableException(message, "mini", status, null, null, null);
         }
         return new InvalidRequestException(message, "mini", status, null, null);
@@ -108,7 +197,8 @@ class MiniProvider implements LlmProvider {
             JsonNode root = JSON.readTree(in);
             JsonNode choice = root.path("choices").path(0);
             return new ChatResponse(choice.path("message").path("content").asString(""),
-                    choice.path("message").path("reasoning_content").asString(""), root.path("model").asString(null),
+                    has(Defect.CHAT_LOSES_REASONING) ? "" : choice.path("message").path("reasoning_content").asString(""),
+                    has(Defect.CHAT_LOSES_MODEL) ? null : root.path("model").asString(null),
                     usage(root.get("usage")), FinishReason.STOP);
         } catch (IOException e) {
             throw new ProviderUnavailableException("mini: " + e, "mini", -1, null, null, null);
@@ -123,66 +213,204 @@ class MiniProvider implements LlmProvider {
 
     @Override
     public ChatStream stream(ChatRequest request) {
-        return new AbstractChatStream("mini") {
-            private BufferedReader lines;
+        MiniStream stream = new MiniStream(request);
+        if (!has(Defect.CLOSE_CHANGES_COMPLETED_RESPONSE) && !has(Defect.CLOSE_BEFORE_READING_IGNORED)) {
+            return stream;
+        }
+        return new ChatStream() {
+            private boolean read;
+            private boolean closed;
+            private ChatResponse completed;
 
             @Override
-            protected ChatDelta fetch() {
-                if (lines == null) {
-                    // The port wants failures, HTTP errors included, while reading, not from stream().
-                    lines = new BufferedReader(new InputStreamReader(send(request, true).body(), StandardCharsets.UTF_8));
-                }
-                try {
-                    String line;
-                    while ((line = lines.readLine()) != null) {
-                        if (!line.startsWith("data:")) {
-                            continue;
-                        }
-                        String data = line.substring(5).strip();
-                        if (data.equals("[DONE]")) {
-                            return null;
-                        }
-                        JsonNode chunk = JSON.readTree(data);
-                        if (chunk.has("error")) {
-                            throw new ProviderUnavailableException("mini: " + chunk.path("error").path("message").asString()
-                                    .replace(key, "****"), "mini", -1, null, null, null);
-                        }
-                        reportModel(chunk.path("model").asString(null));
-                        JsonNode choice = chunk.path("choices").path(0);
-                        reportUsage(usage(chunk.has("usage") ? chunk.get("usage") : choice.get("usage")));
-                        if (choice.path("finish_reason").isString()) {
-                            reportFinishReason(FinishReason.STOP);
-                        }
-                        String reasoning = choice.path("delta").path("reasoning_content").asString("");
-                        if (!reasoning.isEmpty()) {
-                            return ChatDelta.reasoning(reasoning);
-                        }
-                        String content = choice.path("delta").path("content").asString("");
-                        if (!content.isEmpty()) {
-                            return ChatDelta.text(content);
-                        }
-                    }
-                    throw new ProviderUnavailableException("mini: stream ended before [DONE]", "mini", -1, null, null, null);
-                } catch (IOException e) {
-                    throw new ProviderUnavailableException("mini: " + e, "mini", -1, null, null, null);
-                }
+            public Iterator<ChatDelta> iterator() {
+                read = true;
+                return stream.iterator();
             }
 
             @Override
-            protected void abort() {
-                try {
-                    if (lines != null) {
-                        lines.close();
-                    }
-                } catch (IOException ignored) {
-                    // closing is best effort
+            public ChatResponse response() {
+                read = true;
+                if (closed && completed != null && has(Defect.CLOSE_CHANGES_COMPLETED_RESPONSE)) {
+                    return new ChatResponse("", "", null, null, null);
                 }
+                completed = stream.response();
+                return completed;
+            }
+
+            @Override
+            public void close() {
+                if (has(Defect.CLOSE_BEFORE_READING_IGNORED) && !read) {
+                    return;
+                }
+                closed = true;
+                stream.close();
             }
         };
     }
 
+    /** Lines of an event stream, read on the caller's thread; the idle timer and close end a blocked read. */
+    private final class MiniStream extends AbstractChatStream {
+        private final ChatRequest request;
+        private InputStream body;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private byte[] pending = new byte[0];
+        private int pendingAt;
+        private volatile Thread reading;
+        private volatile boolean idle;
+        private Usage reported;
+
+        MiniStream(ChatRequest request) {
+            super("mini");
+            this.request = request;
+        }
+
+        @Override
+        protected ChatDelta fetch() {
+            if (body == null) {
+                // The port wants failures, HTTP errors included, while reading, not from stream().
+                body = send(request, true).body();
+            }
+            try {
+                String l;
+                while ((l = readLine()) != null) {
+                    if (!l.startsWith("data:")) {
+                        continue;
+                    }
+                    String data = l.substring(5).strip();
+                    if (data.equals("[DONE]")) {
+                        return null;
+                    }
+                    JsonNode chunk;
+                    try {
+                        chunk = JSON.readTree(data);
+                    } catch (RuntimeException malformed) {
+                        if (has(Defect.MALFORMED_CHUNK_SKIPPED)) {
+                            continue;
+                        }
+                        throw new ProviderUnavailableException("mini: malformed chunk", "mini", -1, null, null, null);
+                    }
+                    if (chunk.has("error")) {
+                        if (has(Defect.ERROR_EVENT_IGNORED)) {
+                            continue;
+                        }
+                        String m = "mini: " + chunk.path("error").path("message").asString();
+                        throw new ProviderUnavailableException(has(Defect.KEY_IN_MESSAGE) ? m : m.replace(key, "****"),
+                                "mini", -1, null, null, null);
+                    }
+                    reportModel(chunk.path("model").asString(null));
+                    JsonNode choice = chunk.path("choices").path(0);
+                    Usage u = usage(chunk.has("usage") ? chunk.get("usage") : choice.get("usage"));
+                    if (u != null && has(Defect.STREAM_USAGE_ADDED_UP) && reported != null) {
+                        u = new Usage(reported.promptTokens() + u.promptTokens(), reported.completionTokens()
+                                + u.completionTokens(), reported.totalTokens() + u.totalTokens(),
+                                reported.cachedTokens() + u.cachedTokens(), reported.reasoningTokens() + u.reasoningTokens());
+                    }
+                    if (u != null) {
+                        reported = u;
+                        reportUsage(u);
+                    }
+                    if (choice.path("finish_reason").isString() && !has(Defect.STREAM_LOSES_FINISH_REASON)) {
+                        reportFinishReason(FinishReason.STOP);
+                    }
+                    String reasoning = choice.path("delta").path("reasoning_content").asString("");
+                    if (!reasoning.isEmpty()) {
+                        return has(Defect.STREAM_REASONING_AS_TEXT) ? ChatDelta.text(reasoning) : ChatDelta.reasoning(reasoning);
+                    }
+                    String content = choice.path("delta").path("content").asString("");
+                    if (!content.isEmpty()) {
+                        return ChatDelta.text(content);
+                    }
+                }
+                if (has(Defect.MISSING_DONE_IS_SUCCESS)) {
+                    return null;
+                }
+                throw new ProviderUnavailableException("mini: stream ended before [DONE]", "mini", -1, null, null, null);
+            } catch (IOException e) {
+                if (idle) {
+                    if (has(Defect.IDLE_TIMEOUT_UNTYPED)) {
+                        throw new LlmException("mini: idle", e);
+                    }
+                    throw new ProviderUnavailableException("mini: no data for " + idleTimeout, "mini", -1, null, null, e);
+                }
+                throw new ProviderUnavailableException("mini: " + e, "mini", -1, null, null, null);
+            }
+        }
+
+        /** One line, bytes split on LF; decoded whole unless the defect decodes each read alone. */
+        private String readLine() throws IOException {
+            StringBuilder decodedAlone = new StringBuilder();
+            line.reset();
+            while (true) {
+                if (pendingAt >= pending.length) {
+                    byte[] buf = new byte[8192];
+                    int n = timedRead(buf);
+                    if (n < 0) {
+                        return line.size() == 0 && decodedAlone.length() == 0 ? null
+                                : has(Defect.EACH_READ_DECODED_ALONE) ? decodedAlone.append(line.toString(StandardCharsets.UTF_8)).toString()
+                                : line.toString(StandardCharsets.UTF_8);
+                    }
+                    pending = java.util.Arrays.copyOf(buf, n);
+                    pendingAt = 0;
+                    if (has(Defect.EACH_READ_DECODED_ALONE) && line.size() > 0) {
+                        decodedAlone.append(line.toString(StandardCharsets.UTF_8)); // a character split by the read is lost
+                        line.reset();
+                    }
+                }
+                byte b = pending[pendingAt++];
+                if (b == '\n') {
+                    String rest = line.toString(StandardCharsets.UTF_8);
+                    return has(Defect.EACH_READ_DECODED_ALONE) ? decodedAlone + rest : rest;
+                }
+                line.write(b);
+            }
+        }
+
+        private int timedRead(byte[] buf) throws IOException {
+            reading = Thread.currentThread();
+            ScheduledFuture<?> timer = idleTimer.schedule(() -> {
+                idle = true;
+                closeBody();
+            }, idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            try {
+                return body.read(buf);
+            } finally {
+                timer.cancel(false);
+                reading = null;
+            }
+        }
+
+        private void closeBody() {
+            Thread r = reading;
+            if (r != null) {
+                r.interrupt(); // the JDK's response stream gives up a blocked read when interrupted
+            }
+            try {
+                if (body != null) {
+                    body.close();
+                }
+            } catch (IOException ignored) {
+                // closing is best effort
+            }
+        }
+
+        @Override
+        protected void abort() {
+            Thread r = reading;
+            if (has(Defect.CLOSE_FROM_ANOTHER_THREAD_IGNORED) && r != null && Thread.currentThread() != r) {
+                return; // a close while another thread is blocked reading is dropped
+            }
+            closeBody();
+        }
+    }
+
+    @Override
+    public void close() {
+        idleTimer.shutdownNow();
+    }
+
     @Override
     public String toString() {
-        return "MiniProvider{" + endpoint + "}";
+        return "MiniProvider{" + endpoint + (has(Defect.KEY_IN_TO_STRING) ? ", key=" + key : "") + "}";
     }
 }
