@@ -401,4 +401,16 @@ class AlfredChatTest {
         assertEquals(0, run("Hi"));
         assertFalse(stdout().contains("429"), stdout());
     }
+
+    @Test
+    void anErrorEventAfterOutputIsAFailureInJsonToo() {
+        server.enqueue(Reply.raw(200, "text/event-stream", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n"
+                + "event: error\ndata: {\"error\":{\"message\":\"stream failure upstream\",\"type\":\"server_error\"}}\n\n"
+                + "data: [DONE]\n\n"));
+        assertEquals(5, run("--json", "hi"));
+        JsonNode root = JsonMapper.builder().build().readTree(stdout());
+        assertEquals("interrupted", root.path("error").path("kind").asString());
+        assertEquals("Hel", root.path("content").asString());
+        assertTrue(root.path("error").path("message").asString().contains("stream failure upstream"), root.toString());
+    }
 }

@@ -248,4 +248,21 @@ class RetryingKimiTest {
         assertEquals(Duration.ofSeconds(60), r.policy().maxRetryAfter());
         assertEquals("kimi", r.id());
     }
+
+    @Test
+    void anErrorEventBeforeOutputIsRetriedAndOneAfterOutputIsNeverTakenForSuccess() {
+        String errorEvent = "event: error\ndata: {\"error\":{\"message\":\"stream failure upstream\",\"type\":\"server_error\"}}\n\n";
+        String hel = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n";
+        server.enqueue(Reply.raw(200, "text/event-stream", errorEvent + "data: [DONE]\n\n"))
+                .enqueue(Reply.stream("clean"));
+        assertEquals("clean", StreamRecording.of(retrying(policy().build()).stream(ChatRequest.of("x"))).assertCompleted().content(),
+                "a retryable error event before output is retried");
+        assertEquals(2, server.requestCount());
+        server.enqueue(Reply.raw(200, "text/event-stream", hel + errorEvent + "data: [DONE]\n\n"))
+                .enqueue(Reply.stream("must not be sent"));
+        StreamInterruptedException e = StreamRecording.of(retrying(policy().build()).stream(ChatRequest.of("x")))
+                .assertFailed(StreamInterruptedException.class);
+        assertEquals("Hel", e.partialContent());
+        assertEquals(3, server.requestCount(), "no retry after output");
+    }
 }
