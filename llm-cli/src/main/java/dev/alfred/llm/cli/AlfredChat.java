@@ -549,7 +549,7 @@ public final class AlfredChat implements Callable<Integer> {
             e.printStackTrace(err);
         }
         String line = message == null ? String.valueOf(e) : oneLine(message);
-        if (json && code != ExitCode.USAGE) {
+        if (json) { // one object on stdout whatever happens, usage errors found after parsing included
             ObjectNode root = JSON.createObjectNode();
             ObjectNode error = root.putObject("error");
             error.put("kind", e instanceof LlmException ? kind((LlmException) e, false) : "other");

@@ -413,4 +413,13 @@ class AlfredChatTest {
         assertEquals("Hel", root.path("content").asString());
         assertTrue(root.path("error").path("message").asString().contains("stream failure upstream"), root.toString());
     }
+
+    @Test
+    void aMissingKeyWithJsonIsStillOneObjectAndAUsageExit() {
+        env.remove("KIMI_API_KEY");
+        assertEquals(2, run("--json", "hi")); // KIMI_BASE_URL names a target: no demo
+        JsonNode error = JsonMapper.builder().build().readTree(stdout()).path("error");
+        assertEquals("other", error.path("kind").asString());
+        assertTrue(error.path("message").asString().contains("KIMI_API_KEY"), error.toString());
+    }
 }

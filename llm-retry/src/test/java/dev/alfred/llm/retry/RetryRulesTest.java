@@ -134,6 +134,14 @@ class RetryRulesTest {
         return RetryPolicy.builder().sleeper(time).clock(time).random(() -> 0.5);
     }
 
+    /** A sleeper that says it began to wait, then waits five minutes: only an interrupt ends it early. */
+    private static Sleeper sleepsLongAfterCountingDown(CountDownLatch sleeping) {
+        return d -> {
+            sleeping.countDown();
+            Thread.sleep(Duration.ofMinutes(5).toMillis());
+        };
+    }
+
     private static ProviderUnavailableException down() {
         return new ProviderUnavailableException("down", "scripted", 503, null, null, null);
     }
@@ -305,10 +313,7 @@ class RetryRulesTest {
     @Test
     void closingAStreamWhileItWaitsToRetryWakesTheReaderAndClosesTheAttempt() throws Exception {
         CountDownLatch sleeping = new CountDownLatch(1);
-        Sleeper blocking = d -> {
-            sleeping.countDown();
-            Thread.sleep(Duration.ofMinutes(5).toMillis());
-        };
+        Sleeper blocking = sleepsLongAfterCountingDown(sleeping);
         Scripted p = new Scripted().then(down()).then(OK);
         ChatStream s = new RetryingLlmProvider(p, policy().sleeper(blocking).build()).stream(ChatRequest.of("x"));
         CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
@@ -330,10 +335,7 @@ class RetryRulesTest {
     @Test
     void anInterruptedChatWaitEndsWithTheFailureAttachedAndTheFlagKept() throws Exception {
         CountDownLatch sleeping = new CountDownLatch(1);
-        Sleeper blocking = d -> {
-            sleeping.countDown();
-            Thread.sleep(Duration.ofMinutes(5).toMillis());
-        };
+        Sleeper blocking = sleepsLongAfterCountingDown(sleeping);
         Scripted p = new Scripted().then(down()).then(OK);
         RetryingLlmProvider r = new RetryingLlmProvider(p, policy().sleeper(blocking).build());
         AtomicBoolean flagKept = new AtomicBoolean();
@@ -464,10 +466,7 @@ class RetryRulesTest {
     void anOutsideInterruptDuringTheWaitKeepsTheFlagAndACloseClearsIt() throws Exception {
         for (boolean byClose : new boolean[] {false, true}) {
             CountDownLatch sleeping = new CountDownLatch(1);
-            Sleeper blocking = d -> {
-                sleeping.countDown();
-                Thread.sleep(Duration.ofMinutes(5).toMillis());
-            };
+            Sleeper blocking = sleepsLongAfterCountingDown(sleeping);
             ChatStream s = new RetryingLlmProvider(new Scripted().then(down()).then(OK), policy().sleeper(blocking).build())
                     .stream(ChatRequest.of("x"));
             CompletableFuture<Boolean> flag = new CompletableFuture<>();
