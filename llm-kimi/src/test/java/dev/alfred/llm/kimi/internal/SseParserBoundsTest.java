@@ -127,4 +127,16 @@ class SseParserBoundsTest {
                 "CR, empty read, LF is one line end (not a blank line that would dispatch a alone)");
         assertEquals(List.of(ev("a")), parse(new SseParser(), "data:a\r", "", "", "\r\n"));
     }
+
+    @Test
+    void fieldNamesThatArePrefixesOrExtensionsOfKnownOnesAreIgnored() {
+        SseParser p = new SseParser();
+        List<SseEvent> events = parse(p, "dat: a\ndatas: b\neven: x\nevents: y\ni: 7\nids: 8\nretr: 5\nretrys: 6\n"
+                + "data: kept\n\n");
+        assertEquals(List.of(ev("kept")), events, "only data counts; the event type stays message and the id empty");
+        assertEquals(-1L, p.retryMillis(), "no retry was set by retr or retrys");
+        assertEquals("", events.get(0).lastEventId(), "no id was set by i or ids");
+        assertEquals(List.of(SseEvent.of("message", "x", "")), parse(new SseParser(), "Data: no\nEVENT: no\ndata: x\n\n"),
+                "field names are case-sensitive");
+    }
 }
