@@ -61,12 +61,12 @@ class ContractKitSelfTest {
 
         @Override
         protected Duration headersTimeout() {
-            return Duration.ofSeconds(2);
+            return Duration.ofMillis(2500);
         }
 
         @Override
         protected Duration stall() {
-            return Duration.ofMillis(1200);
+            return Duration.ofMillis(1600);
         }
 
         @Override

@@ -257,6 +257,8 @@ class MiniProvider implements LlmProvider {
         private byte[] pending = new byte[0];
         private int pendingAt;
         private volatile Thread reading;
+        /** The thread that reads the stream: the first to fetch. */
+        private volatile Thread readerThread;
         private volatile boolean idle;
         private Usage reported;
 
@@ -267,6 +269,9 @@ class MiniProvider implements LlmProvider {
 
         @Override
         protected ChatDelta fetch() {
+            if (readerThread == null) {
+                readerThread = Thread.currentThread();
+            }
             if (body == null) {
                 // The port wants failures, HTTP errors included, while reading, not from stream().
                 body = send(request, true).body();
@@ -396,9 +401,9 @@ class MiniProvider implements LlmProvider {
 
         @Override
         protected void abort() {
-            Thread r = reading;
+            Thread r = readerThread;
             if (has(Defect.CLOSE_FROM_ANOTHER_THREAD_IGNORED) && r != null && Thread.currentThread() != r) {
-                return; // a close while another thread is blocked reading is dropped
+                return; // a close from any thread but the one reading the stream is dropped
             }
             closeBody();
         }
