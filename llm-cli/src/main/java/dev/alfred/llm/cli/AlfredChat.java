@@ -105,6 +105,11 @@ public final class AlfredChat implements Callable<Integer> {
     private final PrintStream err;
     private final Map<String, String> environment;
     private final boolean terminal;
+    /**
+     * Guards the start and end of a turn against Ctrl-C, so that an interrupt meant for one turn is
+     * sent before that turn clears its thread's flag, never after (where it would fail the next turn).
+     */
+    private final Object turnLock = new Object();
     /** The thread running a turn, while one runs: Ctrl-C stops that turn. */
     private volatile Thread turnThread;
     private volatile ChatStream current;
@@ -175,17 +180,19 @@ public final class AlfredChat implements Callable<Integer> {
      * @return true when the process should exit now with 130
      */
     boolean interrupt() {
-        Thread t = turnThread;
-        if (t == null) {
-            return true;
+        synchronized (turnLock) {
+            Thread t = turnThread;
+            if (t == null) {
+                return true;
+            }
+            turnCancelled = true;
+            t.interrupt(); // wakes a blocking --no-stream call, or a wait before a retry
+            ChatStream s = current;
+            if (s != null) {
+                s.close();
+            }
+            return !conversation;
         }
-        turnCancelled = true;
-        ChatStream s = current;
-        if (s != null) {
-            s.close();
-        }
-        t.interrupt(); // wakes a blocking --no-stream call, or a wait before a retry
-        return !conversation;
     }
 
     @Override
@@ -314,8 +321,10 @@ public final class AlfredChat implements Callable<Integer> {
         StringBuilder reasoning = new StringBuilder();
         Spinner spinner = new Spinner(err);
         boolean spin = terminal && !json;
-        turnCancelled = false;
-        turnThread = Thread.currentThread();
+        synchronized (turnLock) {
+            turnCancelled = false;
+            turnThread = Thread.currentThread();
+        }
         long start = System.nanoTime();
         long firstToken = -1;
         try {
@@ -379,8 +388,10 @@ public final class AlfredChat implements Callable<Integer> {
             return turnFailed(e, turnCancelled, text.toString(), reasoning.toString());
         } finally {
             spinner.stop();
-            current = null;
-            turnThread = null;
+            synchronized (turnLock) {
+                current = null;
+                turnThread = null;
+            }
             Thread.interrupted(); // a Ctrl-C that stopped this turn must not stop the next
         }
     }

@@ -279,7 +279,7 @@ class AlfredChatTest {
         }
         assertFalse(app.interrupt(), "in a conversation Ctrl-C does not exit");
         assertEquals(0, exit.get(20, TimeUnit.SECONDS));
-        assertTrue(stdout().endsWith("next answer\n"), stdout());
+        assertTrue(stdout().endsWith("next answer\n"), stdout() + " | stderr: " + stderr());
         assertTrue(stderr().contains("alfred-chat: cancelled"), stderr());
         assertEquals(1, server.takeRequests().get(1).json().path("messages").size(),
                 "the cancelled turn is not in the history");
