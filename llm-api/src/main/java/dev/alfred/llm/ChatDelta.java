@@ -22,6 +22,8 @@ public record ChatDelta(Kind kind, String text) {
     /**
      * Validates the delta.
      *
+     * @param kind what the text is, never null
+     * @param text the increment, never null (may be empty)
      * @throws IllegalArgumentException if kind or text is null
      */
     public ChatDelta {

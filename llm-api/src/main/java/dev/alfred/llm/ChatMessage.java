@@ -19,6 +19,9 @@ public record ChatMessage(Role role, String content, String reasoning) {
     /**
      * Validates the message.
      *
+     * @param role who speaks, never null
+     * @param content what is said, never null (may be empty only for an assistant message)
+     * @param reasoning the reasoning to echo with an assistant message, or null
      * @throws IllegalArgumentException if role or content is null, content is empty for a system or
      *                                  user message, or reasoning is set on a non-assistant message
      */

@@ -27,6 +27,12 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
     /**
      * Validates and copies the request.
      *
+     * @param messages the conversation, oldest first; never null or empty
+     * @param model the model to use instead of the provider's default, or null
+     * @param temperature sampling temperature in [0, 2], or null
+     * @param topP nucleus sampling mass in (0, 1], or null
+     * @param maxTokens the most tokens to generate (reasoning included), positive, or null
+     * @param stop stop sequences, never null (empty when unset)
      * @throws IllegalArgumentException naming the field: messages null, empty or holding null; model
      *                                  blank; temperature outside [0, 2] or not finite; topP outside
      *                                  (0, 1]; maxTokens not positive; a stop sequence null or empty

@@ -15,6 +15,11 @@ public record ChatResponse(String content, String reasoning, String model, Usage
     /**
      * Validates the response.
      *
+     * @param content the answer, never null (empty when the model produced none)
+     * @param reasoning the model's reasoning, never null (empty when there was none)
+     * @param model the model that answered, as the provider named it, or null if not reported
+     * @param usage the tokens used, or null if the provider did not report them
+     * @param finishReason why the output ended, or null if not reported
      * @throws IllegalArgumentException if content or reasoning is null, or model is blank
      */
     public ChatResponse {

@@ -13,10 +13,15 @@ public class LlmException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The id of the provider that failed, or null. */
     private final String providerId;
+    /** The HTTP status, or -1 when there was none. */
     private final int httpStatus;
+    /** The provider's own error type, or null. */
     private final String errorType;
+    /** Whether the same request may succeed when sent again. */
     private final boolean retryable;
+    /** The wait the provider asked for, or null. */
     private final Duration retryAfter;
     /** The server's id for the failed exchange (such as Kimi's {@code x-trace-id}), or null. */
     private final String traceId;

@@ -12,7 +12,9 @@ public class ProviderNotFoundException extends LlmException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The id that was asked for. */
     private final String requestedId;
+    /** The ids that were found, sorted. */
     private final List<String> availableIds;
 
     /**

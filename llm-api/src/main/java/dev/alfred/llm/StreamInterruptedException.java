@@ -9,7 +9,9 @@ public class StreamInterruptedException extends LlmException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The answer text delivered before the failure. */
     private final String partialContent;
+    /** The reasoning delivered before the failure. */
     private final String partialReasoning;
 
     /**

@@ -15,6 +15,11 @@ public record Usage(long promptTokens, long completionTokens, long totalTokens, 
     /**
      * Validates the counts.
      *
+     * @param promptTokens tokens in the prompt, cached ones included
+     * @param completionTokens tokens generated, reasoning included
+     * @param totalTokens prompt plus completion
+     * @param cachedTokens prompt tokens served from the provider's cache
+     * @param reasoningTokens generated tokens spent on reasoning
      * @throws IllegalArgumentException if a count is negative, naming it
      */
     public Usage {

@@ -51,6 +51,10 @@ public record Backoff(Duration base, double factor, Duration cap, Jitter jitter)
     /**
      * Validates.
      *
+     * @param base the first wait before jitter
+     * @param factor the growth per retry, at least 1
+     * @param cap the longest wait
+     * @param jitter how the wait is randomized
      * @throws IllegalArgumentException naming the field: base not positive, factor below 1 or not
      *                                  finite, cap below base, or a null jitter
      */

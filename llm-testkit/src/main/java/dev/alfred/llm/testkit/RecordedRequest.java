@@ -22,6 +22,11 @@ public record RecordedRequest(String method, String path, Map<String, List<Strin
 
     /**
      * Copies the headers.
+     *
+     * @param method the HTTP method
+     * @param path the path with query
+     * @param headers the headers, names in lower case
+     * @param body the body as text
      */
     public RecordedRequest {
         headers = Map.copyOf(headers);

@@ -43,6 +43,15 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
     /**
      * Validates and copies.
      *
+     * @param deltas text and reasoning pieces, in order
+     * @param model the model named in the answer
+     * @param usage the usage to report, or null for none
+     * @param usagePlacement where a stream reports the usage
+     * @param finishReason the wire finish reason, such as {@code stop}
+     * @param done whether the stream ends with {@code data: [DONE]}
+     * @param chunks into how many equal pieces the body's bytes are cut (1: all at once)
+     * @param chunkDelay with more than one piece, the pause before each piece (the head comes with the first)
+     * @param rawEvents extra event data sent verbatim after the deltas (malformed chunks, error payloads)
      * @throws IllegalArgumentException if a list is null, chunks is not positive, or the delay is negative
      */
     public ScriptedStream {

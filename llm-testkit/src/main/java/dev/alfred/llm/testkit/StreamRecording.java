@@ -22,7 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  */
 public record StreamRecording(List<ChatDelta> deltas, ChatResponse response, LlmException failure) {
 
-    /** Copies the deltas. */
+    /**
+     * Copies the deltas.
+     *
+     * @param deltas   the deltas received
+     * @param response the aggregated response, or null if the stream failed
+     * @param failure  the failure, or null if the stream completed
+     */
     public StreamRecording {
         deltas = List.copyOf(deltas);
     }
