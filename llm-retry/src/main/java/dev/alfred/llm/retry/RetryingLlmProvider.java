@@ -82,7 +82,7 @@ public final class RetryingLlmProvider implements LlmProvider {
             } catch (LlmException e) {
                 Duration wait = attempts.next(e);
                 try {
-                    policy.sleeper().sleep(wait);
+                    rules.sleep(wait);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     LlmException interrupted = new LlmException(delegate.id() + ": interrupted while waiting to retry", delegate.id(),

@@ -174,8 +174,10 @@ public final class ChunkDecoder {
                 JsonToken t = p.nextToken();
                 switch (name) {
                     case "index":
-                        index = t == JsonToken.VALUE_NUMBER_INT ? indexValue(p) : -2;
-                        if (t != JsonToken.VALUE_NUMBER_INT) {
+                        if (t == JsonToken.VALUE_NUMBER_INT) {
+                            index = indexValue(p);
+                        } else {
+                            index = -2;
                             p.skipChildren();
                         }
                         break;

@@ -222,16 +222,6 @@ public final class ErrorMapper {
     }
 
     /**
-     * Scrubs, then bounds, server text that goes into a message.
-     *
-     * @param text the server's text
-     * @return at most about {@value #MAX_SERVER_TEXT} characters of it, without the key
-     */
-    public String serverText(String text) {
-        return scrubber.scrubAndBound(text, MAX_SERVER_TEXT);
-    }
-
-    /**
      * The response's {@code x-trace-id}, scrubbed and bounded.
      *
      * @param headers the response headers
@@ -295,15 +285,18 @@ public final class ErrorMapper {
         return nanos >= Long.MAX_VALUE ? LONGEST_WAIT : Duration.ofNanos((long) nanos);
     }
 
-    /** A body that is not a JSON error, as readable text: an HTML page's title, or its text. */
-    private String bodyText(byte[] body, int length, String contentType) {
-        String s = scrubber.scrub(new String(body, 0, length, StandardCharsets.UTF_8));
+    /**
+     * A body that is not a JSON error, as readable text: an HTML page's title, or its text. It goes into
+     * a message only through {@link #describe}, which scrubs it and then bounds it.
+     */
+    private static String bodyText(byte[] body, int length, String contentType) {
+        String s = new String(body, 0, length, StandardCharsets.UTF_8);
         boolean html = contentType.toLowerCase(Locale.ROOT).contains("html")
                 || s.regionMatches(true, 0, "<!doctype html", 0, 14) || s.regionMatches(true, 0, "<html", 0, 5);
         if (html) {
             Matcher title = TITLE.matcher(s);
             s = title.find() ? title.group(1) : s.replaceAll("<[^>]*>", " ");
         }
-        return scrubber.scrubAndBound(s.replaceAll("\\s+", " ").strip(), MAX_SERVER_TEXT);
+        return s.replaceAll("\\s+", " ").strip();
     }
 }

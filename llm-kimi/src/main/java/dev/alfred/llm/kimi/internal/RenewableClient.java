@@ -79,13 +79,19 @@ public final class RenewableClient {
      * @param failed the client the failed exchange used
      */
     public void retire(HttpClient failed) {
-        if (factory == null || SHUTDOWN == null || !current.compareAndSet(failed, factory.get())) {
+        if (factory == null || SHUTDOWN == null || current.get() != failed) {
             return;
         }
+        HttpClient fresh = factory.get();
+        // Two exchanges that failed on one client may both get here: only one replaces it.
+        shutDown(current.compareAndSet(failed, fresh) ? failed : fresh);
+    }
+
+    private static void shutDown(HttpClient client) {
         try {
-            SHUTDOWN.invoke(failed);
+            SHUTDOWN.invoke(client);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("shutting down a retired HTTP client failed: {}", e.toString());
+            LOG.debug("shutting down an HTTP client failed: {}", e.toString());
         }
     }
 

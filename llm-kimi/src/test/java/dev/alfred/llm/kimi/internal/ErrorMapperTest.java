@@ -174,12 +174,13 @@ class ErrorMapperTest {
     @Test
     void serverTextIsScrubbedThenBoundedAndFieldsToo() {
         String text = "a".repeat(ErrorMapper.MAX_SERVER_TEXT - 10) + KEY + "tail";
-        String out = mapper.serverText(text);
+        String out = mapper.describe(0, null, text, null).substring("kimi: ".length());
         assertFalse(out.contains(KEY.substring(0, 8)) || out.contains(KEY.substring(KEY.length() - 8)), out);
         assertEquals("a".repeat(ErrorMapper.MAX_SERVER_TEXT - 10) + "****tail", out, "scrubbed first, so it fits");
-        assertEquals("x".repeat(ErrorMapper.MAX_SERVER_TEXT) + "… (1 more characters)",
-                mapper.serverText("x".repeat(ErrorMapper.MAX_SERVER_TEXT + 1)));
-        assertEquals("x".repeat(ErrorMapper.MAX_SERVER_TEXT), mapper.serverText("x".repeat(ErrorMapper.MAX_SERVER_TEXT)));
+        assertEquals("kimi: " + "x".repeat(ErrorMapper.MAX_SERVER_TEXT) + "… (1 more characters)",
+                mapper.describe(0, null, "x".repeat(ErrorMapper.MAX_SERVER_TEXT + 1), null));
+        assertEquals("kimi: " + "x".repeat(ErrorMapper.MAX_SERVER_TEXT),
+                mapper.describe(0, null, "x".repeat(ErrorMapper.MAX_SERVER_TEXT), null));
         assertEquals("key ****", mapper.scrub("key " + KEY));
         LlmException e = response(400, error("t".repeat(500), "m"), "x-trace-id", "z".repeat(500));
         assertEquals(200 + "… (300 more characters)".length(), e.errorType().orElseThrow().length());
