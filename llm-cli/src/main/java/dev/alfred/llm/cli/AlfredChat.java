@@ -421,7 +421,8 @@ public final class AlfredChat implements Callable<Integer> {
         int code = cancelled ? ExitCode.INTERRUPTED : ExitCode.of(e);
         int attempts = attempts(e);
         if (json) {
-            out.println(errorJson(e, cancelled, attempts, partialText, partialReasoning));
+            out.println(errorJson(kind(e, cancelled), cancelled ? "cancelled" : oneLine(e.getMessage()), e, attempts,
+                    partialText, partialReasoning));
             out.flush();
             return code;
         }
@@ -476,18 +477,24 @@ public final class AlfredChat implements Callable<Integer> {
         return "other";
     }
 
-    private static String errorJson(LlmException e, boolean cancelled, int attempts, String text, String reasoning) {
+    /**
+     * The one JSON object --json prints on failure, whatever failed.
+     *
+     * @param e the library's failure, or null when the failure was not one (a usage error)
+     */
+    private static String errorJson(String kind, String message, LlmException e, int attempts, String text,
+                                    String reasoning) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode error = root.putObject("error");
-        error.put("kind", kind(e, cancelled));
-        error.put("message", cancelled ? "cancelled" : oneLine(e.getMessage()));
-        if (e.httpStatus().isPresent()) {
+        error.put("kind", kind);
+        error.put("message", message);
+        if (e != null && e.httpStatus().isPresent()) {
             error.put("status", e.httpStatus().getAsInt());
         } else {
             error.putNull("status");
         }
-        error.put("error_type", e.errorType().orElse(null));
-        if (e.retryAfter().isPresent()) {
+        error.put("error_type", e == null ? null : e.errorType().orElse(null));
+        if (e != null && e.retryAfter().isPresent()) {
             error.put("retry_after_ms", e.retryAfter().get().toMillis());
         } else {
             error.putNull("retry_after_ms");
@@ -561,11 +568,9 @@ public final class AlfredChat implements Callable<Integer> {
         }
         String line = message == null ? String.valueOf(e) : oneLine(message);
         if (json) { // one object on stdout whatever happens, usage errors found after parsing included
-            ObjectNode root = JSON.createObjectNode();
-            ObjectNode error = root.putObject("error");
-            error.put("kind", e instanceof LlmException ? kind((LlmException) e, false) : "other");
-            error.put("message", line);
-            out.println(JSON.writeValueAsString(root));
+            LlmException failure = e instanceof LlmException ? (LlmException) e : null;
+            out.println(errorJson(failure == null ? "other" : kind(failure, false), line, failure,
+                    failure == null ? 1 : attempts(failure), "", ""));
         }
         err.println("alfred-chat: " + line);
         if (code == ExitCode.USAGE) {

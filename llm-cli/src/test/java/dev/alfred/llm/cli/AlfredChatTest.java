@@ -422,4 +422,21 @@ class AlfredChatTest {
         assertEquals("other", error.path("kind").asString());
         assertTrue(error.path("message").asString().contains("KIMI_API_KEY"), error.toString());
     }
+
+    @Test
+    void jsonErrorsBeforeAnyTurnHaveTheSameShapeAsTurnErrors() {
+        for (String[] args : new String[][] {{"--json", "--provider", "nope", "hi"}, {"--json", "hi"}}) {
+            out.reset();
+            if (args.length == 2) {
+                env.remove("KIMI_API_KEY"); // a named base URL without a key
+            }
+            assertEquals(2, run(args));
+            JsonNode error = JsonMapper.builder().build().readTree(stdout()).path("error");
+            for (String field : List.of("kind", "message", "status", "error_type", "retry_after_ms", "attempts")) {
+                assertTrue(error.has(field), () -> field + " missing from " + error);
+            }
+            assertEquals(1, error.path("attempts").asInt());
+            assertTrue(error.path("status").isNull() && error.path("retry_after_ms").isNull(), error.toString());
+        }
+    }
 }
