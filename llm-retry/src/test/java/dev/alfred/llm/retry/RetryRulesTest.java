@@ -28,7 +28,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -132,14 +131,6 @@ class RetryRulesTest {
 
     private RetryPolicy.Builder policy() {
         return RetryPolicy.builder().sleeper(time).clock(time).random(() -> 0.5);
-    }
-
-    /** A sleeper that says it began to wait, then waits five minutes: only an interrupt ends it early. */
-    private static Sleeper sleepsLongAfterCountingDown(CountDownLatch sleeping) {
-        return d -> {
-            sleeping.countDown();
-            Thread.sleep(Duration.ofMinutes(5).toMillis());
-        };
     }
 
     private static ProviderUnavailableException down() {
@@ -312,8 +303,7 @@ class RetryRulesTest {
 
     @Test
     void closingAStreamWhileItWaitsToRetryWakesTheReaderAndClosesTheAttempt() throws Exception {
-        CountDownLatch sleeping = new CountDownLatch(1);
-        Sleeper blocking = sleepsLongAfterCountingDown(sleeping);
+        BlockingSleeper blocking = new BlockingSleeper();
         Scripted p = new Scripted().then(down()).then(OK);
         ChatStream s = new RetryingLlmProvider(p, policy().sleeper(blocking).build()).stream(ChatRequest.of("x"));
         CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
@@ -324,7 +314,7 @@ class RetryRulesTest {
                 return t;
             }
         });
-        assertTrue(sleeping.await(20, TimeUnit.SECONDS));
+        assertTrue(blocking.awaitWaiting());
         s.close();
         Throwable t = reader.get(20, TimeUnit.SECONDS);
         assertInstanceOf(LlmException.class, t);
@@ -334,8 +324,7 @@ class RetryRulesTest {
 
     @Test
     void anInterruptedChatWaitEndsWithTheFailureAttachedAndTheFlagKept() throws Exception {
-        CountDownLatch sleeping = new CountDownLatch(1);
-        Sleeper blocking = sleepsLongAfterCountingDown(sleeping);
+        BlockingSleeper blocking = new BlockingSleeper();
         Scripted p = new Scripted().then(down()).then(OK);
         RetryingLlmProvider r = new RetryingLlmProvider(p, policy().sleeper(blocking).build());
         AtomicBoolean flagKept = new AtomicBoolean();
@@ -350,7 +339,7 @@ class RetryRulesTest {
             }
         });
         t.start();
-        assertTrue(sleeping.await(20, TimeUnit.SECONDS));
+        assertTrue(blocking.awaitWaiting());
         t.interrupt();
         LlmException e = caller.get(20, TimeUnit.SECONDS);
         assertTrue(e.getMessage().contains("interrupted while waiting to retry"), e.getMessage());
@@ -465,8 +454,7 @@ class RetryRulesTest {
     @Test
     void anOutsideInterruptDuringTheWaitKeepsTheFlagAndACloseClearsIt() throws Exception {
         for (boolean byClose : new boolean[] {false, true}) {
-            CountDownLatch sleeping = new CountDownLatch(1);
-            Sleeper blocking = sleepsLongAfterCountingDown(sleeping);
+            BlockingSleeper blocking = new BlockingSleeper();
             ChatStream s = new RetryingLlmProvider(new Scripted().then(down()).then(OK), policy().sleeper(blocking).build())
                     .stream(ChatRequest.of("x"));
             CompletableFuture<Boolean> flag = new CompletableFuture<>();
@@ -480,7 +468,7 @@ class RetryRulesTest {
                 flag.complete(Thread.currentThread().isInterrupted());
             });
             reader.start();
-            assertTrue(sleeping.await(20, TimeUnit.SECONDS));
+            assertTrue(blocking.awaitWaiting());
             if (byClose) {
                 s.close();
             } else {

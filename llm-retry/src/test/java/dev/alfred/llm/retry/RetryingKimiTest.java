@@ -161,12 +161,8 @@ class RetryingKimiTest {
     @Test
     void closingTheStreamWhileItWaitsToRetryWakesTheReader() throws Exception {
         server.setDefault(Reply.error(503, null, "down"));
-        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
-        Sleeper signalling = d -> {
-            waiting.countDown();
-            Sleeper.system().sleep(d);
-        };
-        RetryPolicy p = policy().sleeper(signalling).backoff(
+        BlockingSleeper waiting = new BlockingSleeper();
+        RetryPolicy p = policy().sleeper(waiting).backoff(
                 new Backoff(Duration.ofSeconds(30), 2, Duration.ofSeconds(30), Backoff.Jitter.NONE)).build();
         ChatStream s = retrying(p).stream(ChatRequest.of("x"));
         ExecutorService reader = Executors.newSingleThreadExecutor();
@@ -180,7 +176,7 @@ class RetryingKimiTest {
                 }
             });
             // close only once the reader is in its 30 s wait, so the test is about waking it
-            assertTrue(waiting.await(20, java.util.concurrent.TimeUnit.SECONDS), "the reader never began to wait");
+            assertTrue(waiting.awaitWaiting(), "the reader never began to wait");
             s.close();
             Throwable t = outcome.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertInstanceOf(LlmException.class, t);

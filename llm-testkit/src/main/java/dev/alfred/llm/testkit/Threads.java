@@ -48,7 +48,8 @@ public final class Threads {
             // On JDK 17 an HttpClient cannot be closed: its selector thread ends once the client is collected.
             System.gc();
             try {
-                Thread.sleep(50);
+                // Wait for a lingering thread to end (at once if it does), then look at them all again.
+                grown.iterator().next().join(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return grown;
