@@ -1,55 +1,25 @@
 package dev.alfred.llm;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
- * One message of a conversation: who said it and what.
+ * One message of a conversation. A closed set: {@link SystemMessage}, {@link UserMessage} (text and
+ * images), {@link AssistantMessage} (text, reasoning, tool calls and provider state) and
+ * {@link ToolMessage} (a tool's result). The factories cover the common cases.
  *
- * <p>{@code reasoning} is the model's reasoning that came with an assistant message; thinking models
- * need it echoed back on later turns, so an assistant message may carry it. It is {@code null} when
- * there is none. Further components (tool calls) will be added with the old constructor kept, so
- * code that uses the factories and constructors keeps compiling.
- *
- * @param role      who speaks, never null
- * @param content   what is said, never null (may be empty only for an assistant message)
- * @param reasoning the reasoning to echo with an assistant message, or null
+ * <p>Null policy of the whole model: strings and lists are never null (empty means none); only
+ * values a provider may not report, and optional request settings, are null. Every message is an
+ * immutable record, safe to share between threads.
  */
-public record ChatMessage(Role role, String content, String reasoning) {
+public sealed interface ChatMessage permits SystemMessage, UserMessage, AssistantMessage, ToolMessage {
 
     /**
-     * Validates the message.
+     * Who speaks.
      *
-     * @param role who speaks, never null
-     * @param content what is said, never null (may be empty only for an assistant message)
-     * @param reasoning the reasoning to echo with an assistant message, or null
-     * @throws IllegalArgumentException if role or content is null, content is empty for a system or
-     *                                  user message, or reasoning is set on a non-assistant message
+     * @return the role of this message type
      */
-    public ChatMessage {
-        if (role == null) {
-            throw new IllegalArgumentException("role must not be null");
-        }
-        if (content == null) {
-            throw new IllegalArgumentException("content must not be null");
-        }
-        if (content.isEmpty() && role != Role.ASSISTANT) {
-            throw new IllegalArgumentException("content must not be empty for a " + role + " message");
-        }
-        if (reasoning != null && role != Role.ASSISTANT) {
-            throw new IllegalArgumentException("reasoning is only allowed on an ASSISTANT message, not " + role);
-        }
-    }
-
-    /**
-     * A message with no reasoning.
-     *
-     * @param role    who speaks
-     * @param content what is said
-     * @throws IllegalArgumentException as the canonical constructor
-     */
-    public ChatMessage(Role role, String content) {
-        this(role, content, null);
-    }
+    Role role();
 
     /**
      * A system message.
@@ -58,54 +28,83 @@ public record ChatMessage(Role role, String content, String reasoning) {
      * @return the message
      * @throws IllegalArgumentException if content is null or empty
      */
-    public static ChatMessage system(String content) {
-        return new ChatMessage(Role.SYSTEM, content, null);
+    static SystemMessage system(String content) {
+        return new SystemMessage(content);
     }
 
     /**
-     * A user message.
+     * A user message of text.
      *
-     * @param content what the user says
+     * @param text what the user says
      * @return the message
-     * @throws IllegalArgumentException if content is null or empty
+     * @throws IllegalArgumentException if text is null or empty
      */
-    public static ChatMessage user(String content) {
-        return new ChatMessage(Role.USER, content, null);
+    static UserMessage user(String text) {
+        return new UserMessage(List.of(ContentPart.text(text)));
     }
 
     /**
-     * An assistant message, for replaying history.
+     * A user message of several parts, such as a question and an image.
+     *
+     * @param parts the parts, in order
+     * @return the message
+     * @throws IllegalArgumentException if there are no parts or one is null
+     */
+    static UserMessage user(ContentPart... parts) {
+        Objects.requireNonNull(parts, "parts");
+        return new UserMessage(java.util.Arrays.asList(parts));
+    }
+
+    /**
+     * An assistant message of text, for replaying history written by hand.
      *
      * @param content what the model said
      * @return the message
      * @throws IllegalArgumentException if content is null
      */
-    public static ChatMessage assistant(String content) {
-        return new ChatMessage(Role.ASSISTANT, content, null);
+    static AssistantMessage assistant(String content) {
+        return new AssistantMessage(content, "", List.of(), ProviderState.NONE);
     }
 
     /**
-     * An assistant message with the reasoning that thinking models need echoed back.
-     *
-     * @param content   what the model said
-     * @param reasoning the model's reasoning, or null
-     * @return the message
-     * @throws IllegalArgumentException if content is null
-     */
-    public static ChatMessage assistant(String content, String reasoning) {
-        return new ChatMessage(Role.ASSISTANT, content, reasoning);
-    }
-
-    /**
-     * The assistant message that replays a response in the history of a next turn, with its reasoning.
+     * The assistant message that replays a response in the next turn's history: its text, its
+     * reasoning, its tool calls and its provider state, all of which thinking models and tool loops
+     * need sent back unchanged.
      *
      * @param response a response received earlier
      * @return the message
      * @throws NullPointerException if response is null
      */
-    public static ChatMessage of(ChatResponse response) {
+    static AssistantMessage of(ChatResponse response) {
         Objects.requireNonNull(response, "response");
-        String reasoning = response.reasoning().isEmpty() ? null : response.reasoning();
-        return new ChatMessage(Role.ASSISTANT, response.content(), reasoning);
+        return new AssistantMessage(response.content(), response.reasoning(), response.toolCalls(), response.state());
+    }
+
+    /**
+     * The result of running a tool call, to send back to the model.
+     *
+     * @param call    the call the model made
+     * @param content what the tool returned, as text (often JSON)
+     * @return the message
+     * @throws NullPointerException     if call is null
+     * @throws IllegalArgumentException if content is null
+     */
+    static ToolMessage toolResult(ToolCall call, String content) {
+        Objects.requireNonNull(call, "call");
+        return new ToolMessage(call.id(), call.name(), content, false);
+    }
+
+    /**
+     * A failed tool call's answer to the model, saying why, so the model can correct itself.
+     *
+     * @param call    the call the model made
+     * @param message what went wrong
+     * @return the message, marked as an error
+     * @throws NullPointerException     if call is null
+     * @throws IllegalArgumentException if message is null
+     */
+    static ToolMessage toolError(ToolCall call, String message) {
+        Objects.requireNonNull(call, "call");
+        return new ToolMessage(call.id(), call.name(), message, true);
     }
 }

@@ -1,25 +1,37 @@
 package dev.alfred.llm;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * What to ask a model: the conversation so far and optional settings.
+ * What to ask a model: the conversation so far, tools it may call, the shape of the answer, and
+ * optional settings.
  *
  * <p>Every optional setting is {@code null} when the caller did not set it, and a provider then sends
  * nothing for it, so the provider's or model's own default applies (some models reject any explicit
- * temperature). Build one with {@link #builder()} or {@link #of(String)}.
+ * temperature). Lists are never null. Build one with {@link #builder()} or {@link #of(String)}. A
+ * request is checked as a whole when built: a tool result must answer a call an earlier assistant
+ * message made, a tool choice must name a declared tool, and tool names must be unique.
  *
- * @param messages    the conversation, oldest first; never null or empty
- * @param model       the model to use instead of the provider's default, or null
- * @param temperature sampling temperature in [0, 2], or null
- * @param topP        nucleus sampling mass in (0, 1], or null
- * @param maxTokens   the most tokens to generate (reasoning included), positive, or null
- * @param stop        stop sequences, never null (empty when unset)
+ * @param messages          the conversation, oldest first; never null or empty
+ * @param model             the model to use instead of the provider's default, or null
+ * @param temperature       sampling temperature in [0, 2], or null
+ * @param topP              nucleus sampling mass in (0, 1], or null
+ * @param maxTokens         the most tokens to generate (reasoning included), positive, or null
+ * @param stop              stop sequences, never null (empty when unset)
+ * @param tools             tools the model may call, never null
+ * @param toolChoice        whether and which tool the model must call, or null
+ * @param parallelToolCalls whether the model may call several tools at once, or null
+ * @param responseFormat    the shape of the answer, or null
+ * @param options           settings for one provider each (at most one per type), never null
  */
 public record ChatRequest(List<ChatMessage> messages, String model, Double temperature, Double topP,
-                          Integer maxTokens, List<String> stop) {
+                          Integer maxTokens, List<String> stop, List<ToolDefinition> tools, ToolChoice toolChoice,
+                          Boolean parallelToolCalls, ResponseFormat responseFormat, List<ProviderOptions> options) {
 
     /** The highest temperature the port accepts; a provider may accept less. */
     public static final double MAX_TEMPERATURE = 2.0;
@@ -27,26 +39,30 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
     /**
      * Validates and copies the request.
      *
-     * @param messages the conversation, oldest first; never null or empty
-     * @param model the model to use instead of the provider's default, or null
-     * @param temperature sampling temperature in [0, 2], or null
-     * @param topP nucleus sampling mass in (0, 1], or null
-     * @param maxTokens the most tokens to generate (reasoning included), positive, or null
-     * @param stop stop sequences, never null (empty when unset)
+     * @param messages the conversation
+     * @param model the model, or null
+     * @param temperature the temperature, or null
+     * @param topP nucleus sampling, or null
+     * @param maxTokens the token limit, or null
+     * @param stop the stop sequences
+     * @param tools the tools
+     * @param toolChoice the tool choice, or null
+     * @param parallelToolCalls parallel calls, or null
+     * @param responseFormat the answer's shape, or null
+     * @param options provider options
      * @throws IllegalArgumentException naming the field: messages null, empty or holding null; model
      *                                  blank; temperature outside [0, 2] or not finite; topP outside
-     *                                  (0, 1]; maxTokens not positive; a stop sequence null or empty
+     *                                  (0, 1]; maxTokens not positive; a stop sequence null or empty; a
+     *                                  tool null or named twice; a tool choice naming no declared tool,
+     *                                  or requiring a tool when none is declared; a tool result whose
+     *                                  call id no earlier assistant message made; options null or two
+     *                                  of one type
      */
     public ChatRequest {
         if (messages == null || messages.isEmpty()) {
             throw new IllegalArgumentException("messages must not be null or empty");
         }
-        for (int i = 0; i < messages.size(); i++) {
-            if (messages.get(i) == null) {
-                throw new IllegalArgumentException("messages[" + i + "] must not be null");
-            }
-        }
-        messages = List.copyOf(messages);
+        messages = List.copyOf(nonNull("messages", messages));
         if (model != null && model.isBlank()) {
             throw new IllegalArgumentException("model must not be blank");
         }
@@ -60,6 +76,54 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
             throw new IllegalArgumentException("maxTokens must be positive, was " + maxTokens);
         }
         stop = stop == null ? List.of() : List.copyOf(validateStop(stop));
+        tools = tools == null ? List.of() : List.copyOf(nonNull("tools", tools));
+        options = options == null ? List.of() : List.copyOf(nonNull("options", options));
+        Set<String> names = new HashSet<>();
+        for (ToolDefinition t : tools) {
+            if (!names.add(t.name())) {
+                throw new IllegalArgumentException("tool '" + t.name() + "' is declared twice");
+            }
+        }
+        if (toolChoice != null) {
+            if (toolChoice.mode() == ToolChoice.Mode.TOOL && !names.contains(toolChoice.toolName())) {
+                throw new IllegalArgumentException("toolChoice names tool '" + toolChoice.toolName()
+                        + "', which is not among the request's tools " + names);
+            }
+            if (toolChoice.mode() == ToolChoice.Mode.REQUIRED && tools.isEmpty()) {
+                throw new IllegalArgumentException("toolChoice REQUIRED needs at least one tool");
+            }
+        }
+        checkToolResults(messages);
+        Set<Class<?>> optionTypes = new HashSet<>();
+        for (ProviderOptions o : options) {
+            if (!optionTypes.add(o.getClass())) {
+                throw new IllegalArgumentException("options hold two " + o.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private static <T> List<T> nonNull(String what, List<T> list) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == null) {
+                throw new IllegalArgumentException(what + "[" + i + "] must not be null");
+            }
+        }
+        return list;
+    }
+
+    private static void checkToolResults(List<ChatMessage> messages) {
+        Set<String> calls = new HashSet<>();
+        for (int i = 0; i < messages.size(); i++) {
+            ChatMessage m = messages.get(i);
+            if (m instanceof AssistantMessage a) {
+                for (ToolCall c : a.toolCalls()) {
+                    calls.add(c.id());
+                }
+            } else if (m instanceof ToolMessage t && !calls.contains(t.toolCallId())) {
+                throw new IllegalArgumentException("messages[" + i + "] is a result for tool call id '"
+                        + t.toolCallId() + "', which no earlier assistant message made");
+            }
+        }
     }
 
     private static List<String> validateStop(List<String> stop) {
@@ -84,6 +148,22 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
     }
 
     /**
+     * The options of one type, if the request carries them.
+     *
+     * @param type the options type, such as {@code KimiOptions.class}
+     * @param <T>  the type
+     * @return the options, or empty
+     */
+    public <T extends ProviderOptions> Optional<T> options(Class<T> type) {
+        for (ProviderOptions o : options) {
+            if (type.isInstance(o)) {
+                return Optional.of(type.cast(o));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * A new, empty builder.
      *
      * @return the builder
@@ -105,6 +185,11 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
         b.topP = topP;
         b.maxTokens = maxTokens;
         b.stop = stop;
+        b.tools.addAll(tools);
+        b.toolChoice = toolChoice;
+        b.parallelToolCalls = parallelToolCalls;
+        b.responseFormat = responseFormat;
+        b.options.addAll(options);
         return b;
     }
 
@@ -116,6 +201,11 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
         private Double topP;
         private Integer maxTokens;
         private List<String> stop = List.of();
+        private final List<ToolDefinition> tools = new ArrayList<>();
+        private ToolChoice toolChoice;
+        private Boolean parallelToolCalls;
+        private ResponseFormat responseFormat;
+        private final List<ProviderOptions> options = new ArrayList<>();
 
         private Builder() {
         }
@@ -139,7 +229,7 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
          * @return this builder
          * @throws NullPointerException if messages or one of them is null
          */
-        public Builder messages(List<ChatMessage> messages) {
+        public Builder messages(List<? extends ChatMessage> messages) {
             messages.forEach(this::message);
             return this;
         }
@@ -156,7 +246,7 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
         }
 
         /**
-         * Appends a user message.
+         * Appends a user message of text.
          *
          * @param content what the user says
          * @return this builder
@@ -167,7 +257,18 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
         }
 
         /**
-         * Appends an assistant message.
+         * Appends a user message of several parts (text and images).
+         *
+         * @param parts the parts
+         * @return this builder
+         * @throws IllegalArgumentException if there are no parts or one is null
+         */
+        public Builder user(ContentPart... parts) {
+            return message(ChatMessage.user(parts));
+        }
+
+        /**
+         * Appends an assistant message of text.
          *
          * @param content what the model said earlier
          * @return this builder
@@ -234,13 +335,86 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
         }
 
         /**
+         * Adds tools the model may call.
+         *
+         * @param tools the definitions
+         * @return this builder
+         * @throws NullPointerException if a tool is null
+         */
+        public Builder tools(ToolDefinition... tools) {
+            for (ToolDefinition t : tools) {
+                this.tools.add(Objects.requireNonNull(t, "tool"));
+            }
+            return this;
+        }
+
+        /**
+         * Adds tools the model may call.
+         *
+         * @param tools the definitions
+         * @return this builder
+         * @throws NullPointerException if a tool is null
+         */
+        public Builder tools(List<ToolDefinition> tools) {
+            return tools(tools.toArray(new ToolDefinition[0]));
+        }
+
+        /**
+         * Sets whether and which tool the model must call; null clears it.
+         *
+         * @param toolChoice the choice
+         * @return this builder
+         */
+        public Builder toolChoice(ToolChoice toolChoice) {
+            this.toolChoice = toolChoice;
+            return this;
+        }
+
+        /**
+         * Sets whether the model may call several tools at once; null clears it.
+         *
+         * @param parallel the setting
+         * @return this builder
+         */
+        public Builder parallelToolCalls(Boolean parallel) {
+            this.parallelToolCalls = parallel;
+            return this;
+        }
+
+        /**
+         * Sets the shape of the answer; null clears it.
+         *
+         * @param format the format
+         * @return this builder
+         */
+        public Builder responseFormat(ResponseFormat format) {
+            this.responseFormat = format;
+            return this;
+        }
+
+        /**
+         * Adds settings for one provider, replacing earlier ones of the same type.
+         *
+         * @param options the options
+         * @return this builder
+         * @throws NullPointerException if options is null
+         */
+        public Builder options(ProviderOptions options) {
+            Objects.requireNonNull(options, "options");
+            this.options.removeIf(o -> o.getClass() == options.getClass());
+            this.options.add(options);
+            return this;
+        }
+
+        /**
          * Builds the request.
          *
          * @return the validated request
          * @throws IllegalArgumentException if a field is invalid, naming it
          */
         public ChatRequest build() {
-            return new ChatRequest(messages, model, temperature, topP, maxTokens, stop);
+            return new ChatRequest(messages, model, temperature, topP, maxTokens, stop, tools, toolChoice,
+                    parallelToolCalls, responseFormat, options);
         }
     }
 }

@@ -22,6 +22,17 @@ public interface LlmProvider extends AutoCloseable {
     String id();
 
     /**
+     * What this provider can do. A request that needs more is refused with an
+     * {@link UnsupportedFeatureException} by {@link #chat} and {@link #stream} before anything is sent.
+     * The default is {@link Capabilities#TEXT_ONLY}.
+     *
+     * @return the capabilities
+     */
+    default Capabilities capabilities() {
+        return Capabilities.TEXT_ONLY;
+    }
+
+    /**
      * Sends a request and blocks until the whole answer is there.
      *
      * @param request what to ask

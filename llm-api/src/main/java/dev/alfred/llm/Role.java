@@ -1,14 +1,15 @@
 package dev.alfred.llm;
 
 /**
- * Who speaks a {@link ChatMessage}. New roles (a tool result, for one) may be added in later
- * versions; code that switches over roles should keep a default branch.
+ * Who speaks in a {@link ChatMessage}; each message type has one role.
  */
 public enum Role {
-    /** Instructions that frame the whole conversation. */
+    /** Instructions that frame the conversation ({@link SystemMessage}). */
     SYSTEM,
-    /** The human (or the application speaking for one). */
+    /** The person or program asking ({@link UserMessage}). */
     USER,
-    /** The model. */
-    ASSISTANT
+    /** The model ({@link AssistantMessage}). */
+    ASSISTANT,
+    /** The result of a tool the model called ({@link ToolMessage}). */
+    TOOL
 }

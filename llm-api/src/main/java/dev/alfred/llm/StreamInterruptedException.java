@@ -1,52 +1,60 @@
 package dev.alfred.llm;
 
 /**
- * A stream failed after part of the answer had reached the caller. It keeps that partial output, so
- * nothing is silently lost or repeated; the cause says what broke. Not retryable in place: the
- * request can only be sent again as a whole, and {@code getCause()} tells whether that may help.
+ * A stream failed after part of the answer had come. It keeps that partial answer (text, reasoning
+ * and the tool calls so far, each of them {@code TRUNCATED} unless it had ended), so nothing is
+ * silently lost or repeated; the cause says what broke. Not retryable in place: the request can only
+ * be sent again as a whole, and {@code getCause()} tells whether that may help.
  */
 public class StreamInterruptedException extends LlmException {
 
     private static final long serialVersionUID = 1L;
 
-    /** The answer text delivered before the failure. */
-    private final String partialContent;
-    /** The reasoning delivered before the failure. */
-    private final String partialReasoning;
+    /** What had come before the failure. */
+    private final transient ChatResponse partialResponse;
 
     /**
      * Creates the exception.
      *
-     * @param partialContent   the answer text delivered before the failure, never null
-     * @param partialReasoning the reasoning delivered before the failure, never null
-     * @param cause            what broke the stream, never null
+     * @param partialResponse what had come before the failure, never null
+     * @param cause           what broke the stream, never null
      * @throws NullPointerException if an argument is null
      */
-    public StreamInterruptedException(String partialContent, String partialReasoning, LlmException cause) {
-        super("stream interrupted after " + partialContent.length() + " chars of text and "
-                        + partialReasoning.length() + " chars of reasoning: " + cause.getMessage(),
+    public StreamInterruptedException(ChatResponse partialResponse, LlmException cause) {
+        super("stream interrupted after " + partialResponse.content().length() + " chars of text, "
+                        + partialResponse.reasoning().length() + " chars of reasoning and "
+                        + partialResponse.toolCalls().size() + " tool calls: " + cause.getMessage(),
                 cause.providerId().orElse(null), cause.httpStatus().orElse(-1), cause.errorType().orElse(null),
                 false, null, cause.traceId().orElse(null), cause);
-        this.partialContent = partialContent;
-        this.partialReasoning = partialReasoning;
+        this.partialResponse = partialResponse;
     }
 
     /**
-     * The answer text that reached the caller before the failure.
+     * What had come before the failure: text, reasoning, tool calls (open ones {@code TRUNCATED}), and
+     * whatever model or usage was reported.
+     *
+     * @return the partial response
+     */
+    public ChatResponse partialResponse() {
+        return partialResponse;
+    }
+
+    /**
+     * The answer text that came before the failure.
      *
      * @return the partial text, possibly empty
      */
     public String partialContent() {
-        return partialContent;
+        return partialResponse.content();
     }
 
     /**
-     * The reasoning that reached the caller before the failure.
+     * The reasoning that came before the failure.
      *
      * @return the partial reasoning, possibly empty
      */
     public String partialReasoning() {
-        return partialReasoning;
+        return partialResponse.reasoning();
     }
 
     /**

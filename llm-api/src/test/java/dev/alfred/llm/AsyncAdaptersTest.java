@@ -36,7 +36,7 @@ class AsyncAdaptersTest {
 
         @Override
         public void onNext(ChatDelta item) {
-            items.add(item.text());
+            items.add(((ChatDelta.Text) item).text());
         }
 
         @Override

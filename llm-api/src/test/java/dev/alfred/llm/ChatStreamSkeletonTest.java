@@ -102,6 +102,55 @@ class ChatStreamSkeletonTest {
     }
 
     @Test
+    void toolCallsEndOnlyWhenTheAnswerEndsAndTheirEndPartsComeLast() {
+        Scripted s = new Scripted(new ChatDelta.ToolCallStart(0, "a:0", "f"), new ChatDelta.ToolCallStart(1, "b:1", "g"),
+                new ChatDelta.ToolCallArguments(1, "{\"y\""), new ChatDelta.ToolCallArguments(0, ""),
+                new ChatDelta.ToolCallArguments(0, "{\"x\":1}"), new ChatDelta.ToolCallArguments(1, ":2}"));
+        List<ChatDelta> seen = new ArrayList<>();
+        s.forEach(seen::add);
+        ToolCall a = new ToolCall("a:0", "f", "{\"x\":1}", ToolCall.Status.COMPLETE);
+        ToolCall b = new ToolCall("b:1", "g", "{\"y\":2}", ToolCall.Status.COMPLETE);
+        assertEquals(List.of(new ChatDelta.ToolCallStart(0, "a:0", "f"), new ChatDelta.ToolCallStart(1, "b:1", "g"),
+                new ChatDelta.ToolCallArguments(1, "{\"y\""), new ChatDelta.ToolCallArguments(0, "{\"x\":1}"),
+                new ChatDelta.ToolCallArguments(1, ":2}"), new ChatDelta.ToolCallEnd(0, a), new ChatDelta.ToolCallEnd(1, b)),
+                seen, "the empty fragment is dropped; ends follow the last fragment, in call order");
+        assertEquals(List.of(a, b), s.response().toolCalls());
+    }
+
+    @Test
+    void aFailureMidCallKeepsThePartialCallAsTruncated() {
+        ProviderUnavailableException eof = new ProviderUnavailableException("eof", "test", -1, null, null, null);
+        Scripted s = new Scripted(new ChatDelta.ToolCallStart(0, "a", "f"), new ChatDelta.ToolCallArguments(0, "{\"x\":"),
+                eof);
+        Iterator<ChatDelta> it = s.iterator();
+        it.next();
+        it.next();
+        StreamInterruptedException e = assertThrows(StreamInterruptedException.class, it::hasNext);
+        assertEquals(List.of(new ToolCall("a", "f", "{\"x\":", ToolCall.Status.TRUNCATED)),
+                e.partialResponse().toolCalls());
+    }
+
+    @Test
+    void aBoundPassedIsATypedFailureThatKeepsThePartialAnswer() {
+        AbstractChatStream s = new AbstractChatStream("test", new ResponseAccumulator("test", 1, 8)) {
+            private final Deque<ChatDelta> script = new ArrayDeque<>(List.of(ChatDelta.text("hi"),
+                    new ChatDelta.ToolCallStart(0, "a", "f"), new ChatDelta.ToolCallArguments(0, "123456789")));
+
+            @Override
+            protected ChatDelta fetch() {
+                return script.poll();
+            }
+
+            @Override
+            protected void abort() {
+            }
+        };
+        StreamInterruptedException e = assertThrows(StreamInterruptedException.class, s::response);
+        assertInstanceOf(ResponseTooLargeException.class, e.getCause());
+        assertEquals("hi", e.partialContent());
+    }
+
+    @Test
     void unexpectedRuntimeExceptionsBecomeTyped() {
         Scripted s = new Scripted(new IllegalStateException("bug"));
         LlmException e = assertThrows(LlmException.class, s::response);

@@ -3,6 +3,7 @@ package dev.alfred.llm;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -43,7 +44,11 @@ class ExceptionsTest {
     void streamInterruptedKeepsThePartialOutputAndTheCause() {
         ProviderUnavailableException cause = new ProviderUnavailableException("stream ended before [DONE]", "kimi", 200,
                 null, null, null);
-        StreamInterruptedException e = new StreamInterruptedException("Hello, wor", "thinking", cause);
+        StreamInterruptedException e = new StreamInterruptedException(new ChatResponse("Hello, wor", "thinking",
+                List.of(new ToolCall("c1", "f", "{\"a\":", ToolCall.Status.TRUNCATED)), null, null, null, null, null,
+                ProviderState.NONE, List.of()), cause);
+        assertEquals(ToolCall.Status.TRUNCATED, e.partialResponse().toolCalls().get(0).status());
+        assertTrue(e.getMessage().contains("1 tool calls"), e.getMessage());
         assertEquals("Hello, wor", e.partialContent());
         assertEquals("thinking", e.partialReasoning());
         assertSame(cause, e.getCause());

@@ -5,51 +5,71 @@ import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.FinishReason;
 import dev.alfred.llm.LlmException;
+import dev.alfred.llm.ProviderState;
+import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.StreamInterruptedException;
 import dev.alfred.llm.Usage;
 
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The skeleton of a {@link ChatStream} for provider authors: it keeps the port's promises (one outcome,
- * empty deltas dropped, a failure after the first delta turned into a {@link StreamInterruptedException},
- * the aggregate built, close from any thread) so that a provider only reads its wire format.
+ * empty parts dropped, tool calls finished only at the end of the answer, a failure after the first
+ * part turned into a {@link StreamInterruptedException} holding the partial response, the aggregate
+ * built by a {@link ResponseAccumulator}, close from any thread) so that a provider only reads its
+ * wire format.
  *
- * <p>A subclass implements {@link #fetch()} and {@link #abort()}, and reports metadata as it reads it
- * with {@link #reportModel}, {@link #reportUsage} and {@link #reportFinishReason}.
+ * <p>A subclass implements {@link #fetch()} and {@link #abort()}: {@code fetch} returns text,
+ * reasoning, tool-call start and argument parts as it reads them, and reports metadata with
+ * {@link #reportModel}, {@link #reportUsage}, {@link #reportFinishReason}, {@link #reportResponseId},
+ * {@link #reportState} and {@link #warn}. When {@code fetch} says the answer ended, this class finishes
+ * the open tool calls (judging their status) and hands out their {@link ChatDelta.ToolCallEnd} parts
+ * before the stream completes. Not thread-safe except {@link #close()}: one reader at a time.
  */
 public abstract class AbstractChatStream implements ChatStream {
 
     private final String providerId;
-    private final StringBuilder content = new StringBuilder();
-    private final StringBuilder reasoning = new StringBuilder();
+    private final ResponseAccumulator accumulator;
     private final AtomicBoolean aborted = new AtomicBoolean();
     private final Iterator<ChatDelta> iterator = new DeltaIterator();
     private volatile boolean closed;
     private ChatDelta pending;
+    private ArrayDeque<ChatDelta.ToolCallEnd> ends;
     private boolean done;
     private boolean delivered;
     private LlmException failure;
     private ChatResponse response;
-    private String model;
-    private Usage usage;
-    private FinishReason finishReason;
 
     /**
-     * Creates the skeleton.
+     * Creates the skeleton with the default bounds on tool calls.
      *
      * @param providerId the provider's id, used in the exceptions this class throws
      */
     protected AbstractChatStream(String providerId) {
-        this.providerId = providerId;
+        this(providerId, new ResponseAccumulator(providerId, ResponseAccumulator.DEFAULT_MAX_TOOL_CALLS,
+                ResponseAccumulator.DEFAULT_MAX_ARGUMENT_CHARS));
     }
 
     /**
-     * Reads the next delta, blocking until one is there. Called on the reading thread only.
+     * Creates the skeleton with an accumulator of chosen bounds.
      *
-     * @return the next delta, or null when the stream ended successfully
+     * @param providerId  the provider's id, used in the exceptions this class throws
+     * @param accumulator a fresh accumulator for this stream
+     * @throws NullPointerException if accumulator is null
+     */
+    protected AbstractChatStream(String providerId, ResponseAccumulator accumulator) {
+        this.providerId = providerId;
+        this.accumulator = Objects.requireNonNull(accumulator, "accumulator");
+    }
+
+    /**
+     * Reads the next part, blocking until one is there. Called on the reading thread only.
+     *
+     * @return the next part, or null when the answer ended successfully
      * @throws LlmException when the stream fails
      */
     protected abstract ChatDelta fetch();
@@ -66,9 +86,16 @@ public abstract class AbstractChatStream implements ChatStream {
      * @param model the model id; null or blank is ignored
      */
     protected final void reportModel(String model) {
-        if (model != null && !model.isBlank()) {
-            this.model = model;
-        }
+        accumulator.model(model);
+    }
+
+    /**
+     * Records the provider's id of the response; the first one stays.
+     *
+     * @param id the id; null is ignored
+     */
+    protected final void reportResponseId(String id) {
+        accumulator.id(id);
     }
 
     /**
@@ -77,9 +104,7 @@ public abstract class AbstractChatStream implements ChatStream {
      * @param usage the usage; null is ignored
      */
     protected final void reportUsage(Usage usage) {
-        if (usage != null) {
-            this.usage = usage;
-        }
+        accumulator.usage(usage);
     }
 
     /**
@@ -88,9 +113,35 @@ public abstract class AbstractChatStream implements ChatStream {
      * @param finishReason the reason; null is ignored
      */
     protected final void reportFinishReason(FinishReason finishReason) {
-        if (finishReason != null) {
-            this.finishReason = finishReason;
-        }
+        accumulator.finishReason(finishReason, null);
+    }
+
+    /**
+     * Records why the output ended, with the provider's own word for it.
+     *
+     * @param finishReason the reason; null is ignored
+     * @param raw          the provider's value, or null
+     */
+    protected final void reportFinishReason(FinishReason finishReason, String raw) {
+        accumulator.finishReason(finishReason, raw);
+    }
+
+    /**
+     * Records provider state to pass back on the next turn.
+     *
+     * @param state the state; null is ignored
+     */
+    protected final void reportState(ProviderState state) {
+        accumulator.state(state);
+    }
+
+    /**
+     * Adds a warning to the response (a setting ignored, a stream oddity repaired).
+     *
+     * @param warning the text
+     */
+    protected final void warn(String warning) {
+        accumulator.warn(warning);
     }
 
     /**
@@ -141,18 +192,26 @@ public abstract class AbstractChatStream implements ChatStream {
             throw fail(closedException());
         }
         try {
-            ChatDelta next;
-            do {
-                next = fetch();
-            } while (next != null && next.text().isEmpty());
-            if (next == null) {
-                done = true;
-                response = new ChatResponse(content.toString(), reasoning.toString(), model, usage, finishReason);
-                release();
-                return false;
+            if (ends == null) {
+                ChatDelta next;
+                do {
+                    next = fetch();
+                } while (next != null && isEmpty(next));
+                if (next != null) {
+                    accumulator.accept(next);
+                    pending = next;
+                    return true;
+                }
+                ends = new ArrayDeque<>(accumulator.endToolCalls());
             }
-            pending = next;
-            return true;
+            pending = ends.poll();
+            if (pending != null) {
+                return true;
+            }
+            done = true;
+            response = accumulator.response();
+            release();
+            return false;
         } catch (LlmException e) {
             throw fail(closed ? closedException() : e);
         } catch (RuntimeException e) {
@@ -160,6 +219,16 @@ public abstract class AbstractChatStream implements ChatStream {
                     : new LlmException(providerId + ": stream failed unexpectedly: " + e, providerId, -1, null, false,
                     null, e));
         }
+    }
+
+    private static boolean isEmpty(ChatDelta d) {
+        if (d instanceof ChatDelta.Text t) {
+            return t.text().isEmpty();
+        }
+        if (d instanceof ChatDelta.Reasoning r) {
+            return r.text().isEmpty();
+        }
+        return d instanceof ChatDelta.ToolCallArguments a && a.fragment().isEmpty();
     }
 
     private LlmException closedException() {
@@ -170,7 +239,7 @@ public abstract class AbstractChatStream implements ChatStream {
     private LlmException fail(LlmException e) {
         LlmException outcome = e;
         if (delivered && !(e instanceof StreamInterruptedException)) {
-            outcome = new StreamInterruptedException(content.toString(), reasoning.toString(), e);
+            outcome = new StreamInterruptedException(accumulator.partialResponse(), e);
         }
         failure = outcome;
         release();
@@ -191,7 +260,6 @@ public abstract class AbstractChatStream implements ChatStream {
             ChatDelta delta = pending;
             pending = null;
             delivered = true;
-            (delta.isReasoning() ? reasoning : content).append(delta.text());
             return delta;
         }
     }

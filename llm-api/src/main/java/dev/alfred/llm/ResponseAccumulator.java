@@ -1,0 +1,293 @@
+package dev.alfred.llm;
+
+import dev.alfred.llm.internal.JsonText;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Folds the parts of a streamed answer into a {@link ChatResponse}, the same way for every provider:
+ * {@link dev.alfred.llm.spi.AbstractChatStream} uses one per stream, and an application that reads a
+ * {@link LlmProvider#publisher publisher} can use one too.
+ *
+ * <p>Tool calls are kept by their index, so fragments of parallel calls never mix; their arguments
+ * are appended once each (holding them costs their size, never a quadratic copy). A fragment for an
+ * index that never started is folded into the latest call and said so in a warning, as the Vercel AI
+ * SDK does. A call is judged only when the answer ends: {@link #endToolCalls()} marks each open call
+ * {@code TRUNCATED} when the output hit its limit, {@code INVALID_JSON} when its arguments are not a
+ * JSON object, else {@code COMPLETE}; empty arguments count as {@code {}}. {@link #partialResponse()}
+ * gives what a failed stream had, its open calls {@code TRUNCATED}.
+ *
+ * <p>Bounded: more than {@code maxToolCalls} calls, or one call's arguments past
+ * {@code maxArgumentChars}, throw a {@link ResponseTooLargeException}. Not thread-safe: one reader.
+ */
+public final class ResponseAccumulator {
+
+    /** The most tool calls in one answer, by default (Kimi's own limit on declared tools). */
+    public static final int DEFAULT_MAX_TOOL_CALLS = 128;
+    /** The most characters of one call's arguments, by default: 8 Mi. */
+    public static final int DEFAULT_MAX_ARGUMENT_CHARS = 8 << 20;
+
+    private final String providerId;
+    private final int maxToolCalls;
+    private final int maxArgumentChars;
+    private final StringBuilder content = new StringBuilder();
+    private final StringBuilder reasoning = new StringBuilder();
+    private final Map<Integer, Slot> calls = new LinkedHashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+    private Slot latest;
+    private String id;
+    private String model;
+    private Usage usage;
+    private FinishReason finishReason;
+    private String rawFinishReason;
+    private ProviderState state = ProviderState.NONE;
+
+    /** An open or finished tool call. */
+    private static final class Slot {
+        final int index;
+        final String id;
+        final String name;
+        final StringBuilder arguments = new StringBuilder();
+        ToolCall finished;
+
+        Slot(int index, String id, String name) {
+            this.index = index;
+            this.id = id;
+            this.name = name;
+        }
+    }
+
+    /** An accumulator with the default bounds and no provider id in its exceptions. */
+    public ResponseAccumulator() {
+        this(null, DEFAULT_MAX_TOOL_CALLS, DEFAULT_MAX_ARGUMENT_CHARS);
+    }
+
+    /**
+     * An accumulator with chosen bounds.
+     *
+     * @param providerId       the provider, named in exceptions; may be null
+     * @param maxToolCalls     the most tool calls, positive
+     * @param maxArgumentChars the most characters of one call's arguments, positive
+     * @throws IllegalArgumentException if a bound is not positive
+     */
+    public ResponseAccumulator(String providerId, int maxToolCalls, int maxArgumentChars) {
+        if (maxToolCalls <= 0 || maxArgumentChars <= 0) {
+            throw new IllegalArgumentException("bounds must be positive, were " + maxToolCalls + " calls and "
+                    + maxArgumentChars + " argument characters");
+        }
+        this.providerId = providerId;
+        this.maxToolCalls = maxToolCalls;
+        this.maxArgumentChars = maxArgumentChars;
+    }
+
+    /**
+     * Folds in one part.
+     *
+     * @param delta the part
+     * @throws ResponseTooLargeException   past a bound
+     * @throws ProviderUnavailableException for an argument fragment when no call has started
+     * @throws NullPointerException        if delta is null
+     */
+    public void accept(ChatDelta delta) {
+        if (delta instanceof ChatDelta.Text t) {
+            content.append(t.text());
+        } else if (delta instanceof ChatDelta.Reasoning r) {
+            reasoning.append(r.text());
+        } else if (delta instanceof ChatDelta.ToolCallStart s) {
+            start(s);
+        } else if (delta instanceof ChatDelta.ToolCallArguments a) {
+            arguments(a);
+        } else if (delta instanceof ChatDelta.ToolCallEnd e) {
+            Slot slot = calls.get(e.index());
+            if (slot == null) {
+                start(new ChatDelta.ToolCallStart(e.index(), e.call().id(), e.call().name()));
+                slot = calls.get(e.index());
+            }
+            slot.finished = e.call();
+        } else {
+            throw new NullPointerException("delta");
+        }
+    }
+
+    private void start(ChatDelta.ToolCallStart s) {
+        Slot existing = calls.get(s.index());
+        if (existing != null) {
+            if (!existing.id.equals(s.id()) || !existing.name.equals(s.name())) {
+                warn("tool call " + s.index() + " started again as " + s.name() + " (" + s.id() + "); kept "
+                        + existing.name + " (" + existing.id + ")");
+            }
+            return;
+        }
+        if (calls.size() >= maxToolCalls) {
+            throw new ResponseTooLargeException(prefix() + "the answer has more than " + maxToolCalls
+                    + " tool calls", providerId);
+        }
+        latest = new Slot(s.index(), s.id(), s.name());
+        calls.put(s.index(), latest);
+    }
+
+    private void arguments(ChatDelta.ToolCallArguments a) {
+        Slot slot = calls.get(a.index());
+        if (slot == null) {
+            if (latest == null) {
+                throw new ProviderUnavailableException(prefix() + "malformed stream: arguments for tool call "
+                        + a.index() + " before any call started", providerId, -1, null, null, null);
+            }
+            slot = latest;
+            warn("arguments for tool call " + a.index() + ", which never started, folded into call "
+                    + slot.index + " (" + slot.name + ")");
+        }
+        if (slot.finished != null) {
+            warn("arguments for tool call " + slot.index + " after it ended were dropped");
+            return;
+        }
+        if (a.fragment().length() > maxArgumentChars - slot.arguments.length()) {
+            throw new ResponseTooLargeException(prefix() + "the arguments of tool call " + slot.index + " ("
+                    + slot.name + ") exceed " + maxArgumentChars + " characters", providerId);
+        }
+        slot.arguments.append(a.fragment());
+    }
+
+    /**
+     * Records a warning for the response; the same text is kept once.
+     *
+     * @param warning what was ignored or repaired
+     */
+    public void warn(String warning) {
+        if (warning != null && !warnings.contains(warning)) {
+            warnings.add(warning);
+        }
+    }
+
+    /**
+     * Records the provider's id of the response; null is ignored, the first one stays.
+     *
+     * @param id the id
+     */
+    public void id(String id) {
+        if (this.id == null && id != null && !id.isEmpty()) {
+            this.id = id;
+        }
+    }
+
+    /**
+     * Records the model that answered; null or blank is ignored.
+     *
+     * @param model the model
+     */
+    public void model(String model) {
+        if (model != null && !model.isBlank()) {
+            this.model = model;
+        }
+    }
+
+    /**
+     * Records the usage; a later report replaces an earlier one (usage sent twice counts once).
+     *
+     * @param usage the usage; null is ignored
+     */
+    public void usage(Usage usage) {
+        if (usage != null) {
+            this.usage = usage;
+        }
+    }
+
+    /**
+     * Records why the output ended; null is ignored.
+     *
+     * @param reason the reason
+     * @param raw    the provider's own word for it, or null
+     */
+    public void finishReason(FinishReason reason, String raw) {
+        if (reason != null) {
+            this.finishReason = reason;
+            this.rawFinishReason = raw;
+        }
+    }
+
+    /**
+     * Records provider state to pass back on the next turn; null is ignored.
+     *
+     * @param state the state
+     */
+    public void state(ProviderState state) {
+        if (state != null) {
+            this.state = state;
+        }
+    }
+
+    /**
+     * Whether any text, reasoning or tool call has come.
+     *
+     * @return true once there is output
+     */
+    public boolean hasOutput() {
+        return content.length() > 0 || reasoning.length() > 0 || !calls.isEmpty();
+    }
+
+    /**
+     * Finishes every open tool call, as the answer has ended, and returns their end parts in the order
+     * the calls started. Calls already finished are left as they are.
+     *
+     * @return the end parts of the calls finished now
+     */
+    public List<ChatDelta.ToolCallEnd> endToolCalls() {
+        List<ChatDelta.ToolCallEnd> ends = new ArrayList<>();
+        boolean cut = finishReason == FinishReason.LENGTH || finishReason == FinishReason.CONTENT_FILTER;
+        for (Slot s : calls.values()) {
+            if (s.finished == null) {
+                s.finished = finish(s, cut ? ToolCall.Status.TRUNCATED : null);
+                ends.add(new ChatDelta.ToolCallEnd(s.index, s.finished));
+            }
+        }
+        return ends;
+    }
+
+    private static ToolCall finish(Slot s, ToolCall.Status forced) {
+        String args = s.arguments.toString();
+        ToolCall.Status status = forced;
+        if (status == null) {
+            if (args.isBlank()) {
+                args = "{}";
+            }
+            status = JsonText.isObject(args) ? ToolCall.Status.COMPLETE : ToolCall.Status.INVALID_JSON;
+        }
+        return new ToolCall(s.id, s.name, args, status);
+    }
+
+    /**
+     * The whole answer, once it has ended: open tool calls are finished as by {@link #endToolCalls()}.
+     *
+     * @return the response
+     */
+    public ChatResponse response() {
+        endToolCalls();
+        return build(null);
+    }
+
+    /**
+     * What a failed answer had so far: its text, reasoning and tool calls, the open ones
+     * {@code TRUNCATED}.
+     *
+     * @return the partial response
+     */
+    public ChatResponse partialResponse() {
+        return build(ToolCall.Status.TRUNCATED);
+    }
+
+    private ChatResponse build(ToolCall.Status openStatus) {
+        List<ToolCall> toolCalls = new ArrayList<>(calls.size());
+        for (Slot s : calls.values()) {
+            toolCalls.add(s.finished != null ? s.finished : finish(s, openStatus));
+        }
+        return new ChatResponse(content.toString(), reasoning.toString(), toolCalls, id, model, usage, finishReason,
+                rawFinishReason, state, warnings);
+    }
+
+    private String prefix() {
+        return providerId == null ? "" : providerId + ": ";
+    }
+}

@@ -1,0 +1,175 @@
+package dev.alfred.llm;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResponseAccumulatorTest {
+
+    private static ChatDelta.ToolCallStart start(int index, String id, String name) {
+        return new ChatDelta.ToolCallStart(index, id, name);
+    }
+
+    private static ChatDelta.ToolCallArguments args(int index, String fragment) {
+        return new ChatDelta.ToolCallArguments(index, fragment);
+    }
+
+    @Test
+    void textReasoningAndMetadataFoldIntoTheResponse() {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        assertFalse(acc.hasOutput());
+        acc.accept(ChatDelta.reasoning("think"));
+        acc.accept(ChatDelta.text("Hel"));
+        acc.accept(ChatDelta.text("lo"));
+        acc.id("r-1");
+        acc.id("r-2");
+        acc.model("m");
+        acc.model(" ");
+        acc.usage(Usage.of(1, 2, 3));
+        acc.usage(Usage.of(4, 5, 9));
+        acc.finishReason(FinishReason.STOP, "stop");
+        acc.warn("w");
+        acc.warn("w");
+        ChatResponse r = acc.response();
+        assertTrue(acc.hasOutput());
+        assertEquals(new ChatResponse("Hello", "think", List.of(), "r-1", "m", Usage.of(4, 5, 9), FinishReason.STOP,
+                "stop", ProviderState.NONE, List.of("w")), r);
+    }
+
+    @Test
+    void interleavedFragmentsOfParallelCallsNeverMix() {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        acc.accept(start(0, "get_weather_0", "get_weather"));
+        acc.accept(start(1, "get_time_1", "get_time"));
+        acc.accept(args(0, "{\"city\""));
+        acc.accept(args(1, "{\"tz\":"));
+        acc.accept(args(0, ":\"Paris\"}"));
+        acc.accept(args(1, "\"CET\"}"));
+        acc.finishReason(FinishReason.TOOL_CALLS, "tool_calls");
+        List<ChatDelta.ToolCallEnd> ends = acc.endToolCalls();
+        assertEquals(List.of(
+                new ChatDelta.ToolCallEnd(0, new ToolCall("get_weather_0", "get_weather", "{\"city\":\"Paris\"}",
+                        ToolCall.Status.COMPLETE)),
+                new ChatDelta.ToolCallEnd(1, new ToolCall("get_time_1", "get_time", "{\"tz\":\"CET\"}",
+                        ToolCall.Status.COMPLETE))), ends);
+        assertEquals(List.of(ends.get(0).call(), ends.get(1).call()), acc.response().toolCalls());
+        assertEquals(List.of(), acc.endToolCalls(), "finished calls end once");
+    }
+
+    @Test
+    void aCallIsJudgedOnlyAtTheEndNeverOnAPrefixThatParses() {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        acc.accept(start(0, "c", "f"));
+        acc.accept(args(0, "{\"a\":1}"));
+        acc.accept(args(0, "garbage"));
+        assertEquals(ToolCall.Status.INVALID_JSON, acc.response().toolCalls().get(0).status());
+        assertEquals("{\"a\":1}garbage", acc.response().toolCalls().get(0).arguments());
+    }
+
+    @Test
+    void lengthOrFilterMarksOpenCallsTruncatedEvenIfTheyParse() {
+        for (FinishReason cut : List.of(FinishReason.LENGTH, FinishReason.CONTENT_FILTER)) {
+            ResponseAccumulator acc = new ResponseAccumulator();
+            acc.accept(start(0, "c", "f"));
+            acc.accept(args(0, "{}"));
+            acc.finishReason(cut, null);
+            assertEquals(ToolCall.Status.TRUNCATED, acc.endToolCalls().get(0).call().status(), cut.name());
+        }
+    }
+
+    @Test
+    void emptyArgumentsCountAsAnEmptyObject() {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        acc.accept(start(0, "c", "now"));
+        assertEquals(new ToolCall("c", "now", "{}", ToolCall.Status.COMPLETE), acc.response().toolCalls().get(0));
+    }
+
+    @Test
+    void aPartialResponseMarksOpenCallsTruncatedAndKeepsTheirArguments() {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        acc.accept(ChatDelta.text("Let me check."));
+        acc.accept(start(3, "c", "f"));
+        acc.accept(args(3, "{\"city\": \"Par"));
+        ChatResponse partial = acc.partialResponse();
+        assertEquals("Let me check.", partial.content());
+        assertEquals(List.of(new ToolCall("c", "f", "{\"city\": \"Par", ToolCall.Status.TRUNCATED)), partial.toolCalls());
+    }
+
+    @Test
+    void aFragmentForAnIndexThatNeverStartedIsFoldedIntoTheLatestCallWithAWarning() {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        acc.accept(start(0, "a", "f"));
+        acc.accept(start(1, "b", "g"));
+        acc.accept(args(7, "{}"));
+        ChatResponse r = acc.response();
+        assertEquals("{}", r.toolCalls().get(1).arguments());
+        assertEquals("{}", r.toolCalls().get(0).arguments(), "empty arguments of call a count as {}");
+        assertEquals(List.of("arguments for tool call 7, which never started, folded into call 1 (g)"), r.warnings());
+    }
+
+    @Test
+    void aFragmentBeforeAnyCallIsAMalformedStream() {
+        ResponseAccumulator acc = new ResponseAccumulator("p", 128, 100);
+        ProviderUnavailableException e = assertThrows(ProviderUnavailableException.class, () -> acc.accept(args(0, "{")));
+        assertEquals("p: malformed stream: arguments for tool call 0 before any call started", e.getMessage());
+    }
+
+    @Test
+    void aRepeatedStartKeepsTheFirstAndWarnsOnlyWhenItDiffers() {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        acc.accept(start(0, "a", "f"));
+        acc.accept(start(0, "a", "f"));
+        assertEquals(List.of(), acc.response().warnings());
+        acc.accept(start(0, "b", "g"));
+        assertEquals(List.of("tool call 0 started again as g (b); kept f (a)"), acc.response().warnings());
+        assertEquals("a", acc.response().toolCalls().get(0).id());
+    }
+
+    @Test
+    void boundsOnCallsAndArgumentsAreTypedErrorsNamingTheBound() {
+        ResponseAccumulator calls = new ResponseAccumulator("p", 2, 100);
+        calls.accept(start(0, "a", "f"));
+        calls.accept(start(1, "b", "f"));
+        ResponseTooLargeException tooMany = assertThrows(ResponseTooLargeException.class,
+                () -> calls.accept(start(2, "c", "f")));
+        assertEquals("p: the answer has more than 2 tool calls", tooMany.getMessage());
+        assertFalse(tooMany.isRetryable());
+
+        ResponseAccumulator size = new ResponseAccumulator("p", 2, 10);
+        size.accept(start(0, "a", "f"));
+        size.accept(args(0, "12345"));
+        size.accept(args(0, "67890"));
+        ResponseTooLargeException tooLong = assertThrows(ResponseTooLargeException.class, () -> size.accept(args(0, "x")));
+        assertEquals("p: the arguments of tool call 0 (f) exceed 10 characters", tooLong.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ResponseAccumulator("p", 0, 1));
+    }
+
+    @Test
+    void anEndPartFromTheProviderFinishesTheCallAsGiven() {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        ToolCall given = new ToolCall("t", "f", "{\"x\":1}", ToolCall.Status.COMPLETE);
+        acc.accept(new ChatDelta.ToolCallEnd(0, given));
+        acc.accept(args(0, "ignored"));
+        assertEquals(List.of(given), acc.response().toolCalls());
+        assertEquals(List.of("arguments for tool call 0 after it ended were dropped"), acc.response().warnings());
+    }
+
+    @Test
+    void manyFragmentsCostTheirSizeOnce() {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        acc.accept(start(0, "c", "f"));
+        acc.accept(args(0, "{\"s\":\""));
+        for (int i = 0; i < 200_000; i++) {
+            acc.accept(args(0, "ab"));
+        }
+        acc.accept(args(0, "\"}"));
+        ToolCall call = acc.response().toolCalls().get(0);
+        assertEquals(400_008, call.arguments().length());
+        assertEquals(ToolCall.Status.COMPLETE, call.status());
+    }
+}
