@@ -1,11 +1,15 @@
 package dev.alfred.llm.kimi;
 
+import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ProviderOptions;
 import dev.alfred.llm.ProviderUnavailableException;
+import dev.alfred.llm.ResponseAccumulator;
+import dev.alfred.llm.kimi.internal.ChoiceParts;
 import dev.alfred.llm.kimi.internal.Chunk;
 import dev.alfred.llm.kimi.internal.ChunkDecoder;
 import dev.alfred.llm.kimi.internal.ErrorMapper;
@@ -28,12 +32,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -70,6 +77,10 @@ public final class KimiProvider implements LlmProvider {
     private static final Logger LOG = LoggerFactory.getLogger(KimiProvider.class);
     private static final int MAX_RESPONSE_BYTES = 32 << 20;
     private static final int MAX_CLIENT_THREADS = 8;
+    private static final Capabilities CAPABILITIES = Capabilities.of(Capabilities.Feature.TOOLS,
+            Capabilities.Feature.PARALLEL_TOOL_CALLS, Capabilities.Feature.BUILTIN_TOOLS, Capabilities.Feature.JSON_OBJECT,
+            Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.IMAGES, Capabilities.Feature.REASONING);
+    private static final Set<Class<?>> WARNED = ConcurrentHashMap.newKeySet();
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "user-agent", "content-type", "accept");
 
     private final String apiKey;
@@ -79,7 +90,7 @@ public final class KimiProvider implements LlmProvider {
     private final Map<String, String> extraHeaders;
     private final RenewableClient clients;
     private final KimiSettings settings;
-    private final RequestEncoder encoder = new RequestEncoder();
+    private final RequestEncoder encoder = new RequestEncoder(ID);
     private final ChunkDecoder decoder = new ChunkDecoder();
     private volatile boolean closed;
 
@@ -92,7 +103,7 @@ public final class KimiProvider implements LlmProvider {
         this.extraHeaders = Map.copyOf(b.extraHeaders);
         ErrorMapper errors = new ErrorMapper(ID, apiKey, b.clock);
         this.settings = new KimiSettings(ID, b.connectTimeout, b.headersTimeout, b.idleTimeout, b.totalTimeout,
-                b.maxLineBytes, errors, b.watchdog);
+                b.maxLineBytes, errors, b.watchdog, b.maxToolCalls, b.maxToolArgumentChars);
         if (b.httpClient != null) {
             this.clients = RenewableClient.borrowed(b.httpClient);
         } else {
@@ -171,9 +182,21 @@ public final class KimiProvider implements LlmProvider {
         return baseUrl;
     }
 
+    /**
+     * Tools (functions and builtins such as {@code $web_search}), parallel tool calls, JSON object and
+     * JSON schema answers, images inline or by file id (Kimi does not fetch image URLs), and reasoning.
+     *
+     * @return Kimi's capabilities
+     */
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
     @Override
     public ChatResponse chat(ChatRequest request) {
-        KimiExchange exchange = send(request, false);
+        List<String> warnings = new ArrayList<>();
+        KimiExchange exchange = send(request, false, warnings);
         try {
             exchange.successfulHeaders();
             String traceId = exchange.traceId();
@@ -188,8 +211,14 @@ public final class KimiProvider implements LlmProvider {
             if (c.isError()) {
                 throw settings.errors().fromStreamError(c, traceId);
             }
-            return new ChatResponse(c.content() == null ? "" : c.content(), c.reasoning() == null ? "" : c.reasoning(),
-                    c.model() == null || c.model().isBlank() ? null : c.model(), c.usage(), FinishReasons.of(c.finishReason()));
+            ResponseAccumulator acc = settings.accumulator();
+            warnings.forEach(acc::warn);
+            new ChoiceParts().accept(c, acc::accept, acc::warn);
+            acc.id(c.id());
+            acc.model(c.model());
+            acc.usage(c.usage());
+            acc.finishReason(FinishReasons.of(c.finishReason()), c.finishReason());
+            return acc.response();
         } catch (RuntimeException e) {
             exchange.cancel();
             throw e;
@@ -198,15 +227,28 @@ public final class KimiProvider implements LlmProvider {
 
     @Override
     public ChatStream stream(ChatRequest request) {
-        return new KimiChatStream(send(request, true), settings, decoder);
+        List<String> warnings = new ArrayList<>();
+        return new KimiChatStream(send(request, true, warnings), settings, decoder, warnings);
     }
 
-    private KimiExchange send(ChatRequest request, boolean stream) {
+    private KimiExchange send(ChatRequest request, boolean stream, List<String> warnings) {
         Objects.requireNonNull(request, "request");
         if (closed) {
             throw new LlmException(ID + ": provider is closed", ID, -1, null, false, null, null);
         }
-        byte[] body = encoder.encode(request, model, stream);
+        CAPABILITIES.check(request, ID);
+        for (ProviderOptions o : request.options()) {
+            if (!(o instanceof KimiOptions)) {
+                String warning = "options " + o.getClass().getSimpleName() + " for provider '" + o.providerId()
+                        + "' were ignored by " + ID;
+                warnings.add(warning);
+                if (WARNED.add(o.getClass())) {
+                    LOG.warn("{} (logged once per options type)", warning);
+                }
+            }
+        }
+        KimiOptions kimi = request.options(KimiOptions.class).orElse(KimiOptions.DEFAULT);
+        byte[] body = encoder.encode(request, model, stream, kimi.thinking(), kimi.partial());
         HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
                 .header("Authorization", "Bearer " + apiKey)
                 .header("Content-Type", "application/json")
@@ -273,6 +315,8 @@ public final class KimiProvider implements LlmProvider {
         private Clock clock = Clock.systemUTC();
         private Watchdog watchdog = Watchdog.shared();
         private boolean allowInsecureHttp;
+        private int maxToolCalls = ResponseAccumulator.DEFAULT_MAX_TOOL_CALLS;
+        private int maxToolArgumentChars = ResponseAccumulator.DEFAULT_MAX_ARGUMENT_CHARS;
         private final Map<String, String> extraHeaders = new LinkedHashMap<>();
 
         private Builder() {
@@ -416,6 +460,30 @@ public final class KimiProvider implements LlmProvider {
         }
 
         /** Sets the watchdog that enforces the deadlines; for tests on fake time. */
+        /**
+         * Sets the most tool calls one answer may carry; more fail the call with a
+         * {@link dev.alfred.llm.ResponseTooLargeException}. Default 128.
+         *
+         * @param calls a positive count
+         * @return this builder
+         */
+        public Builder maxToolCalls(int calls) {
+            this.maxToolCalls = calls;
+            return this;
+        }
+
+        /**
+         * Sets the most characters of one tool call's arguments; more fail the call with a
+         * {@link dev.alfred.llm.ResponseTooLargeException}. Default 8 Mi.
+         *
+         * @param chars a positive count
+         * @return this builder
+         */
+        public Builder maxToolArgumentChars(int chars) {
+            this.maxToolArgumentChars = chars;
+            return this;
+        }
+
         Builder watchdog(Watchdog watchdog) {
             this.watchdog = Objects.requireNonNull(watchdog, "watchdog");
             return this;
@@ -474,6 +542,12 @@ public final class KimiProvider implements LlmProvider {
             requirePositive("headersTimeout", headersTimeout);
             requirePositive("idleTimeout", idleTimeout);
             requirePositive("totalTimeout", totalTimeout);
+            if (maxToolCalls <= 0) {
+                throw new IllegalArgumentException("maxToolCalls must be positive, was " + maxToolCalls);
+            }
+            if (maxToolArgumentChars <= 0) {
+                throw new IllegalArgumentException("maxToolArgumentChars must be positive, was " + maxToolArgumentChars);
+            }
             if (maxLineBytes <= 0) {
                 throw new IllegalArgumentException("maxLineBytes must be positive, was " + maxLineBytes);
             }

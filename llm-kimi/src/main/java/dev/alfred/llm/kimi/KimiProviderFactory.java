@@ -12,7 +12,9 @@ import java.util.Set;
  * [{@code KIMI_BASE_URL}], {@code kimi.model} [{@code KIMI_MODEL}], and the durations
  * {@code kimi.connect.timeout}, {@code kimi.headers.timeout}, {@code kimi.idle.timeout},
  * {@code kimi.total.timeout}, and {@code kimi.allow-insecure-http} [{@code KIMI_ALLOW_INSECURE_HTTP}],
- * which must be true for a plain {@code http://} base URL to a host that is not loopback.
+ * which must be true for a plain {@code http://} base URL to a host that is not loopback; and the
+ * bounds on an answer's tool calls, {@code kimi.max.tool.calls} (default 128) and
+ * {@code kimi.max.tool.argument.chars} (default 8 Mi characters per call).
  */
 public final class KimiProviderFactory implements LlmProviderFactory {
 
@@ -54,6 +56,8 @@ public final class KimiProviderFactory implements LlmProviderFactory {
         config.getDuration("kimi.idle.timeout").ifPresent(b::idleTimeout);
         config.getDuration("kimi.total.timeout").ifPresent(b::totalTimeout);
         config.getBoolean("kimi.allow.insecure.http").ifPresent(b::allowInsecureHttp);
+        config.getInt("kimi.max.tool.calls").ifPresent(b::maxToolCalls);
+        config.getInt("kimi.max.tool.argument.chars").ifPresent(b::maxToolArgumentChars);
         return b.build();
     }
 }

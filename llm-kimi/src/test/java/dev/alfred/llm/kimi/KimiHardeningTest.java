@@ -203,7 +203,7 @@ class KimiHardeningTest {
                         + "\"completion_tokens\":123456789012345678901234567890,\"total_tokens\":7}}]}", "data: [DONE]")));
         StreamRecording rec = StreamRecording.of(kimi.stream(ChatRequest.of("hi")));
         assertEquals("All here", rec.assertCompleted().content());
-        assertEquals(new Usage(3, 0, 7, 0, 0), rec.response().usage());
+        assertEquals(new Usage(3, 0, 7, 0, 0, 0), rec.response().usage());
         assertTrue(CapturedLogs.lines().stream().anyMatch(l -> l.level().equals("DEBUG")
                 && l.text().contains("completion_tokens")), "the dropped count is logged at DEBUG");
     }

@@ -109,7 +109,7 @@ class KimiProviderTest {
     @Test
     void assistantReasoningIsEchoedAsReasoningContent() {
         server.enqueue(Reply.chat("ok"));
-        kimi.chat(ChatRequest.builder().user("q").message(dev.alfred.llm.ChatMessage.assistant("a", "because")).user("q2").build());
+        kimi.chat(ChatRequest.builder().user("q").message(new dev.alfred.llm.AssistantMessage("a", "because", java.util.List.of(), dev.alfred.llm.ProviderState.NONE)).user("q2").build());
         JsonNode assistant = server.takeRequest().json().path("messages").get(1);
         assertEquals("assistant", assistant.path("role").asString());
         assertEquals("because", assistant.path("reasoning_content").asString());
@@ -206,11 +206,11 @@ class KimiProviderTest {
                 .enqueue(Reply.raw(200, "application/json", nestedOnly))
                 .enqueue(Reply.raw(200, "application/json", reasoningOverCompletion));
         var a = kimi.chat(ChatRequest.of("x"));
-        assertEquals(new Usage(101, 32, 133, 100, 16), a.usage());
+        assertEquals(new Usage(101, 32, 133, 100, 0, 16), a.usage());
         assertEquals("r", a.reasoning());
-        assertEquals(new Usage(10, 5, 15, 8, 0), kimi.chat(ChatRequest.of("x")).usage());
+        assertEquals(new Usage(10, 5, 15, 8, 0, 0), kimi.chat(ChatRequest.of("x")).usage());
         var c = kimi.chat(ChatRequest.of("x"));
-        assertEquals(new Usage(1, 4, 5, 0, 4), c.usage(), "reasoning never counts above completion");
+        assertEquals(new Usage(1, 4, 5, 0, 0, 4), c.usage(), "reasoning never counts above completion");
         assertEquals(dev.alfred.llm.FinishReason.LENGTH, c.finishReason());
         assertEquals("", c.content());
     }

@@ -1,5 +1,6 @@
 package dev.alfred.llm.retry;
 
+import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
@@ -61,6 +62,16 @@ public final class RetryingLlmProvider implements LlmProvider {
     @Override
     public String id() {
         return delegate.id();
+    }
+
+    /**
+     * The delegate's capabilities: retrying adds none and removes none.
+     *
+     * @return what the delegate can do
+     */
+    @Override
+    public Capabilities capabilities() {
+        return delegate.capabilities();
     }
 
     /**

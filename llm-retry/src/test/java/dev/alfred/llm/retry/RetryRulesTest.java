@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RetryRulesTest {
 
-    private static final ChatResponse OK = new ChatResponse("ok", "", "m-1", new Usage(1, 1, 2, 0, 0), FinishReason.STOP);
+    private static final ChatResponse OK = new ChatResponse("ok", "", "m-1", new Usage(1, 1, 2, 0, 0, 0), FinishReason.STOP);
 
     /** Answers each call with the next scripted outcome: a response, or an exception to throw. */
     private static class Scripted implements LlmProvider {

@@ -13,8 +13,10 @@ final class Deltas {
     static String join(List<ChatDelta> deltas, ChatDelta.Kind kind) {
         StringBuilder sb = new StringBuilder();
         for (ChatDelta d : deltas) {
-            if (d.kind() == kind) {
-                sb.append(d.text());
+            if (kind == ChatDelta.Kind.TEXT && d instanceof ChatDelta.Text t) {
+                sb.append(t.text());
+            } else if (kind == ChatDelta.Kind.REASONING && d instanceof ChatDelta.Reasoning r) {
+                sb.append(r.text());
             }
         }
         return sb.toString();

@@ -1,6 +1,16 @@
 package dev.alfred.llm.testkit;
 
+import dev.alfred.llm.AssistantMessage;
 import dev.alfred.llm.AuthenticationException;
+import dev.alfred.llm.Capabilities;
+import dev.alfred.llm.ContentPart;
+import dev.alfred.llm.JsonSchema;
+import dev.alfred.llm.ResponseFormat;
+import dev.alfred.llm.ToolCall;
+import dev.alfred.llm.ToolChoice;
+import dev.alfred.llm.ToolDefinition;
+import dev.alfred.llm.ToolMessage;
+import dev.alfred.llm.UnsupportedFeatureException;
 import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.ChatMessage;
 import dev.alfred.llm.ChatRequest;
@@ -45,6 +55,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,7 +72,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * provider at the {@link FakeServer} it is given. Decorators pass it too, wrapped around a provider.
  *
  * <p>Every rule's display name starts with its id (C = chat, S = streaming, E = errors, F = faults,
- * X = cancellation, D = discovery, K = secrets); its javadoc says what to check when it fails.
+ * X = cancellation, D = discovery, K = secrets, T = tools, J = JSON answers, I = images, U = unsupported
+ * features); its javadoc says what to check when it fails.
  * Rules of {@linkplain #capabilities() capabilities} a provider leaves out are skipped.
  */
 public abstract class LlmProviderContract {
@@ -316,8 +328,8 @@ public abstract class LlmProviderContract {
             server.enqueue(Reply.stream("The ", "quick ", "brown ", "fox — ", "日本語 ", "🙂"));
             StreamRecording rec = recordStream(provider());
             ChatResponse r = rec.assertCompleted();
-            assertEquals(List.of("The ", "quick ", "brown ", "fox — ", "日本語 ", "🙂"),
-                    rec.deltas().stream().map(ChatDelta::text).toList());
+            assertEquals(Stream.of("The ", "quick ", "brown ", "fox — ", "日本語 ", "🙂").map(ChatDelta::text).toList(),
+                    rec.deltas());
             assertEquals(rec.text(), r.content());
             assertEquals("The quick brown fox — 日本語 🙂", r.content());
             assertEquals(ScriptedStream.DEFAULT_MODEL, r.model());
@@ -351,7 +363,7 @@ public abstract class LlmProviderContract {
         @DisplayName("S3 usage is reported once, wherever the stream places it")
         void s3(ScriptedStream.UsagePlacement placement) {
             assume(Capability.USAGE);
-            Usage usage = new Usage(90, 50, 140, 90, 33);
+            Usage usage = new Usage(90, 50, 140, 90, 0, 33);
             server.enqueue(Reply.stream(ScriptedStream.ofText("a", "b").withUsage(usage, placement)));
             assertEquals(usage, recordStream(provider()).assertCompleted().usage());
         }
@@ -367,7 +379,7 @@ public abstract class LlmProviderContract {
             ChatStream stream = provider().stream(request());
             List<String> seen = new ArrayList<>();
             withinBound(() -> {
-                stream.forEach(d -> seen.add(d.text()));
+                stream.forEach(d -> seen.add(((ChatDelta.Text) d).text()));
                 return null;
             });
             ChatResponse first = stream.response();
@@ -403,6 +415,319 @@ public abstract class LlmProviderContract {
             RecordedRequest recorded = server.takeRequest();
             assertEquals("true", dialect().options(recorded).get("stream"));
             assertEquals(request().messages(), dialect().messages(recorded));
+        }
+    }
+
+    private static final JsonSchema CITY = JsonSchema.of(
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
+    private static final ToolDefinition GET_WEATHER = ToolDefinition.function("get_weather", "The weather in a city.", CITY);
+    private static final ToolDefinition GET_TIME = ToolDefinition.function("get_time", "The time in a city.", CITY);
+
+    private static ChatRequest toolRequest() {
+        return ChatRequest.builder().user("Weather in Paris?").tools(GET_WEATHER, GET_TIME).build();
+    }
+
+    private void assumeSupports(Capabilities.Feature feature) {
+        LlmProvider p = provider();
+        assumeTrue(p.capabilities().supports(feature), () -> "provider does not support " + feature);
+    }
+
+    private static ChatDelta.ToolCallStart start(int index, String id, String name) {
+        return new ChatDelta.ToolCallStart(index, id, name);
+    }
+
+    private static ChatDelta.ToolCallArguments args(int index, String fragment) {
+        return new ChatDelta.ToolCallArguments(index, fragment);
+    }
+
+    private StreamRecording recordToolStream(LlmProvider p) {
+        return withinBound(() -> StreamRecording.of(p.stream(toolRequest())));
+    }
+
+    /** Tools: tool calls streamed and whole, their ids, their status, and their replay. */
+    @Nested
+    @DisplayName("tools")
+    protected class Tools {
+
+        /**
+         * Fails when the parts of a streamed tool call are lost, reordered, or end early, or when the
+         * stream's finish reason is not {@code TOOL_CALLS}: text first, then start, each argument
+         * fragment, and the end with the whole {@code COMPLETE} call only after the last fragment.
+         */
+        @Test
+        @DisplayName("T1 a streamed tool call arrives as start, fragments and end, in order")
+        void t1() {
+            assumeSupports(Capabilities.Feature.TOOLS);
+            ScriptedStream script = ScriptedStream.of(List.of(ChatDelta.text("Let me check."),
+                    start(0, "get_weather_0", "get_weather"), args(0, "{\"city\""), args(0, ": \"Par"), args(0, "is\"}")))
+                    .withFinishReason("tool_calls");
+            server.enqueue(Reply.stream(script));
+            StreamRecording rec = recordToolStream(provider());
+            ChatResponse r = rec.assertCompleted();
+            ToolCall call = new ToolCall("get_weather_0", "get_weather", "{\"city\": \"Paris\"}", ToolCall.Status.COMPLETE);
+            assertEquals(List.of(ChatDelta.text("Let me check."), start(0, "get_weather_0", "get_weather"),
+                    args(0, "{\"city\""), args(0, ": \"Par"), args(0, "is\"}"), new ChatDelta.ToolCallEnd(0, call)),
+                    rec.deltas());
+            assertEquals(List.of(call), r.toolCalls());
+            assertEquals("Let me check.", r.content());
+            assertEquals(FinishReason.TOOL_CALLS, r.finishReason());
+        }
+
+        /**
+         * Fails when a blocking call and a stream of the same answer give different tool calls: check
+         * that both paths read {@code tool_calls} and fold them the same way.
+         */
+        @Test
+        @DisplayName("T2 chat and the aggregated stream give the same tool calls")
+        void t2() {
+            assumeSupports(Capabilities.Feature.TOOLS);
+            ScriptedStream script = ScriptedStream.ofToolCall("get_weather_0", "get_weather", "{\"city\":", "\"Oslo\"}");
+            server.enqueue(Reply.chat(script)).enqueue(Reply.stream(script));
+            LlmProvider p = provider();
+            ChatResponse chat = withinBound(() -> p.chat(toolRequest()));
+            ChatResponse streamed = recordToolStream(p).assertCompleted();
+            assertEquals(script.toolCalls(), chat.toolCalls());
+            assertEquals(chat.toolCalls(), streamed.toolCalls());
+            assertEquals(FinishReason.TOOL_CALLS, chat.finishReason());
+        }
+
+        /**
+         * Fails when a tool-call id is rewritten (a prefix added, characters replaced) on the way in or
+         * out: ids must come back byte for byte and go back to the server unchanged.
+         */
+        @Test
+        @DisplayName("T3 tool-call ids are kept byte for byte, in and out")
+        void t3() {
+            assumeSupports(Capabilities.Feature.TOOLS);
+            String odd = "functions.get_weather:0";
+            server.enqueue(Reply.stream(ScriptedStream.ofToolCall(odd, "get_weather", "{\"city\":\"Rome\"}")));
+            server.enqueue(Reply.chat("Sunny."));
+            LlmProvider p = provider();
+            ChatResponse r = recordToolStream(p).assertCompleted();
+            assertEquals(odd, r.toolCalls().get(0).id());
+            server.takeRequest();
+            ChatRequest next = toolRequest().toBuilder().message(ChatMessage.of(r))
+                    .message(ChatMessage.toolResult(r.toolCalls().get(0), "{\"sky\":\"clear\"}")).build();
+            withinBound(() -> p.chat(next));
+            List<ChatMessage> sent = dialect().messages(server.takeRequest());
+            assertEquals(odd, ((AssistantMessage) sent.get(1)).toolCalls().get(0).id());
+            assertEquals(odd, ((ToolMessage) sent.get(2)).toolCallId());
+        }
+
+        /**
+         * Fails when fragments of parallel calls that arrive interleaved are appended to the wrong call:
+         * fragments belong to the call of their index.
+         */
+        @Test
+        @DisplayName("T4 interleaved fragments of parallel calls never mix")
+        void t4() {
+            assumeSupports(Capabilities.Feature.TOOLS);
+            ScriptedStream script = ScriptedStream.of(List.of(start(0, "call_a", "get_weather"), start(1, "call_b", "get_time"),
+                    args(0, "{\"city\":"), args(1, "{\"city\":"), args(1, "\"Lima\"}"), args(0, "\"Kyiv\"}")))
+                    .withFinishReason("tool_calls");
+            server.enqueue(Reply.stream(script));
+            ChatResponse r = recordToolStream(provider()).assertCompleted();
+            assertEquals(List.of(new ToolCall("call_a", "get_weather", "{\"city\":\"Kyiv\"}", ToolCall.Status.COMPLETE),
+                    new ToolCall("call_b", "get_time", "{\"city\":\"Lima\"}", ToolCall.Status.COMPLETE)), r.toolCalls());
+        }
+
+        /**
+         * Fails when tool calls sent without an {@code index}, or whole in one delta, are lost or
+         * merged: servers do both (openai-compatible.md, rule 7).
+         */
+        @ParameterizedTest(name = "T5 tool calls in shape {0} are read")
+        @EnumSource(value = ScriptedStream.ToolShape.class, names = {"INDEXLESS", "WHOLE"})
+        @DisplayName("T5 index-less and whole-in-one-delta tool calls are read")
+        void t5(ScriptedStream.ToolShape shape) {
+            assumeSupports(Capabilities.Feature.TOOLS);
+            ScriptedStream script = ScriptedStream.of(List.of(start(0, "call_1", "get_weather"), args(0, "{\"city\":"),
+                    args(0, "\"Nairobi\"}"), start(1, "call_2", "get_time"), args(1, "{\"city\":\"Quito\"}")))
+                    .withFinishReason("tool_calls").withToolShape(shape);
+            server.enqueue(Reply.stream(script));
+            assertEquals(script.toolCalls(), recordToolStream(provider()).assertCompleted().toolCalls());
+        }
+
+        /**
+         * Fails when a call cut off by the output limit is reported {@code COMPLETE} because its
+         * arguments happen to parse: a {@code length} finish makes every open call {@code TRUNCATED}.
+         */
+        @Test
+        @DisplayName("T6 a call cut by the length limit is TRUNCATED, never COMPLETE")
+        void t6() {
+            assumeSupports(Capabilities.Feature.TOOLS);
+            server.enqueue(Reply.stream(ScriptedStream.ofToolCall("call_1", "get_weather", "{\"city\":\"Ber", "n\"}")
+                    .withFinishReason("length")));
+            ChatResponse r = recordToolStream(provider()).assertCompleted();
+            assertEquals(FinishReason.LENGTH, r.finishReason());
+            assertEquals(ToolCall.Status.TRUNCATED, r.toolCalls().get(0).status());
+            assertEquals("{\"city\":\"Bern\"}", r.toolCalls().get(0).arguments());
+        }
+
+        /**
+         * Fails when a stream lost in the middle of a call's arguments is taken as complete, or is
+         * retried after the call began (its start is output the caller has seen): it must fail once
+         * with a {@link StreamInterruptedException} whose partial response holds the call,
+         * {@code TRUNCATED}.
+         */
+        @Test
+        @DisplayName("T7 a stream cut mid-arguments fails once, keeping the call as TRUNCATED")
+        void t7() {
+            assumeSupports(Capabilities.Feature.TOOLS);
+            server.setDefault(Reply.stream(ScriptedStream.ofToolCall("call_1", "get_weather", "{\"city\":", "\"Ha", "noi\"}")
+                    .cutAfter(3)));
+            StreamRecording rec = recordToolStream(provider());
+            StreamInterruptedException e = rec.assertFailed(StreamInterruptedException.class);
+            assertEquals(List.of(start(0, "call_1", "get_weather"), args(0, "{\"city\":"), args(0, "\"Ha")), rec.deltas());
+            assertEquals(List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Ha", ToolCall.Status.TRUNCATED)),
+                    e.partialResponse().toolCalls());
+            assertEquals(1, server.requestCount(), "no retry after a tool call began");
+        }
+
+        /**
+         * Fails when a call whose arguments are not JSON breaks the stream or is reported
+         * {@code COMPLETE}: the stream completes and the call is {@code INVALID_JSON}, for the tool loop
+         * to answer.
+         */
+        @Test
+        @DisplayName("T8 arguments that are not JSON make the call INVALID_JSON; the stream completes")
+        void t8() {
+            assumeSupports(Capabilities.Feature.TOOLS);
+            server.enqueue(Reply.stream(ScriptedStream.ofToolCall("call_1", "get_weather", "{\"city\": Paris}")));
+            ChatResponse r = recordToolStream(provider()).assertCompleted();
+            assertEquals(ToolCall.Status.INVALID_JSON, r.toolCalls().get(0).status());
+            assertEquals("{\"city\": Paris}", r.toolCalls().get(0).arguments());
+        }
+
+        /**
+         * Fails when replaying an answer loses its reasoning or tool calls, or a tool result loses its
+         * call id or name: {@code ChatMessage.of(response)} and {@code toolResult} must reach the server
+         * whole (thinking models reject a tool loop without the reasoning).
+         */
+        @Test
+        @DisplayName("T9 a replayed answer sends back its reasoning and tool calls, and the results")
+        void t9() {
+            assumeSupports(Capabilities.Feature.TOOLS);
+            server.enqueue(Reply.stream(ScriptedStream.of(List.of(ChatDelta.reasoning("Need the weather."),
+                    start(0, "call_9", "get_weather"), args(0, "{\"city\":\"Lagos\"}"))).withFinishReason("tool_calls")));
+            server.enqueue(Reply.chat("Warm."));
+            LlmProvider p = provider();
+            ChatResponse r = recordToolStream(p).assertCompleted();
+            server.takeRequest();
+            ChatRequest next = toolRequest().toBuilder().message(ChatMessage.of(r))
+                    .message(ChatMessage.toolResult(r.toolCalls().get(0), "{\"celsius\":31}")).build();
+            assertEquals("Warm.", withinBound(() -> p.chat(next)).content());
+            assertEquals(next.messages(), dialect().messages(server.takeRequest()));
+        }
+
+        /**
+         * Fails when the tools, the tool choice or the parallel-calls setting do not reach the server,
+         * or are sent when unset.
+         */
+        @Test
+        @DisplayName("T10 tools, tool choice and parallel calls are sent when set, and only then")
+        void t10() {
+            assumeSupports(Capabilities.Feature.TOOLS);
+            server.enqueue(Reply.chat("a")).enqueue(Reply.chat("b"));
+            LlmProvider p = provider();
+            boolean parallel = p.capabilities().supports(Capabilities.Feature.PARALLEL_TOOL_CALLS);
+            ChatRequest.Builder b = toolRequest().toBuilder().toolChoice(ToolChoice.tool("get_time"));
+            withinBound(() -> p.chat((parallel ? b.parallelToolCalls(false) : b).build()));
+            Map<String, String> set = dialect().options(server.takeRequest());
+            assertEquals("get_weather,get_time", set.get("tools"));
+            assertEquals("tool:get_time", set.get("toolChoice"));
+            if (parallel) {
+                assertEquals("false", set.get("parallelToolCalls"));
+            }
+            withinBound(() -> p.chat(ChatRequest.of("hi")));
+            Map<String, String> unset = dialect().options(server.takeRequest());
+            for (String option : List.of("tools", "toolChoice", "parallelToolCalls", "responseFormat")) {
+                assertFalse(unset.containsKey(option), () -> option + " was sent though unset: " + unset);
+            }
+        }
+    }
+
+    /** Formats: JSON answers, images, and what a provider cannot do. */
+    @Nested
+    @DisplayName("formats")
+    protected class Formats {
+
+        /**
+         * Fails when a JSON answer format does not reach the server, or the JSON answer does not come
+         * back as the text.
+         */
+        @Test
+        @DisplayName("J1 JSON object and JSON schema answers are asked for and come back as text")
+        void j1() {
+            assumeSupports(Capabilities.Feature.JSON_OBJECT);
+            LlmProvider p = provider();
+            server.enqueue(Reply.chat("{\"city\":\"Paris\"}"));
+            ChatResponse r = withinBound(() -> p.chat(ChatRequest.builder().user("City as JSON")
+                    .responseFormat(ResponseFormat.JSON_OBJECT).build()));
+            assertEquals("{\"city\":\"Paris\"}", r.content());
+            assertEquals("json_object", dialect().options(server.takeRequest()).get("responseFormat"));
+            if (p.capabilities().supports(Capabilities.Feature.JSON_SCHEMA)) {
+                server.enqueue(Reply.chat("{\"city\":\"Paris\"}"));
+                withinBound(() -> p.chat(ChatRequest.builder().user("City as JSON")
+                        .responseFormat(ResponseFormat.jsonSchema("place", CITY, true)).build()));
+                assertEquals("json_schema:place", dialect().options(server.takeRequest()).get("responseFormat"));
+            }
+        }
+
+        /**
+         * Fails when an image part is dropped, altered, or sent as text: the server must get the same
+         * bytes and media type.
+         */
+        @Test
+        @DisplayName("I1 an image in a user message reaches the server intact")
+        void i1() {
+            assumeSupports(Capabilities.Feature.IMAGES);
+            byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R', (byte) 0xff, 0};
+            ChatRequest req = ChatRequest.builder().user(ContentPart.text("What is in this picture?"),
+                    ContentPart.image(png, "image/png")).build();
+            server.enqueue(Reply.chat("A cat."));
+            assertEquals("A cat.", withinBound(() -> provider().chat(req)).content());
+            assertEquals(req.messages(), dialect().messages(server.takeRequest()));
+        }
+
+        /**
+         * Fails when a request that needs something the provider says it cannot do is sent anyway (the
+         * server's error is then confusing, or the feature silently ignored): it must be refused with an
+         * {@link UnsupportedFeatureException} naming the feature, before any request goes out.
+         */
+        @Test
+        @DisplayName("U1 a request needing what capabilities() lacks is refused before sending")
+        void u1() {
+            LlmProvider p = provider();
+            Map<Capabilities.Feature, ChatRequest> needs = new java.util.EnumMap<>(Capabilities.Feature.class);
+            needs.put(Capabilities.Feature.TOOLS, toolRequest());
+            needs.put(Capabilities.Feature.BUILTIN_TOOLS, ChatRequest.builder().user("news?")
+                    .tools(ToolDefinition.builtin("$web_search")).build());
+            needs.put(Capabilities.Feature.JSON_OBJECT, ChatRequest.builder().user("x")
+                    .responseFormat(ResponseFormat.JSON_OBJECT).build());
+            needs.put(Capabilities.Feature.JSON_SCHEMA, ChatRequest.builder().user("x")
+                    .responseFormat(ResponseFormat.jsonSchema("place", CITY, false)).build());
+            needs.put(Capabilities.Feature.IMAGES, ChatRequest.builder().user(ContentPart.text("what?"),
+                    ContentPart.image(new byte[] {1, 2, 3}, "image/png")).build());
+            needs.put(Capabilities.Feature.IMAGE_URLS, ChatRequest.builder().user(ContentPart.text("what?"),
+                    ContentPart.imageUrl(java.net.URI.create("https://example.com/cat.png"))).build());
+            int checked = 0;
+            for (Map.Entry<Capabilities.Feature, ChatRequest> need : needs.entrySet()) {
+                if (p.capabilities().supports(need.getKey())) {
+                    continue;
+                }
+                checked++;
+                UnsupportedFeatureException chat = withinBound(() -> assertThrows(UnsupportedFeatureException.class,
+                        () -> p.chat(need.getValue())));
+                assertEquals(need.getKey(), chat.feature());
+                UnsupportedFeatureException stream = withinBound(() -> assertThrows(UnsupportedFeatureException.class, () -> {
+                    try (ChatStream s = p.stream(need.getValue())) { // refused by stream() or on the first read
+                        s.response();
+                    }
+                }));
+                assertEquals(need.getKey(), stream.feature());
+            }
+            assertEquals(0, server.requestCount(), "a refused request must not reach the server");
+            assumeTrue(checked > 0, "the provider declares every feature the rule can check");
         }
     }
 
@@ -619,6 +944,9 @@ public abstract class LlmProviderContract {
             }, "contract-reader");
             reader.start();
             assertTrue(firstDelta.await(HANG_BOUND.toSeconds(), TimeUnit.SECONDS), "the first delta arrived");
+            // Close only once the reader is blocked waiting for the stalled next piece: a reader still
+            // handing out deltas of the first piece would see the close without any help from abort().
+            awaitBlocked(reader);
             s.close();
             reader.join(stall().toMillis() / 2);
             assertFalse(reader.isAlive(), "close from another thread released the blocked reader");
@@ -640,6 +968,16 @@ public abstract class LlmProviderContract {
             assertThrows(LlmException.class, () -> withinBound(() -> s.iterator().hasNext()));
             assertThrows(LlmException.class, s::response);
             assertEquals("next", recordStream(p).assertCompleted().content());
+        }
+    }
+
+    /** Waits until a thread is parked or waiting (not running, not yet started), within the hang bound. */
+    private static void awaitBlocked(Thread t) {
+        long deadline = System.nanoTime() + HANG_BOUND.toNanos();
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING
+                && t.getState() != Thread.State.TERMINATED) {
+            assertTrue(System.nanoTime() < deadline, "the reader never blocked");
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.alfred.llm.testkit;
 
 import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.FinishReason;
+import dev.alfred.llm.ResponseAccumulator;
+import dev.alfred.llm.ToolCall;
 import dev.alfred.llm.Usage;
 
 import java.time.Duration;
@@ -14,7 +16,7 @@ import java.util.Objects;
  * the stream is delivered (usage placement, chunking and pacing, {@code [DONE]} or not, extra raw
  * events). Immutable; each {@code with…} method returns a copy.
  *
- * @param deltas        text and reasoning pieces, in order
+ * @param deltas        text, reasoning and tool-call parts (start and argument fragments), in order
  * @param model         the model named in the answer
  * @param usage         the usage to report, or null for none
  * @param usagePlacement where a stream reports the usage
@@ -23,10 +25,24 @@ import java.util.Objects;
  * @param chunks        into how many equal pieces the body's bytes are cut (1: all at once)
  * @param chunkDelay    with more than one piece, the pause before each piece (the head comes with the first)
  * @param rawEvents     extra event data sent verbatim after the deltas (malformed chunks, error payloads)
+ * @param toolShape     how tool-call parts are put on the wire
+ * @param cutAfter      with a value of 0 or more, the stream stops dead after that many deltas: no finish
+ *                      chunk, no usage, no raw events, no {@code [DONE]} (a connection lost mid-answer);
+ *                      -1 for a whole stream
  */
 public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, UsagePlacement usagePlacement,
                              String finishReason, boolean done, int chunks, Duration chunkDelay,
-                             List<String> rawEvents) {
+                             List<String> rawEvents, ToolShape toolShape, int cutAfter) {
+
+    /** How a stream puts tool calls on the wire; every shape is one the fact sheets report. */
+    public enum ToolShape {
+        /** A first delta with index, id and name, then argument fragments by index (Kimi, OpenAI). */
+        STANDARD,
+        /** The same without any {@code index} (index-less servers; each call's parts must not interleave). */
+        INDEXLESS,
+        /** Each call whole in one delta, with its index (Ollama, Groq, Mistral). */
+        WHOLE
+    }
 
     /** Where a stream carries its usage, as Kimi does it in its several ways. */
     public enum UsagePlacement {
@@ -52,6 +68,8 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
      * @param chunks into how many equal pieces the body's bytes are cut (1: all at once)
      * @param chunkDelay with more than one piece, the pause before each piece (the head comes with the first)
      * @param rawEvents extra event data sent verbatim after the deltas (malformed chunks, error payloads)
+     * @param toolShape how tool-call parts are put on the wire
+     * @param cutAfter after how many deltas the stream stops dead, or -1
      * @throws IllegalArgumentException if a list is null, chunks is not positive, or the delay is negative
      */
     public ScriptedStream {
@@ -61,13 +79,17 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
         if (chunks <= 0) {
             throw new IllegalArgumentException("chunks must be positive, was " + chunks);
         }
+        Objects.requireNonNull(toolShape, "toolShape");
+        if (cutAfter < -1) {
+            throw new IllegalArgumentException("cutAfter must be -1 or more, was " + cutAfter);
+        }
         if (chunkDelay == null || chunkDelay.isNegative()) {
             throw new IllegalArgumentException("chunkDelay must not be negative");
         }
     }
 
     /** The usage a default script reports. */
-    public static final Usage DEFAULT_USAGE = new Usage(12, 8, 20, 4, 0);
+    public static final Usage DEFAULT_USAGE = new Usage(12, 8, 20, 4, 0, 0);
     /** The model a default script names. */
     public static final String DEFAULT_MODEL = "fake-model-1";
 
@@ -83,7 +105,7 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
             d.add(ChatDelta.text(t));
         }
         return new ScriptedStream(d, DEFAULT_MODEL, DEFAULT_USAGE, UsagePlacement.CHOICE, "stop", true, 1,
-                Duration.ZERO, List.of());
+                Duration.ZERO, List.of(), ToolShape.STANDARD, -1);
     }
 
     /**
@@ -94,7 +116,7 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
      */
     public static ScriptedStream of(List<ChatDelta> deltas) {
         return new ScriptedStream(deltas, DEFAULT_MODEL, DEFAULT_USAGE, UsagePlacement.CHOICE, "stop", true, 1,
-                Duration.ZERO, List.of());
+                Duration.ZERO, List.of(), ToolShape.STANDARD, -1);
     }
 
     /** @return the concatenated text deltas */
@@ -124,7 +146,7 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
      * @return a copy with this usage
      */
     public ScriptedStream withUsage(Usage usage, UsagePlacement placement) {
-        return new ScriptedStream(deltas, model, usage, placement, finishReason, done, chunks, chunkDelay, rawEvents);
+        return new ScriptedStream(deltas, model, usage, placement, finishReason, done, chunks, chunkDelay, rawEvents, toolShape, cutAfter);
     }
 
     /**
@@ -132,7 +154,7 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
      * @return a copy naming this model
      */
     public ScriptedStream withModel(String model) {
-        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, chunkDelay, rawEvents);
+        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, chunkDelay, rawEvents, toolShape, cutAfter);
     }
 
     /**
@@ -140,12 +162,12 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
      * @return a copy with this finish reason
      */
     public ScriptedStream withFinishReason(String finishReason) {
-        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, chunkDelay, rawEvents);
+        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, chunkDelay, rawEvents, toolShape, cutAfter);
     }
 
     /** @return a copy whose stream stops without {@code [DONE]}: a truncated stream */
     public ScriptedStream withoutDone() {
-        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, false, chunks, chunkDelay, rawEvents);
+        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, false, chunks, chunkDelay, rawEvents, toolShape, cutAfter);
     }
 
     /**
@@ -154,7 +176,7 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
      * @return a copy delivered so
      */
     public ScriptedStream chunked(int chunks, Duration delay) {
-        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, delay, rawEvents);
+        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, delay, rawEvents, toolShape, cutAfter);
     }
 
     /**
@@ -164,6 +186,60 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
     public ScriptedStream withRawEvent(String data) {
         List<String> raw = new ArrayList<>(rawEvents);
         raw.add(data);
-        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, chunkDelay, raw);
+        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, chunkDelay, raw, toolShape, cutAfter);
+    }
+
+    /**
+     * A script of one tool call whose arguments arrive in the given fragments, ending with
+     * {@code finish_reason: tool_calls}.
+     *
+     * @param id        the call id, sent byte for byte
+     * @param name      the tool name
+     * @param fragments the argument fragments
+     * @return the script
+     */
+    public static ScriptedStream ofToolCall(String id, String name, String... fragments) {
+        List<ChatDelta> d = new ArrayList<>();
+        d.add(new ChatDelta.ToolCallStart(0, id, name));
+        for (String f : fragments) {
+            d.add(new ChatDelta.ToolCallArguments(0, f));
+        }
+        return of(d).withFinishReason("tool_calls");
+    }
+
+    /**
+     * This script with tool calls put on the wire another way.
+     *
+     * @param shape the shape
+     * @return the copy
+     */
+    public ScriptedStream withToolShape(ToolShape shape) {
+        return new ScriptedStream(deltas, model, usage, usagePlacement, finishReason, done, chunks, chunkDelay, rawEvents,
+                shape, cutAfter);
+    }
+
+    /**
+     * This script as a stream that stops dead after some deltas: no finish chunk, no usage, no
+     * {@code [DONE]}.
+     *
+     * @param deltas how many deltas are sent
+     * @return the copy
+     */
+    public ScriptedStream cutAfter(int deltas) {
+        return new ScriptedStream(this.deltas, model, usage, usagePlacement, finishReason, done, chunks, chunkDelay,
+                rawEvents, toolShape, deltas);
+    }
+
+    /**
+     * The tool calls the whole script adds up to, each judged as a provider must judge it at the end of
+     * the answer (a {@code length} finish marks them {@code TRUNCATED}).
+     *
+     * @return the calls, in the order they started
+     */
+    public List<ToolCall> toolCalls() {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        deltas.forEach(acc::accept);
+        acc.finishReason(portFinishReason(), finishReason);
+        return acc.response().toolCalls();
     }
 }

@@ -61,7 +61,8 @@ public interface WireDialect {
     String errorBody(String type, String message);
 
     /**
-     * The conversation a request carried, read back in the port's terms.
+     * The conversation a request carried, read back in the port's terms: tool calls with their ids and
+     * arguments (as {@code COMPLETE}), reasoning ({@code ""} when absent), images decoded.
      *
      * @param request the request received
      * @return the messages, in order
@@ -70,8 +71,10 @@ public interface WireDialect {
 
     /**
      * The settings a request carried, under the port's names: {@code model}, {@code temperature},
-     * {@code topP}, {@code maxTokens}, {@code stop}, {@code stream}. A setting the request did not carry
-     * is absent from the map.
+     * {@code topP}, {@code maxTokens}, {@code stop}, {@code stream}, {@code parallelToolCalls},
+     * {@code tools} (the names, comma-separated), {@code toolChoice} ({@code auto}, {@code none},
+     * {@code required} or {@code tool:<name>}) and {@code responseFormat} ({@code json_object} or
+     * {@code json_schema:<name>}). A setting the request did not carry is absent from the map.
      *
      * @param request the request received
      * @return the settings, values as JSON text

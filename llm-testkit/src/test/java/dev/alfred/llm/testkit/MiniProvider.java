@@ -1,6 +1,17 @@
 package dev.alfred.llm.testkit;
 
+import dev.alfred.llm.AssistantMessage;
 import dev.alfred.llm.AuthenticationException;
+import dev.alfred.llm.Capabilities;
+import dev.alfred.llm.ContentPart;
+import dev.alfred.llm.ResponseAccumulator;
+import dev.alfred.llm.ResponseFormat;
+import dev.alfred.llm.SystemMessage;
+import dev.alfred.llm.ToolCall;
+import dev.alfred.llm.ToolChoice;
+import dev.alfred.llm.ToolDefinition;
+import dev.alfred.llm.ToolMessage;
+import dev.alfred.llm.UserMessage;
 import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.ChatMessage;
 import dev.alfred.llm.ChatRequest;
@@ -31,6 +42,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +67,12 @@ class MiniProvider implements LlmProvider {
         RESET_UNTYPED("F1"), MALFORMED_CHUNK_SKIPPED("F2"), MISSING_DONE_IS_SUCCESS("F3"), IDLE_TIMEOUT_UNTYPED("F4"),
         ERROR_EVENT_IGNORED("F5"), HEAD_TIMEOUT_UNTYPED("F6"), CLIENT_LEAKED_PER_STREAM("X1"),
         CLOSE_FROM_ANOTHER_THREAD_IGNORED("X2"), CLOSE_BEFORE_READING_IGNORED("X3"), NOT_REGISTERED("D1"),
-        KEY_IN_TO_STRING("K1"), KEY_IN_MESSAGE("K2"), KEY_IN_LOG("K3");
+        KEY_IN_TO_STRING("K1"), KEY_IN_MESSAGE("K2"), KEY_IN_LOG("K3"),
+        STREAM_TOOL_FINISH_AS_STOP("T1"), CHAT_TOOL_CALLS_LOST("T2"), ODD_IDS_SANITISED("T3"),
+        FRAGMENTS_TO_LATEST_CALL("T4"), INDEXLESS_ENTRIES_DROPPED("T5"), LENGTH_AS_STOP("T6"),
+        EOF_AFTER_TOOL_CALL_IS_SUCCESS("T7"), INVALID_ARGUMENTS_FAIL_STREAM("T8"), REASONING_NOT_REPLAYED("T9"),
+        TOOL_CHOICE_NOT_SENT("T10"), RESPONSE_FORMAT_NOT_SENT("J1"), IMAGE_DROPPED("I1"),
+        UNSUPPORTED_SENT_ANYWAY("U1");
 
         final String rule;
 
@@ -101,15 +118,91 @@ class MiniProvider implements LlmProvider {
         return "mini";
     }
 
+    /** Everything but images by URL, so that U1 has something to check. */
+    private static final Capabilities CAPABILITIES = Capabilities.of(Capabilities.Feature.TOOLS,
+            Capabilities.Feature.PARALLEL_TOOL_CALLS, Capabilities.Feature.BUILTIN_TOOLS, Capabilities.Feature.JSON_OBJECT,
+            Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.IMAGES, Capabilities.Feature.REASONING);
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    private String id(String wire) {
+        return has(Defect.ODD_IDS_SANITISED) ? wire.replaceAll("[^A-Za-z0-9_]", "_") : wire;
+    }
+
+    private void message(ObjectNode out, ChatMessage m) {
+        String role = m.role().name().toLowerCase(Locale.ROOT);
+        if (has(Defect.ASSISTANT_SENT_AS_USER) && m instanceof AssistantMessage a && a.toolCalls().isEmpty()) {
+            role = "user";
+        }
+        out.put("role", role);
+        if (m instanceof SystemMessage sm) {
+            out.put("content", sm.content());
+        } else if (m instanceof UserMessage u) {
+            if (u.parts().size() == 1 && u.parts().get(0) instanceof ContentPart.Text t) {
+                out.put("content", t.text());
+                return;
+            }
+            for (ContentPart part : u.parts()) {
+                if (part instanceof ContentPart.Text t) {
+                    out.withArray("content").addObject().put("type", "text").put("text", t.text());
+                } else if (part instanceof ContentPart.ImageBytes img && !has(Defect.IMAGE_DROPPED)) {
+                    out.withArray("content").addObject().put("type", "image_url").putObject("image_url").put("url",
+                            "data:" + img.mediaType() + ";base64," + Base64.getEncoder().encodeToString(img.data()));
+                }
+            }
+        } else if (m instanceof AssistantMessage a) {
+            out.put("content", a.content());
+            if (!a.reasoning().isEmpty() && !(has(Defect.REASONING_NOT_REPLAYED) && !a.toolCalls().isEmpty())) {
+                out.put("reasoning_content", a.reasoning());
+            }
+            for (ToolCall c : a.toolCalls()) {
+                ObjectNode call = out.withArray("tool_calls").addObject().put("id", c.id()).put("type", "function");
+                call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
+            }
+        } else if (m instanceof ToolMessage t) {
+            out.put("tool_call_id", t.toolCallId()).put("name", t.toolName()).put("content", t.content());
+        }
+    }
+
     private HttpResponse<InputStream> send(ChatRequest request, boolean stream) {
+        if (!has(Defect.UNSUPPORTED_SENT_ANYWAY)) {
+            CAPABILITIES.check(request, "mini");
+        }
         ObjectNode body = JSON.createObjectNode();
         body.put("model", request.model() == null ? "mini-model" : request.model());
         for (ChatMessage m : request.messages()) {
-            String role = m.role().name().toLowerCase(Locale.ROOT);
-            if (has(Defect.ASSISTANT_SENT_AS_USER) && role.equals("assistant")) {
-                role = "user";
+            message(body.withArray("messages").addObject(), m);
+        }
+        for (ToolDefinition t : request.tools()) {
+            ObjectNode f = body.withArray("tools").addObject().put("type", "function").putObject("function");
+            f.put("name", t.name());
+            if (t.parameters() != null) {
+                f.set("parameters", JSON.readTree(t.parameters().json()));
             }
-            body.withArray("messages").addObject().put("role", role).put("content", m.content());
+        }
+        ToolChoice choice = request.toolChoice();
+        if (choice != null && !has(Defect.TOOL_CHOICE_NOT_SENT)) {
+            if (choice.mode() == ToolChoice.Mode.TOOL) {
+                body.putObject("tool_choice").put("type", "function").putObject("function").put("name", choice.toolName());
+            } else {
+                body.put("tool_choice", choice.mode().name().toLowerCase(Locale.ROOT));
+            }
+        }
+        if (request.parallelToolCalls() != null) {
+            body.put("parallel_tool_calls", request.parallelToolCalls());
+        }
+        ResponseFormat format = request.responseFormat();
+        if (format != null && format.type() != ResponseFormat.Type.TEXT && !has(Defect.RESPONSE_FORMAT_NOT_SENT)) {
+            ObjectNode f = body.putObject("response_format");
+            if (format.type() == ResponseFormat.Type.JSON_OBJECT) {
+                f.put("type", "json_object");
+            } else {
+                f.put("type", "json_schema").putObject("json_schema").put("name", format.name())
+                        .set("schema", JSON.readTree(format.schema().json()));
+            }
         }
         if (request.temperature() != null) {
             body.put("temperature", request.temperature());
@@ -196,18 +289,44 @@ class MiniProvider implements LlmProvider {
         try (InputStream in = send(request, false).body()) {
             JsonNode root = JSON.readTree(in);
             JsonNode choice = root.path("choices").path(0);
-            return new ChatResponse(choice.path("message").path("content").asString(""),
-                    has(Defect.CHAT_LOSES_REASONING) ? "" : choice.path("message").path("reasoning_content").asString(""),
-                    has(Defect.CHAT_LOSES_MODEL) ? null : root.path("model").asString(null),
-                    usage(root.get("usage")), FinishReason.STOP);
+            ResponseAccumulator acc = new ResponseAccumulator();
+            acc.accept(ChatDelta.text(choice.path("message").path("content").asString("")));
+            if (!has(Defect.CHAT_LOSES_REASONING)) {
+                acc.accept(ChatDelta.reasoning(choice.path("message").path("reasoning_content").asString("")));
+            }
+            if (!has(Defect.CHAT_TOOL_CALLS_LOST)) {
+                int i = 0;
+                for (JsonNode call : choice.path("message").path("tool_calls")) {
+                    acc.accept(new ChatDelta.ToolCallStart(i, id(call.path("id").asString()),
+                            call.path("function").path("name").asString()));
+                    acc.accept(new ChatDelta.ToolCallArguments(i++, call.path("function").path("arguments").asString("")));
+                }
+            }
+            if (!has(Defect.CHAT_LOSES_MODEL)) {
+                acc.model(root.path("model").asString(null));
+            }
+            acc.usage(usage(root.get("usage")));
+            acc.finishReason(finishReason(choice.path("finish_reason").asString("stop"), false), null);
+            return acc.response();
         } catch (IOException e) {
             throw new ProviderUnavailableException("mini: " + e, "mini", -1, null, null, null);
         }
     }
 
+    private FinishReason finishReason(String wire, boolean streamed) {
+        switch (wire) {
+            case "tool_calls":
+                return streamed && has(Defect.STREAM_TOOL_FINISH_AS_STOP) ? FinishReason.STOP : FinishReason.TOOL_CALLS;
+            case "length":
+                return has(Defect.LENGTH_AS_STOP) ? FinishReason.STOP : FinishReason.LENGTH;
+            default:
+                return FinishReason.STOP;
+        }
+    }
+
     private static Usage usage(JsonNode u) {
         return u == null || u.isNull() ? null : new Usage(u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong(),
-                u.path("total_tokens").asLong(), u.path("cached_tokens").asLong(),
+                u.path("total_tokens").asLong(), u.path("cached_tokens").asLong(), 0,
                 u.path("completion_tokens_details").path("reasoning_tokens").asLong());
     }
 
@@ -232,7 +351,7 @@ class MiniProvider implements LlmProvider {
             public ChatResponse response() {
                 read = true;
                 if (closed && completed != null && has(Defect.CLOSE_CHANGES_COMPLETED_RESPONSE)) {
-                    return new ChatResponse("", "", null, null, null);
+                    return ChatResponse.of("");
                 }
                 completed = stream.response();
                 return completed;
@@ -261,6 +380,9 @@ class MiniProvider implements LlmProvider {
         private volatile Thread readerThread;
         private volatile boolean idle;
         private Usage reported;
+        private final java.util.ArrayDeque<ChatDelta> ready = new java.util.ArrayDeque<>();
+        private final java.util.Map<Integer, StringBuilder> arguments = new java.util.LinkedHashMap<>();
+        private int latestCall = -1;
 
         MiniStream(ChatRequest request) {
             super("mini");
@@ -276,6 +398,9 @@ class MiniProvider implements LlmProvider {
                 // The port wants failures, HTTP errors included, while reading, not from stream().
                 body = send(request, true).body();
             }
+            if (!ready.isEmpty()) {
+                return ready.poll();
+            }
             try {
                 String l;
                 while ((l = readLine()) != null) {
@@ -284,6 +409,15 @@ class MiniProvider implements LlmProvider {
                     }
                     String data = l.substring(5).strip();
                     if (data.equals("[DONE]")) {
+                        if (has(Defect.INVALID_ARGUMENTS_FAIL_STREAM)) {
+                            for (StringBuilder a : arguments.values()) {
+                                try {
+                                    JSON.readTree(a.toString());
+                                } catch (RuntimeException notJson) {
+                                    throw new ProviderUnavailableException("mini: bad arguments", "mini", -1, null, null, null);
+                                }
+                            }
+                        }
                         return null;
                     }
                     JsonNode chunk;
@@ -309,14 +443,18 @@ class MiniProvider implements LlmProvider {
                     if (u != null && has(Defect.STREAM_USAGE_ADDED_UP) && reported != null) {
                         u = new Usage(reported.promptTokens() + u.promptTokens(), reported.completionTokens()
                                 + u.completionTokens(), reported.totalTokens() + u.totalTokens(),
-                                reported.cachedTokens() + u.cachedTokens(), reported.reasoningTokens() + u.reasoningTokens());
+                                reported.cachedTokens() + u.cachedTokens(), 0, reported.reasoningTokens() + u.reasoningTokens());
                     }
                     if (u != null) {
                         reported = u;
                         reportUsage(u);
                     }
-                    if (choice.path("finish_reason").isString() && !has(Defect.STREAM_LOSES_FINISH_REASON)) {
-                        reportFinishReason(FinishReason.STOP);
+                    if (choice.path("finish_reason").isString() && !(has(Defect.STREAM_LOSES_FINISH_REASON)
+                            && choice.path("finish_reason").asString().equals("stop"))) {
+                        reportFinishReason(finishReason(choice.path("finish_reason").asString(), true));
+                    }
+                    for (JsonNode call : choice.path("delta").path("tool_calls")) {
+                        toolCall(call);
                     }
                     String reasoning = choice.path("delta").path("reasoning_content").asString("");
                     if (!reasoning.isEmpty()) {
@@ -324,10 +462,14 @@ class MiniProvider implements LlmProvider {
                     }
                     String content = choice.path("delta").path("content").asString("");
                     if (!content.isEmpty()) {
-                        return ChatDelta.text(content);
+                        ready.addFirst(ChatDelta.text(content));
+                    }
+                    if (!ready.isEmpty()) {
+                        return ready.poll();
                     }
                 }
-                if (has(Defect.MISSING_DONE_IS_SUCCESS)) {
+                if ((has(Defect.MISSING_DONE_IS_SUCCESS) && latestCall < 0)
+                        || (has(Defect.EOF_AFTER_TOOL_CALL_IS_SUCCESS) && latestCall >= 0)) {
                     return null;
                 }
                 throw new ProviderUnavailableException("mini: stream ended before [DONE]", "mini", -1, null, null, null);
@@ -339,6 +481,31 @@ class MiniProvider implements LlmProvider {
                     throw new ProviderUnavailableException("mini: no data for " + idleTimeout, "mini", -1, null, null, e);
                 }
                 throw new ProviderUnavailableException("mini: " + e, "mini", -1, null, null, null);
+            }
+        }
+
+        private void toolCall(JsonNode call) {
+            boolean indexed = call.has("index");
+            if (!indexed && has(Defect.INDEXLESS_ENTRIES_DROPPED)) {
+                return;
+            }
+            String callId = call.path("id").asString("");
+            int index;
+            if (indexed) {
+                index = call.path("index").asInt();
+            } else {
+                index = !callId.isEmpty() ? latestCall + 1 : latestCall;
+            }
+            if (!callId.isEmpty() && !arguments.containsKey(index)) {
+                arguments.put(index, new StringBuilder());
+                latestCall = index;
+                ready.add(new ChatDelta.ToolCallStart(index, id(callId), call.path("function").path("name").asString()));
+            }
+            String fragment = call.path("function").path("arguments").asString("");
+            if (!fragment.isEmpty()) {
+                int target = has(Defect.FRAGMENTS_TO_LATEST_CALL) ? latestCall : index;
+                arguments.get(target).append(fragment);
+                ready.add(new ChatDelta.ToolCallArguments(target, fragment));
             }
         }
 

@@ -44,7 +44,7 @@ public final class ChunkDecoder {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedChunkException("not a JSON object");
             }
-            readObject(p, chunk, true);
+            readObject(p, chunk, true, true);
             if (p.nextToken() != null) {
                 throw new MalformedChunkException("trailing data after the JSON object");
             }
@@ -70,6 +70,7 @@ public final class ChunkDecoder {
         private final ByteArrayFeeder feeder = (ByteArrayFeeder) parser.nonBlockingInputFeeder();
         private final Chunk chunk = new Chunk();
         private boolean modelKnown;
+        private boolean idKnown;
 
         private Streaming() {
         }
@@ -90,7 +91,7 @@ public final class ChunkDecoder {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     throw new MalformedChunkException("not a JSON object");
                 }
-                readObject(parser, chunk, !modelKnown);
+                readObject(parser, chunk, !modelKnown, !idKnown);
                 if (parser.currentToken() != JsonToken.END_OBJECT || !parser.streamReadContext().inRoot()) {
                     throw new MalformedChunkException("incomplete JSON object");
                 }
@@ -98,6 +99,7 @@ public final class ChunkDecoder {
                     throw new MalformedChunkException("trailing data after the JSON object");
                 }
                 modelKnown |= chunk.model != null;
+                idKnown |= chunk.id != null;
                 return chunk;
             } catch (JacksonException e) {
                 throw new MalformedChunkException(e.getOriginalMessage());
@@ -106,7 +108,7 @@ public final class ChunkDecoder {
     }
 
     /** Reads an object whose START_OBJECT was just read, up to and including its END_OBJECT. */
-    private static void readObject(JsonParser p, Chunk chunk, boolean wantModel) {
+    private static void readObject(JsonParser p, Chunk chunk, boolean wantModel, boolean wantId) {
         Usage choiceUsage = null;
         String name;
         while ((name = p.nextName()) != null) {
@@ -115,6 +117,13 @@ public final class ChunkDecoder {
                 case "model":
                     if (wantModel) {
                         chunk.model = text(p, t);
+                    }
+                    break;
+                case "id":
+                    if (wantId) {
+                        chunk.id = scalar(p, t);
+                    } else {
+                        p.skipChildren();
                     }
                     break;
                 case "usage":
@@ -167,6 +176,7 @@ public final class ChunkDecoder {
             String content = chunk.content;
             String reasoning = chunk.reasoning;
             String finishReason = chunk.finishReason;
+            int toolCount = chunk.toolCount;
             Usage choiceUsage = null;
             long index = -1;
             String name;
@@ -210,6 +220,7 @@ public final class ChunkDecoder {
                 chunk.content = content;
                 chunk.reasoning = reasoning;
                 chunk.finishReason = finishReason;
+                chunk.toolCount = toolCount;
             }
             firstObject = false;
         }
@@ -232,10 +243,73 @@ public final class ChunkDecoder {
                 chunk.content = text(p, t);
             } else if ("reasoning_content".equals(name)) {
                 chunk.reasoning = text(p, t);
+            } else if ("tool_calls".equals(name) && t == JsonToken.START_ARRAY) {
+                toolCalls(p, chunk);
             } else {
                 p.skipChildren();
             }
         }
+    }
+
+    private static void toolCalls(JsonParser p, Chunk chunk) {
+        JsonToken token;
+        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == null || token == JsonToken.NOT_AVAILABLE) {
+                throw new MalformedChunkException("incomplete tool_calls array");
+            }
+            if (token != JsonToken.START_OBJECT) {
+                throw new MalformedChunkException("a tool_calls entry is not an object");
+            }
+            Chunk.ToolFragment f = chunk.nextTool();
+            String name;
+            while ((name = p.nextName()) != null) {
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "index":
+                        f.index = t == JsonToken.VALUE_NUMBER_INT ? Math.max(Chunk.ToolFragment.NO_INDEX, indexValue(p))
+                                : Chunk.ToolFragment.NO_INDEX;
+                        if (t != JsonToken.VALUE_NUMBER_INT) {
+                            p.skipChildren();
+                        }
+                        break;
+                    case "id":
+                        f.id = scalar(p, t);
+                        break;
+                    case "function":
+                        if (t == JsonToken.START_OBJECT) {
+                            function(p, f);
+                        } else {
+                            p.skipChildren();
+                        }
+                        break;
+                    default:
+                        p.skipChildren();
+                }
+            }
+        }
+    }
+
+    private static void function(JsonParser p, Chunk.ToolFragment f) {
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            if ("name".equals(name)) {
+                f.name = text(p, t);
+            } else if ("arguments".equals(name)) {
+                f.arguments = t == JsonToken.START_OBJECT ? rawObject(p) : text(p, t);
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /** Arguments some servers send as an object rather than a string: written back as JSON text. */
+    private static String rawObject(JsonParser p) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (tools.jackson.core.JsonGenerator g = JSON.createGenerator(tools.jackson.core.ObjectWriteContext.empty(), out)) {
+            g.copyCurrentStructure(p);
+        }
+        return out.toString();
     }
 
     private static void error(JsonParser p, Chunk chunk) {
@@ -306,7 +380,7 @@ public final class ChunkDecoder {
             total = prompt + completion < 0 ? Long.MAX_VALUE : prompt + completion; // saturate, never negative
         }
         // Reported by clients of K3: reasoning counted above completion. Never report more than generated.
-        return new Usage(prompt, completion, total, Math.min(cached, prompt), Math.min(reasoning, completion));
+        return new Usage(prompt, completion, total, Math.min(cached, prompt), 0, Math.min(reasoning, completion));
     }
 
     private static long nested(JsonParser p, String field) {

@@ -1,6 +1,7 @@
 package dev.alfred.llm.kimi.internal;
 
 import dev.alfred.llm.AuthenticationException;
+import dev.alfred.llm.ContextWindowExceededException;
 import dev.alfred.llm.InvalidRequestException;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ProviderUnavailableException;
@@ -141,12 +142,26 @@ public final class ErrorMapper {
         return new ProviderUnavailableException(text, providerId, -1, type, null, traceId, null);
     }
 
+    /**
+     * Whether a 400's text says the prompt and the requested output do not fit the context: Kimi says
+     * "Your request exceeded model token limit" or "Input token length too long" (kimi-api.md §5).
+     */
+    static boolean exceedsContext(String providerMessage) {
+        String m = providerMessage == null ? "" : providerMessage.toLowerCase(Locale.ROOT);
+        return m.contains("exceeded model token limit") || m.contains("input token length too long")
+                || m.contains("context length") || m.contains("context window");
+    }
+
     LlmException map(int status, String rawType, String providerMessage, String traceId, Duration retryAfter) {
         String type = field(rawType);
         String text = describe(status, type, providerMessage, traceId);
         String t = type == null ? "" : type;
         switch (status) {
             case 400:
+                if (exceedsContext(providerMessage)) {
+                    return new ContextWindowExceededException(text, providerId, status, type, traceId, null);
+                }
+                return new InvalidRequestException(text, providerId, status, type, traceId, null);
             case 404:
             case 413:
             case 422:

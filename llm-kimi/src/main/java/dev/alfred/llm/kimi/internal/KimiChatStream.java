@@ -9,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * A Kimi stream: event-stream bytes pulled from the exchange on the reading thread, cut into events by
@@ -34,6 +36,9 @@ public final class KimiChatStream extends AbstractChatStream implements SseParse
     private final ChunkDecoder.Streaming events = ChunkDecoder.streaming();
     private final SseParser parser;
     private final ArrayDeque<ChatDelta> ready = new ArrayDeque<>();
+    private final ChoiceParts parts = new ChoiceParts();
+    private final Consumer<ChatDelta> toReady = ready::add;
+    private final Consumer<String> toWarnings = this::warn;
     private String traceId;
     private boolean opened;
     private boolean done;
@@ -46,9 +51,11 @@ public final class KimiChatStream extends AbstractChatStream implements SseParse
      * @param exchange the exchange
      * @param settings the provider's settings
      * @param decoder  the chunk decoder
+     * @param warnings warnings the request already raised (options ignored), for the response
      */
-    public KimiChatStream(KimiExchange exchange, KimiSettings settings, ChunkDecoder decoder) {
-        super(settings.providerId());
+    public KimiChatStream(KimiExchange exchange, KimiSettings settings, ChunkDecoder decoder, List<String> warnings) {
+        super(settings.providerId(), settings.accumulator());
+        warnings.forEach(this::warn);
         this.exchange = exchange;
         this.settings = settings;
         this.decoder = decoder;
@@ -132,15 +139,11 @@ public final class KimiChatStream extends AbstractChatStream implements SseParse
             pendingFailure = settings.errors().fromStreamError(chunk, traceId);
             return;
         }
+        reportResponseId(chunk.id());
         reportModel(chunk.model());
         reportUsage(chunk.usage());
-        reportFinishReason(FinishReasons.of(chunk.finishReason()));
-        if (chunk.reasoning() != null && !chunk.reasoning().isEmpty()) {
-            ready.add(ChatDelta.reasoning(chunk.reasoning()));
-        }
-        if (chunk.content() != null && !chunk.content().isEmpty()) {
-            ready.add(ChatDelta.text(chunk.content()));
-        }
+        reportFinishReason(FinishReasons.of(chunk.finishReason()), chunk.finishReason());
+        parts.accept(chunk, toReady, toWarnings);
     }
 
     @Override

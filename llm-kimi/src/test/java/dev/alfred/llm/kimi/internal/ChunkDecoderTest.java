@@ -37,7 +37,7 @@ class ChunkDecoderTest {
                 + "\"completion_tokens\":2,\"total_tokens\":5}}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
                 + "\"total_tokens\":5,\"cached_tokens\":1}}");
         assertEquals("stop", last.finishReason());
-        assertEquals(new Usage(3, 2, 5, 1, 0), last.usage(), "top-level usage wins over the choice's");
+        assertEquals(new Usage(3, 2, 5, 1, 0, 0), last.usage(), "top-level usage wins over the choice's");
     }
 
     @Test
@@ -70,7 +70,7 @@ class ChunkDecoderTest {
                 "an index that is not a number is not 0");
         assertNull(feed(d, "{\"choices\":[{\"index\":123456789012345678901234567890,\"delta\":{\"content\":\"s\"}}]}")
                 .content(), "an index beyond long is not 0");
-        assertEquals(new Usage(1, 1, 2, 0, 0), feed(d, "{\"choices\":[{\"index\":1,\"usage\":{\"prompt_tokens\":9}},"
+        assertEquals(new Usage(1, 1, 2, 0, 0, 0), feed(d, "{\"choices\":[{\"index\":1,\"usage\":{\"prompt_tokens\":9}},"
                 + "{\"index\":0,\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}]}").usage(),
                 "only choice 0's usage counts");
     }
@@ -78,17 +78,17 @@ class ChunkDecoderTest {
     @Test
     void usageIsBestEffortAndNeverFailsTheChunk() {
         ChunkDecoder.Streaming d = ChunkDecoder.streaming();
-        assertEquals(new Usage(3, 2, 5, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":3.0,\"completion_tokens\":2.9,"
+        assertEquals(new Usage(3, 2, 5, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":3.0,\"completion_tokens\":2.9,"
                 + "\"total_tokens\":5}}").usage(), "fractions are rounded down");
-        assertEquals(new Usage(0, 2, 2, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":123456789012345678901234567890,"
+        assertEquals(new Usage(0, 2, 2, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":123456789012345678901234567890,"
                 + "\"completion_tokens\":2}}").usage(), "a count beyond long is dropped; the total is then the sum");
-        assertEquals(new Usage(0, 4, 4, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":\"many\",\"completion_tokens\":4,"
+        assertEquals(new Usage(0, 4, 4, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":\"many\",\"completion_tokens\":4,"
                 + "\"total_tokens\":{\"a\":1}}}").usage(), "a string or an object is dropped");
-        assertEquals(new Usage(0, 0, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":-5,\"completion_tokens\":-1e3}}").usage(),
+        assertEquals(new Usage(0, 0, 0, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":-5,\"completion_tokens\":-1e3}}").usage(),
                 "negative counts are zero");
-        assertEquals(new Usage(Long.MAX_VALUE, 1, Long.MAX_VALUE, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":1e300,"
+        assertEquals(new Usage(Long.MAX_VALUE, 1, Long.MAX_VALUE, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":1e300,"
                 + "\"completion_tokens\":1}}").usage(), "a huge fraction saturates, and so does the sum");
-        assertEquals(new Usage(10, 5, 15, 4, 0), feed(d, "{\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,"
+        assertEquals(new Usage(10, 5, 15, 4, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,"
                 + "\"prompt_tokens_details\":{\"cached_tokens\":4}}}").usage(), "no total_tokens: the sum");
     }
 
@@ -109,13 +109,13 @@ class ChunkDecoderTest {
         assertNull(c.reasoning());
         assertNull(c.finishReason());
         assertNull(c.model());
-        assertEquals(new Usage(3, 2, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
+        assertEquals(new Usage(3, 2, 0, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
                 + "\"total_tokens\":0,\"cached_tokens\":0,\"prompt_tokens_details\":{\"cached_tokens\":2}}}").usage(),
                 "an explicit total and a top-level cached count of 0 are taken as sent");
-        assertEquals(new Usage(3, 2, 5, 2, 1), feed(d, "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
+        assertEquals(new Usage(3, 2, 5, 2, 0, 1), feed(d, "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
                 + "\"total_tokens\":5,\"cached_tokens\":null,\"prompt_tokens_details\":{\"cached_tokens\":2},"
                 + "\"completion_tokens_details\":{\"reasoning_tokens\":1}}}").usage(), "nested counts when top-level is null");
-        assertEquals(new Usage(4, 2, 6, 4, 2), feed(d, "{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2,"
+        assertEquals(new Usage(4, 2, 6, 4, 0, 2), feed(d, "{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2,"
                 + "\"total_tokens\":6,\"cached_tokens\":9,\"completion_tokens_details\":{\"reasoning_tokens\":7}}}").usage(),
                 "cached never above prompt, reasoning never above completion");
     }
@@ -138,5 +138,45 @@ class ChunkDecoderTest {
         assertTrue(c.isError());
         assertEquals("server_error", c.errorType());
         assertEquals("500", c.errorCode());
+    }
+
+    private static String tools(Chunk c) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < c.toolCount(); i++) {
+            Chunk.ToolFragment f = c.tool(i);
+            sb.append('[').append(f.index()).append(' ').append(f.id()).append(' ').append(f.name()).append(' ')
+                    .append(f.arguments()).append(']');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void toolCallEntriesOfChoiceZeroAreReadWithTheirIndexIdNameAndArguments() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        Chunk c = feed(d, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":["
+                + "{\"index\":0,\"id\":\"get_weather_0\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}},"
+                + "{\"index\":1,\"function\":{\"arguments\":\"{\\\"a\\\"\"}},"
+                + "{\"function\":{\"arguments\":\"x\"}},{\"index\":-3,\"id\":\"n\"},{\"index\":\"7\",\"id\":\"s\"}]}}]}");
+        assertEquals("[0 get_weather_0 get_weather ][1 null null {\"a\"][-1 null null x][-1 n null null][-1 s null null]",
+                tools(c));
+        assertEquals("chatcmpl-1", c.id());
+        Chunk next = feed(d, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}");
+        assertEquals(0, next.toolCount(), "the reused chunk was cleared");
+        assertNull(next.id(), "the id is read once per stream");
+    }
+
+    @Test
+    void toolCallsOfAnotherChoiceAreTakenBackAndArgumentObjectsBecomeText() {
+        Chunk c = feed(ChunkDecoder.streaming(), "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"z\"}]},"
+                + "\"index\":1},{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"o\",\"function\":"
+                + "{\"name\":\"f\",\"arguments\":{\"n\":[1,{\"b\":true}]}}}]}}]}");
+        assertEquals("[0 o f {\"n\":[1,{\"b\":true}]}]", tools(c));
+    }
+
+    @Test
+    void aToolCallsEntryThatIsNotAnObjectIsMalformed() {
+        MalformedChunkException e = assertThrows(MalformedChunkException.class, () -> feed(ChunkDecoder.streaming(),
+                "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[\"x\"]}}]}"));
+        assertEquals("a tool_calls entry is not an object", e.getMessage());
     }
 }

@@ -6,6 +6,7 @@ import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.spi.AbstractChatStream;
 
 import java.time.Duration;
@@ -38,7 +39,8 @@ public final class RetryingChatStream extends AbstractChatStream {
      * @param policy   the rules
      */
     public RetryingChatStream(LlmProvider delegate, ChatRequest request, RetryRules policy) {
-        super(delegate.id());
+        // The delegate's own stream enforces the bounds on tool calls; this one only passes its parts on.
+        super(delegate.id(), new ResponseAccumulator(delegate.id(), Integer.MAX_VALUE, Integer.MAX_VALUE));
         this.delegate = delegate;
         this.request = request;
         this.policy = policy;
@@ -64,9 +66,12 @@ public final class RetryingChatStream extends AbstractChatStream {
                     return d;
                 }
                 ChatResponse r = current.response();
+                reportResponseId(r.id());
                 reportModel(r.model());
                 reportUsage(r.usage());
-                reportFinishReason(r.finishReason());
+                reportFinishReason(r.finishReason(), r.rawFinishReason());
+                reportState(r.state());
+                r.warnings().forEach(this::warn);
                 attempts.onSuccess();
                 return null;
             } catch (LlmException e) {
