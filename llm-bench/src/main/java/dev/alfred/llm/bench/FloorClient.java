@@ -72,6 +72,106 @@ public final class FloorClient implements StreamClient {
         throw new IOException("stream ended before [DONE]");
     }
 
+    @Override
+    public String readToolArguments(URI base) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/chat/completions"))
+                .header("Authorization", "Bearer sk-bench").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build();
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        java.util.List<StringBuilder> calls = new java.util.ArrayList<>();
+        try (InputStream in = response.body()) {
+            byte[] buf = new byte[16 * 1024];
+            byte[] line = new byte[1024];
+            int lineLength = 0;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    if (b != '\n') {
+                        if (lineLength == line.length) {
+                            line = Arrays.copyOf(line, line.length * 2);
+                        }
+                        line[lineLength++] = b;
+                        continue;
+                    }
+                    if (lineLength > 6 && line[0] == 'd' && line[5] == ' ') {
+                        if (line[6] == '[') {
+                            StringBuilder joined = new StringBuilder();
+                            for (StringBuilder c : calls) {
+                                joined.append(joined.length() == 0 ? "" : "\n").append(c);
+                            }
+                            return joined.toString();
+                        }
+                        arguments(line, 6, lineLength - 6, calls);
+                    }
+                    lineLength = 0;
+                }
+            }
+        }
+        throw new IOException("stream ended before [DONE]");
+    }
+
+    /** Walks {@code choices[0].delta.tool_calls[i]} and appends each {@code function.arguments} to its index. */
+    private static void arguments(byte[] json, int offset, int length, java.util.List<StringBuilder> calls) {
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json, offset, length)) {
+            p.nextToken();
+            String name;
+            while ((name = p.nextName()) != null) {
+                JsonToken t = p.nextToken();
+                if (!name.equals("choices") || t != JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return;
+                }
+                while ((name = p.nextName()) != null) {
+                    t = p.nextToken();
+                    if (!name.equals("delta") || t != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    while ((name = p.nextName()) != null) {
+                        t = p.nextToken();
+                        if (!name.equals("tool_calls") || t != JsonToken.START_ARRAY) {
+                            p.skipChildren();
+                            continue;
+                        }
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            int index = 0;
+                            String arguments = null;
+                            while ((name = p.nextName()) != null) {
+                                t = p.nextToken();
+                                if (name.equals("index")) {
+                                    index = p.getIntValue();
+                                } else if (name.equals("function") && t == JsonToken.START_OBJECT) {
+                                    while ((name = p.nextName()) != null) {
+                                        t = p.nextToken();
+                                        if (name.equals("arguments") && t == JsonToken.VALUE_STRING) {
+                                            arguments = p.getString();
+                                        } else {
+                                            p.skipChildren();
+                                        }
+                                    }
+                                } else {
+                                    p.skipChildren();
+                                }
+                            }
+                            while (calls.size() <= index) {
+                                calls.add(new StringBuilder());
+                            }
+                            if (arguments != null) {
+                                calls.get(index).append(arguments);
+                            }
+                        }
+                    }
+                    return;
+                }
+                return;
+            }
+        }
+    }
+
     private static String content(byte[] json, int offset, int length) {
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json, offset, length)) {
             p.nextToken();

@@ -59,6 +59,7 @@ public final class LoopbackBench {
             s2(server, clients, sizes, rows);
             s1(server, clients, sizes, rows);
             s3(server, clients, sizes, rows);
+            s4(server, List.of(clients.get(0), clients.get(1)), sizes, rows);
             heap(server, sizes, rows);
         }
         return rows;
@@ -133,6 +134,41 @@ public final class LoopbackBench {
             double bc = Measures.median(bytes.get(c));
             rows.add(row(clients, c, "S1 " + sizes.s1Chunks() + " chunks", "wall ns/chunk", n0, nc, "≤ 1.2×", nc <= 1.2 * n0));
             rows.add(row(clients, c, "S1", "allocated B/chunk", b0, bc, "≤ 1.3×", bc <= 1.3 * b0));
+        }
+    }
+
+    /**
+     * S4: one tool call whose arguments arrive in many fragments, then the same split over two interleaved
+     * parallel calls; the floor walks {@code choices[0].delta.tool_calls[i].function.arguments} with
+     * jackson-core. Per fragment: wall time and allocation, medians of interleaved rounds.
+     */
+    private static void s4(ServerProcess server, List<StreamClient> clients, Sizes sizes, List<Row> rows) throws Exception {
+        for (int calls = 1; calls <= 2; calls++) {
+            URI base = server.toolBase(sizes.s1Chunks(), calls);
+            String expected = ToolStreamFixture.answer(sizes.s1Chunks(), calls);
+            List<List<Double>> nanos = samples(2);
+            List<List<Double>> bytes = samples(2);
+            for (int round = 0; round < sizes.s1Rounds() + 2; round++) {
+                for (int c = 0; c < 2; c++) {
+                    long alloc = Measures.allocatedBytes();
+                    long t0 = System.nanoTime();
+                    String arguments = clients.get(c).readToolArguments(base);
+                    long t1 = System.nanoTime();
+                    long allocated = Measures.allocatedBytes() - alloc;
+                    check(expected, arguments, clients.get(c).name());
+                    if (round >= 2) {
+                        nanos.get(c).add((t1 - t0) / (double) sizes.s1Chunks());
+                        bytes.get(c).add(allocated / (double) sizes.s1Chunks());
+                    }
+                }
+            }
+            double n0 = Measures.median(nanos.get(0));
+            double b0 = Measures.median(bytes.get(0));
+            double n1 = Measures.median(nanos.get(1));
+            double b1 = Measures.median(bytes.get(1));
+            String label = "S4 " + sizes.s1Chunks() + " fragments, " + (calls == 1 ? "one call" : "two interleaved calls");
+            rows.add(new Row(label, "wall ns/fragment", n0, n1, "≤ 1.2×", n1 <= 1.2 * n0));
+            rows.add(new Row("S4", "allocated B/fragment", b0, b1, "≤ 1.3×", b1 <= 1.3 * b0));
         }
     }
 

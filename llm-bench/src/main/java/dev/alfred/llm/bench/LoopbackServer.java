@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LoopbackServer {
 
     private static final Map<Integer, byte[]> BODIES = new ConcurrentHashMap<>();
+    private static final Map<Integer, byte[]> TOOL_BODIES = new ConcurrentHashMap<>();
 
     private LoopbackServer() {
     }
@@ -78,9 +79,16 @@ public final class LoopbackServer {
                 String path = requestLine.split(" ")[1];
                 int chunks = param(path, "n", 10);
                 long pace = param(path, "pace", 0);
+                int toolCalls = param(path, "tools", 0);
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n"
                         + "x-trace-id: bench\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                if (pace == 0) {
+                if (toolCalls > 0) {
+                    byte[] body = TOOL_BODIES.computeIfAbsent(chunks * 4 + toolCalls,
+                            k -> ToolStreamFixture.body(chunks, toolCalls));
+                    for (int off = 0; off < body.length; off += 32 * 1024) {
+                        chunk(out, body, off, Math.min(32 * 1024, body.length - off));
+                    }
+                } else if (pace == 0) {
                     byte[] body = BODIES.computeIfAbsent(chunks, KimiStreamFixture::body);
                     for (int off = 0; off < body.length; off += 32 * 1024) {
                         chunk(out, body, off, Math.min(32 * 1024, body.length - off));

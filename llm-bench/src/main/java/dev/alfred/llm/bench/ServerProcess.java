@@ -33,6 +33,10 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(p, Integer.parseInt(line.strip()));
     }
 
+    URI toolBase(int fragments, int calls) {
+        return URI.create("http://127.0.0.1:" + port + "/n=" + fragments + "/tools=" + calls + "/v1");
+    }
+
     URI base(int chunks, long paceMicros) {
         return URI.create("http://127.0.0.1:" + port + "/n=" + chunks + "/pace=" + paceMicros + "/v1");
     }

@@ -23,4 +23,16 @@ public interface StreamClient {
      * @throws Exception if the stream fails
      */
     String read(URI base, Listener listener) throws Exception;
+
+    /**
+     * Reads a tool-call stream (S4) and returns each call's arguments, joined with a newline.
+     *
+     * @param base the server's base URL
+     * @return the joined arguments
+     * @throws Exception if the stream fails
+     * @throws UnsupportedOperationException for a client that does not take part in S4
+     */
+    default String readToolArguments(URI base) throws Exception {
+        throw new UnsupportedOperationException(name() + " does not read tool calls");
+    }
 }

@@ -6,6 +6,7 @@ import dev.alfred.llm.ChatMessage;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
+import dev.alfred.llm.ContentPart;
 import dev.alfred.llm.InvalidRequestException;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
@@ -16,12 +17,15 @@ import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.QuotaExceededException;
 import dev.alfred.llm.RateLimitException;
 import dev.alfred.llm.StreamInterruptedException;
+import dev.alfred.llm.ToolCall;
+import dev.alfred.llm.UserMessage;
 import dev.alfred.llm.Usage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedReader;
@@ -32,6 +36,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Console;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,6 +80,15 @@ public final class AlfredChat implements Callable<Integer> {
 
     @Option(names = "--base-url", paramLabel = "URL", description = "The provider's base URL (sets <provider>.base.url).")
     private String baseUrl;
+
+    @Option(names = "--image", paramLabel = "FILE", description = "Attach an image (PNG, JPEG, GIF, WebP) to the prompt; repeatable.")
+    private List<Path> images = new ArrayList<>();
+
+    /** Kimi's whole request must stay under 100 MB; one image is held to 20 MB. */
+    private static final long MAX_IMAGE_BYTES = 20L << 20;
+    private final List<ContentPart> imageParts = new ArrayList<>();
+    /** Whether this turn's answer has printed something on the current line. */
+    private boolean lineOpen;
 
     @Option(names = "--no-stream", description = "One blocking call instead of a stream.")
     private boolean noStream;
@@ -204,6 +219,10 @@ public final class AlfredChat implements Callable<Integer> {
         if (listProviders) {
             return listProviders();
         }
+        String unreadable = loadImages();
+        if (unreadable != null) {
+            return fail(ExitCode.USAGE, unreadable, null);
+        }
         ProviderConfig config = ProviderConfig.from(environment, System.getProperties());
         boolean providerGiven = provider != null || config.get(LlmProviders.PROVIDER_KEY).isPresent();
         String id = provider != null ? provider : config.get(LlmProviders.PROVIDER_KEY).orElse("kimi");
@@ -243,6 +262,28 @@ public final class AlfredChat implements Callable<Integer> {
                 demo.close();
             }
         }
+    }
+
+    /** Reads the {@code --image} files; returns what is wrong with one, or null. */
+    private String loadImages() {
+        for (Path file : images) {
+            String name = file.getFileName() == null ? "" : lower(file.getFileName().toString());
+            String type = name.endsWith(".png") ? "image/png" : name.endsWith(".jpg") || name.endsWith(".jpeg") ? "image/jpeg"
+                    : name.endsWith(".gif") ? "image/gif" : name.endsWith(".webp") ? "image/webp" : null;
+            if (type == null) {
+                return "--image " + file + ": not a PNG, JPEG, GIF or WebP file (by its extension)";
+            }
+            try {
+                long size = Files.size(file);
+                if (size == 0 || size > MAX_IMAGE_BYTES) {
+                    return "--image " + file + ": " + size + " bytes; an image must have 1 to " + MAX_IMAGE_BYTES + " bytes";
+                }
+                imageParts.add(ContentPart.image(Files.readAllBytes(file), type));
+            } catch (IOException e) {
+                return "--image " + file + ": cannot read it (" + e.getMessage() + ")";
+            }
+        }
+        return null;
     }
 
     /** The options' own rules, checked before anything is printed or started; named as typed. */
@@ -312,13 +353,16 @@ public final class AlfredChat implements Callable<Integer> {
         if (system != null) {
             b.system(system);
         }
-        b.messages(history).user(userText).model(model).maxTokens(maxTokens).temperature(temperature);
+        b.messages(history).model(model).maxTokens(maxTokens).temperature(temperature);
+        UserMessage question = question(userText, history.isEmpty());
+        b.message(question);
         ChatRequest request = b.build();
         if (demo != null) {
             demo.script(userText, !noStream);
         }
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
+        lineOpen = false;
         Spinner spinner = new Spinner(err);
         boolean spin = terminal && !json;
         synchronized (turnLock) {
@@ -335,6 +379,8 @@ public final class AlfredChat implements Callable<Integer> {
                     printReasoning(response.reasoning(), true);
                     endReasoning(!response.reasoning().isEmpty());
                     out.print(response.content());
+                    lineOpen = !response.content().isEmpty();
+                    response.toolCalls().forEach(this::printToolCall);
                 }
             } else {
                 if (spin) {
@@ -351,20 +397,27 @@ public final class AlfredChat implements Callable<Integer> {
                             firstToken = System.nanoTime() - start;
                             spinner.stop();
                         }
-                        (delta.isReasoning() ? reasoning : text).append(delta.text());
-                        if (json) {
+                        if (delta instanceof ChatDelta.Reasoning r) {
+                            reasoning.append(r.text());
+                            if (!json && showReasoning) {
+                                printReasoning(r.text(), !inReasoning);
+                                inReasoning = true;
+                            }
                             continue;
                         }
-                        if (delta.isText()) {
-                            if (inReasoning) {
-                                endReasoning(true);
-                                inReasoning = false;
+                        if (!json && inReasoning) {
+                            endReasoning(true);
+                            inReasoning = false;
+                        }
+                        if (delta instanceof ChatDelta.Text t) {
+                            text.append(t.text());
+                            if (!json) {
+                                out.print(t.text());
+                                out.flush();
+                                lineOpen = true;
                             }
-                            out.print(delta.text());
-                            out.flush();
-                        } else if (delta.isReasoning() && showReasoning) {
-                            printReasoning(delta.text(), !inReasoning);
-                            inReasoning = true;
+                        } else if (delta instanceof ChatDelta.ToolCallEnd end && !json) {
+                            printToolCall(end.call());
                         }
                     }
                     if (inReasoning) {
@@ -381,7 +434,7 @@ public final class AlfredChat implements Callable<Integer> {
                 err.println(stats(response, firstToken, total));
             }
             out.flush();
-            history.add(ChatMessage.user(userText));
+            history.add(question);
             history.add(ChatMessage.of(response));
             return ExitCode.OK;
         } catch (LlmException e) {
@@ -394,6 +447,32 @@ public final class AlfredChat implements Callable<Integer> {
             }
             Thread.interrupted(); // a Ctrl-C that stopped this turn must not stop the next
         }
+    }
+
+    /** The user's message: the text, with the {@code --image} files on the first turn. */
+    private UserMessage question(String userText, boolean first) {
+        if (!first || imageParts.isEmpty()) {
+            return ChatMessage.user(userText);
+        }
+        List<ContentPart> parts = new ArrayList<>();
+        parts.add(ContentPart.text(userText));
+        parts.addAll(imageParts);
+        return new UserMessage(parts);
+    }
+
+    /** A tool call the model asked for, on a line of its own: {@code → name(arguments)}. */
+    private void printToolCall(ToolCall call) {
+        if (lineOpen) {
+            out.println();
+        }
+        lineOpen = true;
+        out.print("→ " + call.name() + "(" + call.arguments() + ")"
+                + (call.status() == ToolCall.Status.COMPLETE ? "" : " [" + lower(call.status().name()) + "]"));
+        out.flush();
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
     }
 
     private void printReasoning(String r, boolean first) {
@@ -528,6 +607,11 @@ public final class AlfredChat implements Callable<Integer> {
         root.put("reasoning", r.reasoning());
         root.put("model", r.model());
         root.put("finish_reason", r.finishReason() == null ? null : r.finishReason().name().toLowerCase(Locale.ROOT));
+        ArrayNode calls = root.putArray("tool_calls");
+        for (ToolCall c : r.toolCalls()) {
+            calls.addObject().put("id", c.id()).put("name", c.name()).put("arguments", c.arguments())
+                    .put("status", lower(c.status().name()));
+        }
         if (r.usage() != null) {
             ObjectNode u = root.putObject("usage");
             u.put("prompt_tokens", r.usage().promptTokens());

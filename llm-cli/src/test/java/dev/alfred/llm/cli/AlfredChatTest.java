@@ -102,6 +102,64 @@ class AlfredChatTest {
     }
 
     @Test
+    void toolCallsArePrintedAsArrowLinesAndListedInJson() {
+        ScriptedStream calls = ScriptedStream.of(List.of(dev.alfred.llm.ChatDelta.text("Checking."),
+                new dev.alfred.llm.ChatDelta.ToolCallStart(0, "get_weather_0", "get_weather"),
+                new dev.alfred.llm.ChatDelta.ToolCallArguments(0, "{\"city\":"),
+                new dev.alfred.llm.ChatDelta.ToolCallArguments(0, "\"Paris\"}"))).withFinishReason("tool_calls");
+        server.enqueue(Reply.stream(calls)).enqueue(Reply.stream(calls)).enqueue(Reply.chat(calls));
+        assertEquals(0, run("weather?"));
+        assertEquals("Checking.\n→ get_weather({\"city\":\"Paris\"})\n", stdout());
+        out.reset();
+        assertEquals(0, run("--json", "weather?"));
+        JsonNode json = JsonMapper.builder().build().readTree(stdout());
+        assertEquals("tool_calls", json.path("finish_reason").asString());
+        assertEquals("[{\"id\":\"get_weather_0\",\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\","
+                + "\"status\":\"complete\"}]", json.path("tool_calls").toString());
+        out.reset();
+        assertEquals(0, run("--no-stream", "weather?"));
+        assertEquals("Checking.\n→ get_weather({\"city\":\"Paris\"})\n", stdout());
+    }
+
+    @Test
+    void aTruncatedToolCallIsMarkedOnItsLine() {
+        server.enqueue(Reply.stream(ScriptedStream.ofToolCall("c1", "get_weather", "{\"city\":\"Pa").withFinishReason("length")));
+        assertEquals(0, run("weather?"));
+        assertEquals("→ get_weather({\"city\":\"Pa) [truncated]\n", stdout());
+    }
+
+    @Test
+    void anImageIsAttachedToThePromptAsItsOwnPart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path png = dir.resolve("cat.PNG");
+        java.nio.file.Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        server.enqueue(Reply.stream("A cat."));
+        assertEquals(0, run("--image", png.toString(), "What", "is", "this?"));
+        JsonNode content = server.takeRequest().json().path("messages").get(0).path("content");
+        assertEquals("[{\"type\":\"text\",\"text\":\"What is this?\"},{\"type\":\"image_url\",\"image_url\":"
+                + "{\"url\":\"data:image/png;base64,iVBORw==\"}}]", content.toString());
+    }
+
+    @Test
+    void anImageThatCannotBeSentIsAUsageErrorNamingTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path txt = dir.resolve("notes.txt");
+        java.nio.file.Files.writeString(txt, "x");
+        assertEquals(ExitCode.USAGE, run("--image", txt.toString(), "hi"));
+        assertTrue(stderr().contains("--image " + txt + ": not a PNG, JPEG, GIF or WebP file"), stderr());
+        err.reset();
+        java.nio.file.Path missing = dir.resolve("gone.png");
+        assertEquals(ExitCode.USAGE, run("--image", missing.toString(), "hi"));
+        assertTrue(stderr().contains("--image " + missing + ": cannot read it"), stderr());
+        java.nio.file.Path empty = dir.resolve("empty.jpg");
+        java.nio.file.Files.write(empty, new byte[0]);
+        err.reset();
+        assertEquals(ExitCode.USAGE, run("--image", empty.toString(), "hi"));
+        assertTrue(stderr().contains("0 bytes; an image must have 1 to"), stderr());
+        assertEquals(0, server.requestCount());
+    }
+
+    @Test
     void noStreamMakesOneBlockingCallWithTheOptions() {
         server.enqueue(Reply.chat("blocking answer"));
         assertEquals(0, run("--no-stream", "--system", "Be terse", "--max-tokens", "50", "--temperature", "0.3", "hi"));

@@ -132,7 +132,7 @@ class KimiProviderTest {
     /** Kimi's error types of the API fact sheet, §5. */
     @ParameterizedTest(name = "HTTP {0} {1}")
     @CsvSource({
-        "400, invalid_request_error, Your request exceeded model token limit : 262144, InvalidRequestException, false",
+        "400, invalid_request_error, Your request exceeded model token limit : 262144, ContextWindowExceededException, false",
         "400, content_filter, The request was rejected because it was considered high risk, InvalidRequestException, false",
         "401, invalid_authentication_error, Invalid Authentication, AuthenticationException, false",
         "401, incorrect_api_key_error, Incorrect API key provided, AuthenticationException, false",

@@ -6,6 +6,7 @@ import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.FinishReason;
+import dev.alfred.llm.ProviderState;
 import dev.alfred.llm.InvalidRequestException;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
@@ -45,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RetryRulesTest {
 
-    private static final ChatResponse OK = new ChatResponse("ok", "", "m-1", new Usage(1, 1, 2, 0, 0, 0), FinishReason.STOP);
+    private static final ChatResponse OK = new ChatResponse("ok", "", List.of(), null, "m-1", new Usage(1, 1, 2, 0, 0, 0),
+            FinishReason.STOP, "stop", ProviderState.NONE, List.of());
 
     /** Answers each call with the next scripted outcome: a response, or an exception to throw. */
     private static class Scripted implements LlmProvider {
@@ -108,7 +110,7 @@ class RetryRulesTest {
             if (sent) {
                 reportModel(r.model());
                 reportUsage(r.usage());
-                reportFinishReason(r.finishReason());
+                reportFinishReason(r.finishReason(), r.rawFinishReason());
                 return null;
             }
             sent = true;
@@ -245,7 +247,7 @@ class RetryRulesTest {
         assertFalse(p.isRetryable(new QuotaExceededException("q", "s", 429, null, null)));
         assertFalse(p.isRetryable(new AuthenticationException("a", "s", 401, null, null)));
         assertFalse(p.isRetryable(new InvalidRequestException("i", "s", 400, null, null)));
-        assertFalse(p.isRetryable(new StreamInterruptedException("part", "", down())));
+        assertFalse(p.isRetryable(new StreamInterruptedException(ChatResponse.of("part"), down())));
         assertFalse(p.isRetryable(new LlmException("closed", null)));
         assertTrue(p.isRetryable(down()));
         assertTrue(p.isRetryable(rateLimited(null)));

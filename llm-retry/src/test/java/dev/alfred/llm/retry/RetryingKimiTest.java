@@ -150,11 +150,12 @@ class RetryingKimiTest {
         server.enqueue(Reply.error(429, "engine_overloaded_error", "busy").withHeader("Retry-After", "1"))
                 .enqueue(Reply.fault(Reply.Fault.CONNECTION_RESET))
                 .enqueue(Reply.stream(ScriptedStream.ofText("one ", "clean ", "stream")
-                        .withUsage(new dev.alfred.llm.Usage(3, 3, 6, 0, 0), ScriptedStream.UsagePlacement.BOTH)));
+                        .withUsage(new dev.alfred.llm.Usage(3, 3, 6, 0, 0, 0), ScriptedStream.UsagePlacement.BOTH)));
         StreamRecording rec = StreamRecording.of(retrying(policy().build()).stream(ChatRequest.of("x")));
-        assertEquals(List.of("one ", "clean ", "stream"), rec.deltas().stream().map(d -> d.text()).toList());
+        assertEquals(List.of("one ", "clean ", "stream"), rec.deltas().stream()
+                .map(d -> ((dev.alfred.llm.ChatDelta.Text) d).text()).toList());
         assertEquals("one clean stream", rec.assertCompleted().content());
-        assertEquals(new dev.alfred.llm.Usage(3, 3, 6, 0, 0), rec.response().usage());
+        assertEquals(new dev.alfred.llm.Usage(3, 3, 6, 0, 0, 0), rec.response().usage());
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofMillis(500)), time.waits);
     }
 
