@@ -37,7 +37,9 @@ public interface LlmProvider extends AutoCloseable {
      *
      * @param request what to ask
      * @return the answer
-     * @throws LlmException         when the provider fails; the subtype says how
+     * @throws LlmException         when the provider fails; the subtype says how (an
+     *                              {@link UnsupportedFeatureException} before anything is sent when the request
+     *                              needs what {@link #capabilities()} lacks)
      * @throws NullPointerException if request is null
      */
     ChatResponse chat(ChatRequest request);
@@ -49,7 +51,10 @@ public interface LlmProvider extends AutoCloseable {
      *
      * @param request what to ask
      * @return the stream, which the caller must close
-     * @throws LlmException         if the request cannot even be sent (the provider is closed)
+     * @throws LlmException         if the request cannot even be sent: the provider is closed, or the request
+     *                              needs what {@link #capabilities()} lacks ({@link UnsupportedFeatureException})
+     *                              or breaks a rule of the provider ({@link InvalidRequestException}); a
+     *                              provider may also report these on the first read instead
      * @throws NullPointerException if request is null
      */
     ChatStream stream(ChatRequest request);

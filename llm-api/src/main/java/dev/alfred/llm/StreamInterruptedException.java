@@ -10,7 +10,7 @@ public class StreamInterruptedException extends LlmException {
 
     private static final long serialVersionUID = 1L;
 
-    /** What had come before the failure. */
+    /** What had come before the failure; not kept when the exception is serialised. */
     private final transient ChatResponse partialResponse;
 
     /**
@@ -33,10 +33,11 @@ public class StreamInterruptedException extends LlmException {
      * What had come before the failure: text, reasoning, tool calls (open ones {@code TRUNCATED}), and
      * whatever model or usage was reported.
      *
-     * @return the partial response
+     * @return the partial response; an empty one after the exception was deserialised
      */
     public ChatResponse partialResponse() {
-        return partialResponse;
+        return partialResponse != null ? partialResponse : new ChatResponse("", "", java.util.List.of(), null, null, null,
+                null, null, ProviderState.NONE, java.util.List.of());
     }
 
     /**
@@ -45,7 +46,7 @@ public class StreamInterruptedException extends LlmException {
      * @return the partial text, possibly empty
      */
     public String partialContent() {
-        return partialResponse.content();
+        return partialResponse().content();
     }
 
     /**
@@ -54,7 +55,7 @@ public class StreamInterruptedException extends LlmException {
      * @return the partial reasoning, possibly empty
      */
     public String partialReasoning() {
-        return partialResponse.reasoning();
+        return partialResponse().reasoning();
     }
 
     /**

@@ -17,9 +17,20 @@ class LoopbackSmokeTest {
     void everyScenarioRunsAndReadsTheRightTexts() throws Exception {
         List<LoopbackBench.Row> rows = LoopbackBench.run(LoopbackBench.Sizes.SMOKE);
         // alfred-llm's rows against the floor; a -Ppeers build adds rows named "… · <peer>".
-        assertEquals(11, rows.stream().filter(r -> !r.scenario().contains(" · ")).count(), rows.toString());
+        assertEquals(15, rows.stream().filter(r -> !r.scenario().contains(" · ")).count(), rows.toString());
         // The values are measurements (heap growth may even be slightly negative): finite is all that is asked.
         assertTrue(rows.stream().allMatch(r -> Double.isFinite(r.floor()) && Double.isFinite(r.ours())), rows.toString());
+    }
+
+    @Test
+    void theToolFixtureInterleavesTwoCallsWhoseArgumentsAreJson() {
+        String body = new String(ToolStreamFixture.body(8, 2), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(body.contains("\"index\":0,\"id\":\"get_weather_0\"") && body.contains("\"index\":1,\"id\":\"get_weather_1\""),
+                body);
+        assertTrue(body.indexOf("{\"index\":1,\"function\":{\"arguments\":\"{") > body.indexOf("{\"index\":0,\"function\""),
+                "fragments alternate between the calls");
+        assertEquals("{\"s\":\"abcdabcd\"}\n{\"s\":\"abcdabcd\"}", ToolStreamFixture.answer(8, 2));
+        assertTrue(body.contains("\"finish_reason\":\"tool_calls\"") && body.endsWith("data: [DONE]\n\n"), body);
     }
 
     @Test
