@@ -482,4 +482,77 @@ class RetryRulesTest {
                     failure.get().getMessage());
         }
     }
+
+    /** A provider whose stream yields the given parts, then throws a retryable failure; not built on the skeleton. */
+    private static final class BreaksAfter implements LlmProvider {
+        final List<ChatDelta> parts;
+        int calls;
+
+        BreaksAfter(ChatDelta... parts) {
+            this.parts = List.of(parts);
+        }
+
+        @Override
+        public String id() {
+            return "breaks";
+        }
+
+        @Override
+        public ChatResponse chat(ChatRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ChatStream stream(ChatRequest request) {
+            calls++;
+            java.util.Iterator<ChatDelta> it = parts.iterator();
+            return new ChatStream() {
+                @Override
+                public java.util.Iterator<ChatDelta> iterator() {
+                    return new java.util.Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            if (!it.hasNext()) {
+                                throw down();
+                            }
+                            return true;
+                        }
+
+                        @Override
+                        public ChatDelta next() {
+                            return it.next();
+                        }
+                    };
+                }
+
+                @Override
+                public ChatResponse response() {
+                    throw down();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    @Test
+    void aToolCallStartIsOutputAStreamIsNotRetriedAfter() {
+        BreaksAfter delegate = new BreaksAfter(new ChatDelta.ToolCallStart(0, "call_1", "get_weather"),
+                new ChatDelta.ToolCallArguments(0, "{\"city\":"));
+        RetryingLlmProvider retrying = new RetryingLlmProvider(delegate, policy().build());
+        StreamRecording rec = StreamRecording.of(retrying.stream(ChatRequest.of("x")));
+        StreamInterruptedException e = rec.assertFailed(StreamInterruptedException.class);
+        assertEquals(1, delegate.calls, "no second attempt once a tool call began");
+        assertEquals(List.of(new dev.alfred.llm.ToolCall("call_1", "get_weather", "{\"city\":",
+                dev.alfred.llm.ToolCall.Status.TRUNCATED)), e.partialResponse().toolCalls());
+        assertEquals(List.of(), time.waits);
+
+        BreaksAfter silent = new BreaksAfter();
+        StreamRecording before = StreamRecording.of(new RetryingLlmProvider(silent, policy().build())
+                .stream(ChatRequest.of("x")));
+        before.assertFailed(ProviderUnavailableException.class);
+        assertEquals(3, silent.calls, "a failure before any output is retried");
+    }
 }
