@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -148,6 +149,51 @@ class ChatStreamSkeletonTest {
         StreamInterruptedException e = assertThrows(StreamInterruptedException.class, s::response);
         assertInstanceOf(ResponseTooLargeException.class, e.getCause());
         assertEquals("hi", e.partialContent());
+    }
+
+    @Test
+    void everyReportReachesTheResponseAndCloseIsVisibleToTheSubclass() {
+        boolean[] closedSeen = new boolean[2];
+        AbstractChatStream s = new AbstractChatStream("test") {
+            private int step;
+
+            @Override
+            protected ChatDelta fetch() {
+                closedSeen[step] = isClosed();
+                if (step++ == 0) {
+                    return ChatDelta.text("x");
+                }
+                reportResponseId("id-1");
+                reportFinishReason(FinishReason.LENGTH, "max_tokens");
+                reportState(new ProviderState("test", java.util.Map.of("signature", "s")));
+                warn("ignored a setting");
+                return null;
+            }
+
+            @Override
+            protected void abort() {
+            }
+        };
+        ChatResponse r = s.response();
+        assertEquals("id-1", r.id());
+        assertEquals(FinishReason.LENGTH, r.finishReason());
+        assertEquals("max_tokens", r.rawFinishReason());
+        assertEquals("s", r.state().values().get("signature"));
+        assertEquals(List.of("ignored a setting"), r.warnings());
+        assertFalse(closedSeen[0] || closedSeen[1]);
+        AbstractChatStream probe = new AbstractChatStream("test") {
+            @Override
+            protected ChatDelta fetch() {
+                throw new AssertionError("a closed stream is not read");
+            }
+
+            @Override
+            protected void abort() {
+                closedSeen[0] = isClosed();
+            }
+        };
+        probe.close();
+        assertTrue(closedSeen[0], "close() is visible to abort()");
     }
 
     @Test

@@ -33,12 +33,15 @@ class ResponseAccumulatorTest {
         acc.usage(Usage.of(1, 2, 3));
         acc.usage(Usage.of(4, 5, 9));
         acc.finishReason(FinishReason.STOP, "stop");
+        acc.finishReason(null, "ignored");
+        acc.state(new ProviderState("p", java.util.Map.of("k", "v")));
+        acc.state(null);
         acc.warn("w");
         acc.warn("w");
         ChatResponse r = acc.response();
         assertTrue(acc.hasOutput());
         assertEquals(new ChatResponse("Hello", "think", List.of(), "r-1", "m", Usage.of(4, 5, 9), FinishReason.STOP,
-                "stop", ProviderState.NONE, List.of("w")), r);
+                "stop", new ProviderState("p", java.util.Map.of("k", "v")), List.of("w")), r);
     }
 
     @Test
@@ -147,6 +150,11 @@ class ResponseAccumulatorTest {
         ResponseTooLargeException tooLong = assertThrows(ResponseTooLargeException.class, () -> size.accept(args(0, "x")));
         assertEquals("p: the arguments of tool call 0 (f) exceed 10 characters", tooLong.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ResponseAccumulator("p", 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ResponseAccumulator("p", 1, 0));
+        ResponseAccumulator smallest = new ResponseAccumulator("p", 1, 1);
+        smallest.accept(start(0, "a", "f"));
+        smallest.accept(args(0, "x"));
+        assertEquals("x", smallest.partialResponse().toolCalls().get(0).arguments());
     }
 
     @Test

@@ -21,9 +21,27 @@ class JsonTextTest {
     @ValueSource(strings = {"", " ", "[]", "1", "\"x\"", "{", "{\"a\":1", "{\"a\":1,}", "{\"a\"}", "{a:1}",
             "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":\"x}", "{\"a\":\"\\x\"}",
             "{\"a\":\"\\u12G4\"}", "{\"a\":\"\u0001\"}", "{}{}", "{} x", "{\"a\":[1,]}", "{\"a\":[1 2]}",
-            "{\"a\":1]", "{\"a\":[}", "{\"city\": \"Par", "{,}", "{\"a\":-}", "{\"a\":\"\\u12\"}"})
+            "{\"a\":1]", "{\"a\":[}", "{\"city\": \"Par", "{,}", "{\"a\":-}", "{\"a\":\"\\u12\"}",
+            // cut at every kind of place, so that no check reads past the end
+            "{", "{\"", "{\"a", "{\"a\"", "{\"a\":", "{\"a\":\"\\", "{\"a\":\"\\u00e", "{\"a\":tr", "{\"a\":nul",
+            "{\"a\":-", "{\"a\":1.", "{\"a\":1e", "{\"a\":1e+", "{\"a\":1,", "{\"a\":[", "{\"a\":[1", "{\"a\":[1,",
+            "{\"a\":\"x\"", "{\"a\":{}", "{\"a\":[]"})
     void anythingElseIsNot(String json) {
         assertFalse(JsonText.isObject(json), json);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-0", "10", "-12.5e-3", "1E+2", "true", "false", "null", "\"\"", "\"\\u0041\\\"\"", "[]",
+            "[[]]", "{}", " [1, -2.0e1, \"x\", null] "})
+    void everyKindOfValueIsValid(String json) {
+        assertTrue(JsonText.isValid(json), json);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-", "1.", "1e", "01", "tru", "nul", "fals", "\"", "\"\\", "[", "[1", "[1,", "]", "1 2", "+1",
+            "\"\\u004\"", "\"\\u\""})
+    void everyCutOrWrongValueIsNot(String json) {
+        assertFalse(JsonText.isValid(json), json);
     }
 
     @Test
@@ -44,6 +62,7 @@ class JsonTextTest {
     @Test
     void snippetsAreBounded() {
         assertEquals("abc", JsonText.snippet("abc"));
+        assertEquals("y".repeat(80), JsonText.snippet("y".repeat(80)));
         String s = JsonText.snippet("x".repeat(100));
         assertTrue(s.startsWith("x".repeat(80) + "… (20 more"), s);
     }
