@@ -31,54 +31,61 @@ public final class FloorClient implements StreamClient {
         return "floor";
     }
 
+    /** What the floor does with each event's JSON; {@link #done()} gives the result at {@code [DONE]}. */
+    private interface Events {
+        void data(byte[] json, int offset, int length);
+
+        String done();
+    }
+
     @Override
     public String read(URI base, Listener listener) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/chat/completions"))
-                .header("Authorization", "Bearer sk-bench").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build();
-        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         StringBuilder text = new StringBuilder();
-        try (InputStream in = response.body()) {
-            byte[] buf = new byte[16 * 1024];
-            byte[] line = new byte[1024];
-            int lineLength = 0;
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    byte b = buf[i];
-                    if (b != '\n') {
-                        if (lineLength == line.length) {
-                            line = Arrays.copyOf(line, line.length * 2);
-                        }
-                        line[lineLength++] = b;
-                        continue;
+        return stream(base, new Events() {
+            @Override
+            public void data(byte[] json, int offset, int length) {
+                String content = content(json, offset, length);
+                if (content != null && !content.isEmpty()) {
+                    if (text.length() == 0) {
+                        listener.firstDelta();
                     }
-                    if (lineLength > 6 && line[0] == 'd' && line[5] == ' ') {
-                        if (line[6] == '[') {
-                            return text.toString();
-                        }
-                        String content = content(line, 6, lineLength - 6);
-                        if (content != null && !content.isEmpty()) {
-                            if (text.length() == 0) {
-                                listener.firstDelta();
-                            }
-                            text.append(content);
-                        }
-                    }
-                    lineLength = 0;
+                    text.append(content);
                 }
             }
-        }
-        throw new IOException("stream ended before [DONE]");
+
+            @Override
+            public String done() {
+                return text.toString();
+            }
+        });
     }
 
     @Override
     public String readToolArguments(URI base) throws IOException, InterruptedException {
+        java.util.List<StringBuilder> calls = new java.util.ArrayList<>();
+        return stream(base, new Events() {
+            @Override
+            public void data(byte[] json, int offset, int length) {
+                arguments(json, offset, length, calls);
+            }
+
+            @Override
+            public String done() {
+                StringBuilder joined = new StringBuilder();
+                for (StringBuilder c : calls) {
+                    joined.append(joined.length() == 0 ? "" : "\n").append(c);
+                }
+                return joined.toString();
+            }
+        });
+    }
+
+    /** Sends the request, splits the body into lines by bytes, and hands each {@code data: } line's JSON on. */
+    private String stream(URI base, Events events) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/chat/completions"))
                 .header("Authorization", "Bearer sk-bench").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build();
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        java.util.List<StringBuilder> calls = new java.util.ArrayList<>();
         try (InputStream in = response.body()) {
             byte[] buf = new byte[16 * 1024];
             byte[] line = new byte[1024];
@@ -96,13 +103,9 @@ public final class FloorClient implements StreamClient {
                     }
                     if (lineLength > 6 && line[0] == 'd' && line[5] == ' ') {
                         if (line[6] == '[') {
-                            StringBuilder joined = new StringBuilder();
-                            for (StringBuilder c : calls) {
-                                joined.append(joined.length() == 0 ? "" : "\n").append(c);
-                            }
-                            return joined.toString();
+                            return events.done();
                         }
-                        arguments(line, 6, lineLength - 6, calls);
+                        events.data(line, 6, lineLength - 6);
                     }
                     lineLength = 0;
                 }

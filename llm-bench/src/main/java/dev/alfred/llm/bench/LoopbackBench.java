@@ -113,20 +113,7 @@ public final class LoopbackBench {
         int n = clients.size();
         List<List<Double>> nanos = samples(n);
         List<List<Double>> bytes = samples(n);
-        for (int round = 0; round < sizes.s1Rounds() + 2; round++) {
-            for (int c = 0; c < n; c++) {
-                long alloc = Measures.allocatedBytes();
-                long t0 = System.nanoTime();
-                String text = clients.get(c).read(base, () -> { });
-                long t1 = System.nanoTime();
-                long allocated = Measures.allocatedBytes() - alloc;
-                check(expected, text, clients.get(c).name());
-                if (round >= 2) {
-                    nanos.get(c).add((t1 - t0) / (double) sizes.s1Chunks());
-                    bytes.get(c).add(allocated / (double) sizes.s1Chunks());
-                }
-            }
-        }
+        perItem(clients, c -> c.read(base, () -> { }), expected, sizes.s1Chunks(), sizes.s1Rounds(), nanos, bytes);
         double n0 = Measures.median(nanos.get(0));
         double b0 = Measures.median(bytes.get(0));
         for (int c = 1; c < n; c++) {
@@ -148,20 +135,7 @@ public final class LoopbackBench {
             String expected = ToolStreamFixture.answer(sizes.s1Chunks(), calls);
             List<List<Double>> nanos = samples(2);
             List<List<Double>> bytes = samples(2);
-            for (int round = 0; round < sizes.s1Rounds() + 2; round++) {
-                for (int c = 0; c < 2; c++) {
-                    long alloc = Measures.allocatedBytes();
-                    long t0 = System.nanoTime();
-                    String arguments = clients.get(c).readToolArguments(base);
-                    long t1 = System.nanoTime();
-                    long allocated = Measures.allocatedBytes() - alloc;
-                    check(expected, arguments, clients.get(c).name());
-                    if (round >= 2) {
-                        nanos.get(c).add((t1 - t0) / (double) sizes.s1Chunks());
-                        bytes.get(c).add(allocated / (double) sizes.s1Chunks());
-                    }
-                }
-            }
+            perItem(clients, c -> c.readToolArguments(base), expected, sizes.s1Chunks(), sizes.s1Rounds(), nanos, bytes);
             double n0 = Measures.median(nanos.get(0));
             double b0 = Measures.median(bytes.get(0));
             double n1 = Measures.median(nanos.get(1));
@@ -169,6 +143,33 @@ public final class LoopbackBench {
             String label = "S4 " + sizes.s1Chunks() + " fragments, " + (calls == 1 ? "one call" : "two interleaved calls");
             rows.add(new Row(label, "wall ns/fragment", n0, n1, "≤ 1.2×", n1 <= 1.2 * n0));
             rows.add(new Row("S4", "allocated B/fragment", b0, b1, "≤ 1.3×", b1 <= 1.3 * b0));
+        }
+    }
+
+    /** One read of a whole stream by one client. */
+    private interface Read {
+        String by(StreamClient client) throws Exception;
+    }
+
+    /**
+     * Reads with every client in turn (A B A B …), two warm-up rounds then {@code rounds} measured ones,
+     * every text checked; adds wall nanoseconds and allocated bytes per item to each client's samples.
+     */
+    private static void perItem(List<StreamClient> clients, Read read, String expected, int items, int rounds,
+                                List<List<Double>> nanos, List<List<Double>> bytes) throws Exception {
+        for (int round = 0; round < rounds + 2; round++) {
+            for (int c = 0; c < clients.size(); c++) {
+                long alloc = Measures.allocatedBytes();
+                long t0 = System.nanoTime();
+                String text = read.by(clients.get(c));
+                long t1 = System.nanoTime();
+                long allocated = Measures.allocatedBytes() - alloc;
+                check(expected, text, clients.get(c).name());
+                if (round >= 2) {
+                    nanos.get(c).add((t1 - t0) / (double) items);
+                    bytes.get(c).add(allocated / (double) items);
+                }
+            }
         }
     }
 
