@@ -102,6 +102,8 @@ class KimiToolsTest {
         assertTrue(body.path("parallel_tool_calls").asBoolean());
         assertEquals("required", sent(ChatRequest.builder().user("q").tools(WEATHER).toolChoice(ToolChoice.REQUIRED)
                 .build()).path("tool_choice").asString());
+        JsonNode none = sent(ChatRequest.builder().user("q").toolChoice(ToolChoice.NONE).parallelToolCalls(false).build());
+        assertFalse(none.has("tool_choice") || none.has("parallel_tool_calls") || none.has("tools"), none.toString());
     }
 
     @Test

@@ -223,10 +223,7 @@ public final class RequestEncoder {
 
     private void tools(JsonGenerator g, ChatRequest request) {
         if (request.tools().isEmpty()) {
-            if (request.toolChoice() != null && request.toolChoice().mode() == ToolChoice.Mode.NONE) {
-                g.writeStringProperty("tool_choice", "none");
-            }
-            return;
+            return; // a tool choice or parallel setting without tools means nothing, and servers reject it
         }
         g.writeName("tools");
         g.writeStartArray();
