@@ -114,96 +114,90 @@ public final class FloorClient implements StreamClient {
         throw new IOException("stream ended before [DONE]");
     }
 
+    /**
+     * Moves the parser into {@code choices[0].delta}: on true its START_OBJECT is the current token, the
+     * rest of the chunk unread.
+     */
+    private static boolean toDelta(JsonParser p) {
+        p.nextToken();
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            if (!name.equals("choices") || t != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                continue;
+            }
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while ((name = p.nextName()) != null) {
+                t = p.nextToken();
+                if (name.equals("delta") && t == JsonToken.START_OBJECT) {
+                    return true;
+                }
+                p.skipChildren();
+            }
+            return false;
+        }
+        return false;
+    }
+
     /** Walks {@code choices[0].delta.tool_calls[i]} and appends each {@code function.arguments} to its index. */
     private static void arguments(byte[] json, int offset, int length, java.util.List<StringBuilder> calls) {
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json, offset, length)) {
-            p.nextToken();
+            if (!toDelta(p)) {
+                return;
+            }
             String name;
             while ((name = p.nextName()) != null) {
                 JsonToken t = p.nextToken();
-                if (!name.equals("choices") || t != JsonToken.START_ARRAY) {
+                if (!name.equals("tool_calls") || t != JsonToken.START_ARRAY) {
                     p.skipChildren();
                     continue;
                 }
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    return;
-                }
-                while ((name = p.nextName()) != null) {
-                    t = p.nextToken();
-                    if (!name.equals("delta") || t != JsonToken.START_OBJECT) {
-                        p.skipChildren();
-                        continue;
-                    }
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    int index = 0;
+                    String arguments = null;
                     while ((name = p.nextName()) != null) {
                         t = p.nextToken();
-                        if (!name.equals("tool_calls") || t != JsonToken.START_ARRAY) {
-                            p.skipChildren();
-                            continue;
-                        }
-                        while (p.nextToken() == JsonToken.START_OBJECT) {
-                            int index = 0;
-                            String arguments = null;
+                        if (name.equals("index")) {
+                            index = p.getIntValue();
+                        } else if (name.equals("function") && t == JsonToken.START_OBJECT) {
                             while ((name = p.nextName()) != null) {
                                 t = p.nextToken();
-                                if (name.equals("index")) {
-                                    index = p.getIntValue();
-                                } else if (name.equals("function") && t == JsonToken.START_OBJECT) {
-                                    while ((name = p.nextName()) != null) {
-                                        t = p.nextToken();
-                                        if (name.equals("arguments") && t == JsonToken.VALUE_STRING) {
-                                            arguments = p.getString();
-                                        } else {
-                                            p.skipChildren();
-                                        }
-                                    }
+                                if (name.equals("arguments") && t == JsonToken.VALUE_STRING) {
+                                    arguments = p.getString();
                                 } else {
                                     p.skipChildren();
                                 }
                             }
-                            while (calls.size() <= index) {
-                                calls.add(new StringBuilder());
-                            }
-                            if (arguments != null) {
-                                calls.get(index).append(arguments);
-                            }
+                        } else {
+                            p.skipChildren();
                         }
                     }
-                    return;
+                    while (calls.size() <= index) {
+                        calls.add(new StringBuilder());
+                    }
+                    if (arguments != null) {
+                        calls.get(index).append(arguments);
+                    }
                 }
-                return;
             }
         }
     }
 
     private static String content(byte[] json, int offset, int length) {
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json, offset, length)) {
-            p.nextToken();
+            if (!toDelta(p)) {
+                return null;
+            }
             String name;
             while ((name = p.nextName()) != null) {
                 JsonToken t = p.nextToken();
-                if (!name.equals("choices") || t != JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                    continue;
+                if (name.equals("content") && t == JsonToken.VALUE_STRING) {
+                    return p.getString();
                 }
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    return null;
-                }
-                while ((name = p.nextName()) != null) {
-                    t = p.nextToken();
-                    if (!name.equals("delta") || t != JsonToken.START_OBJECT) {
-                        p.skipChildren();
-                        continue;
-                    }
-                    while ((name = p.nextName()) != null) {
-                        t = p.nextToken();
-                        if (name.equals("content") && t == JsonToken.VALUE_STRING) {
-                            return p.getString();
-                        }
-                        p.skipChildren();
-                    }
-                    return null;
-                }
-                return null;
+                p.skipChildren();
             }
             return null;
         }
