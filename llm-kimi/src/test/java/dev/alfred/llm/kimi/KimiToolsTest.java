@@ -291,6 +291,20 @@ class KimiToolsTest {
     }
 
     @Test
+    void theBoundsAreSettingsOfTheDiscoveredProvider() {
+        kimi.close();
+        kimi = (KimiProvider) new KimiProviderFactory().create(dev.alfred.llm.ProviderConfig.builder()
+                .secret("KIMI_API_KEY", KEY).set("KIMI_BASE_URL", server.baseUri().toString())
+                .set("KIMI_MAX_TOOL_CALLS", "1").set("kimi.max-tool-argument-chars", "100").build());
+        StreamRecording two = stream(events(toolDelta("[{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}},"
+                + "{\"index\":1,\"id\":\"b\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]"), FINISH_TOOLS, "[DONE]"));
+        assertEquals("kimi: the answer has more than 1 tool calls",
+                two.assertFailed(StreamInterruptedException.class).getCause().getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new KimiProviderFactory().create(dev.alfred.llm.ProviderConfig
+                .builder().secret("KIMI_API_KEY", KEY).set("KIMI_MAX_TOOL_CALLS", "0").build()));
+    }
+
+    @Test
     void aNonStreamedAnswerWithToolCallsAndEmptyContentIsRead() {
         server.enqueue(Reply.raw(200, "application/json", "{\"id\":\"chatcmpl-9\",\"model\":\"kimi-k3\",\"choices\":[{\"index\":0,"
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"\",\"reasoning_content\":\"r\",\"tool_calls\":[{\"index\":0,"
