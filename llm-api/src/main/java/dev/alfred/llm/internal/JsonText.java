@@ -8,6 +8,7 @@ package dev.alfred.llm.internal;
 public final class JsonText {
 
     private static final int MAX_SNIPPET = 80;
+    private static final String[] LITERALS = {"true", "false", "null"};
 
     private JsonText() {
     }
@@ -129,7 +130,7 @@ public final class JsonText {
         if (c == '-' || (c >= '0' && c <= '9')) {
             return number(text, i);
         }
-        for (String literal : new String[] {"true", "false", "null"}) {
+        for (String literal : LITERALS) {
             if (regionMatches(text, i, literal)) {
                 return i + literal.length();
             }

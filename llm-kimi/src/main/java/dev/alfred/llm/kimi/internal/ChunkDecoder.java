@@ -4,12 +4,16 @@ import dev.alfred.llm.Usage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.async.ByteArrayFeeder;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.json.JsonFactory;
+
+import java.io.StringWriter;
 
 /**
  * Decodes the OpenAI-compatible chat-completions JSON (stream chunks and whole responses) with
@@ -305,8 +309,8 @@ public final class ChunkDecoder {
 
     /** Arguments some servers send as an object rather than a string: written back as JSON text. */
     private static String rawObject(JsonParser p) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        try (tools.jackson.core.JsonGenerator g = JSON.createGenerator(tools.jackson.core.ObjectWriteContext.empty(), out)) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
             g.copyCurrentStructure(p);
         }
         return out.toString();

@@ -117,8 +117,6 @@ public final class RequestEncoder {
                 g.writeEndObject();
             }
             g.writeEndObject();
-        } catch (SchemaWriter.SchemaException e) {
-            throw invalid(e.getMessage());
         }
         return out.toByteArray();
     }
