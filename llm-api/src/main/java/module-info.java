@@ -11,4 +11,5 @@ module dev.alfred.llm {
 
     uses dev.alfred.llm.spi.LlmProviderFactory;
     uses dev.alfred.llm.spi.LlmProviderDecorator;
+    uses dev.alfred.llm.LlmListener;
 }

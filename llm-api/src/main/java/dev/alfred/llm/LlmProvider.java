@@ -2,6 +2,7 @@ package dev.alfred.llm;
 
 import dev.alfred.llm.internal.PullPublisher;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -30,6 +31,41 @@ public interface LlmProvider extends AutoCloseable {
      */
     default Capabilities capabilities() {
         return Capabilities.TEXT_ONLY;
+    }
+
+    /**
+     * Where this provider sends requests and its default model, for observability. A decorator passes its
+     * delegate's on. The default is {@link ProviderEndpoint#UNKNOWN}.
+     *
+     * @return the endpoint
+     */
+    default ProviderEndpoint endpoint() {
+        return ProviderEndpoint.UNKNOWN;
+    }
+
+    /**
+     * The hook through which a tool loop reports the tools it ran to this provider's listeners
+     * ({@link LlmListener#onToolExecuted}); it never throws. A decorator passes its delegate's on. The
+     * default, for a provider without listeners, is {@link LlmListener#NONE}.
+     *
+     * @return the hook
+     */
+    default LlmListener listener() {
+        return LlmListener.NONE;
+    }
+
+    /**
+     * This provider with listeners that hear its calls: start, first output, retries (from a retry
+     * decorator inside), and end, exactly once per call. Calls on a provider already listened to reach
+     * the old and the new listeners, on one layer. Timed with {@link System#nanoTime()}; see
+     * {@link LlmListener#attach} for another ticker.
+     *
+     * @param listeners the listeners, in the order they are called
+     * @return the listening provider, which closes this one when closed
+     * @throws NullPointerException if a listener is null
+     */
+    default LlmProvider withListeners(LlmListener... listeners) {
+        return LlmListener.attach(this, List.of(listeners), System::nanoTime);
     }
 
     /**

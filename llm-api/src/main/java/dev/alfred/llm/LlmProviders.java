@@ -82,7 +82,7 @@ public final class LlmProviders {
     }
 
     /**
-     * Scans a class loader for factories and decorators.
+     * Scans a class loader for factories, decorators and listeners ({@link LlmListener}).
      *
      * @param loader the class loader to scan
      * @return the registry of what was found
@@ -92,8 +92,10 @@ public final class LlmProviders {
     public static ProviderRegistry registry(ClassLoader loader) {
         ServiceDiscovery<LlmProviderFactory> factories = ServiceDiscovery.load(LlmProviderFactory.class, loader, LlmProviderFactory::id);
         ServiceDiscovery<LlmProviderDecorator> decorators = ServiceDiscovery.load(LlmProviderDecorator.class, loader, LlmProviderDecorator::id);
+        ServiceDiscovery<LlmListener> listeners = ServiceDiscovery.load(LlmListener.class, loader, l -> l.getClass().getName());
         List<Throwable> failures = new ArrayList<>(factories.failures());
         failures.addAll(decorators.failures());
-        return ProviderRegistry.discovered(factories.services(), decorators.services(), failures);
+        failures.addAll(listeners.failures());
+        return ProviderRegistry.discovered(factories.services(), decorators.services(), listeners.services(), failures);
     }
 }

@@ -24,10 +24,12 @@ public final class ProviderRegistry {
 
     private final Map<String, LlmProviderFactory> factories;
     private final List<LlmProviderDecorator> decorators;
+    private final List<LlmListener> listeners;
     private final List<Throwable> loadFailures;
 
     private ProviderRegistry(Collection<? extends LlmProviderFactory> factories,
                              Collection<? extends LlmProviderDecorator> decorators,
+                             Collection<? extends LlmListener> listeners,
                              List<? extends Throwable> loadFailures) {
         Map<String, LlmProviderFactory> byId = new TreeMap<>();
         for (LlmProviderFactory f : factories) {
@@ -55,6 +57,7 @@ public final class ProviderRegistry {
         for (LlmProviderDecorator d : this.decorators) {
             ProviderConfig.declarePrefixes(safePrefixes(d::settingPrefixes));
         }
+        this.listeners = List.copyOf(listeners);
         this.loadFailures = List.copyOf(loadFailures);
     }
 
@@ -67,7 +70,7 @@ public final class ProviderRegistry {
      * @throws NullPointerException if a factory is null
      */
     public static ProviderRegistry of(LlmProviderFactory... factories) {
-        return new ProviderRegistry(List.of(factories), List.of(), List.of());
+        return new ProviderRegistry(List.of(factories), List.of(), List.of(), List.of());
     }
 
     /**
@@ -81,16 +84,33 @@ public final class ProviderRegistry {
      */
     public static ProviderRegistry of(Collection<? extends LlmProviderFactory> factories,
                                       Collection<? extends LlmProviderDecorator> decorators) {
-        return new ProviderRegistry(factories, decorators, List.of());
-    }
-
-    static ProviderRegistry discovered(List<LlmProviderFactory> factories, List<LlmProviderDecorator> decorators,
-                                       List<Throwable> loadFailures) {
-        return new ProviderRegistry(factories, decorators, loadFailures);
+        return new ProviderRegistry(factories, decorators, List.of(), List.of());
     }
 
     /**
-     * Creates the provider with this id and wraps it in every decorator.
+     * A registry of exactly these factories, decorators and listeners, with no class-path scanning.
+     *
+     * @param factories  the factories
+     * @param decorators the decorators, applied in their stable order
+     * @param listeners  the listeners every created provider gets, outside every decorator
+     * @return the registry
+     * @throws LlmException         if two factories or two decorators share an id
+     * @throws NullPointerException if an argument or element is null
+     */
+    public static ProviderRegistry of(Collection<? extends LlmProviderFactory> factories,
+                                      Collection<? extends LlmProviderDecorator> decorators,
+                                      Collection<? extends LlmListener> listeners) {
+        return new ProviderRegistry(factories, decorators, listeners, List.of());
+    }
+
+    static ProviderRegistry discovered(List<LlmProviderFactory> factories, List<LlmProviderDecorator> decorators,
+                                       List<LlmListener> listeners, List<Throwable> loadFailures) {
+        return new ProviderRegistry(factories, decorators, listeners, loadFailures);
+    }
+
+    /**
+     * Creates the provider with this id, wraps it in every decorator, and lets the registry's listeners
+     * hear it, outside every decorator (one call with its retries is one start and one end).
      *
      * @param id     the provider id, such as {@code kimi}
      * @param config its settings
@@ -115,7 +135,7 @@ public final class ProviderRegistry {
                 throw e;
             }
         }
-        return provider;
+        return listeners.isEmpty() ? provider : provider.withListeners(listeners.toArray(new LlmListener[0]));
     }
 
     /**
@@ -156,12 +176,22 @@ public final class ProviderRegistry {
     }
 
     /**
-     * This registry with no decorators, for callers that wrap providers by hand.
+     * The listeners every created provider gets: those found through {@link java.util.ServiceLoader}, or
+     * given to {@link #of(Collection, Collection, Collection)}.
+     *
+     * @return the listeners
+     */
+    public List<LlmListener> listeners() {
+        return listeners;
+    }
+
+    /**
+     * This registry with no decorators and no listeners, for callers that wrap providers by hand.
      *
      * @return the undecorated registry
      */
     public ProviderRegistry withoutDecorators() {
-        return new ProviderRegistry(factories.values(), List.of(), loadFailures);
+        return new ProviderRegistry(factories.values(), List.of(), List.of(), loadFailures);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.alfred.llm;
 
+import dev.alfred.llm.fixtures.CountingListener;
 import dev.alfred.llm.fixtures.EchoProvider;
 import dev.alfred.llm.fixtures.EchoProviderFactory;
 import dev.alfred.llm.fixtures.ParrotProviderFactory;
@@ -107,6 +108,24 @@ class DiscoveryTest {
         LlmProvider plain = registry.create("echo", ProviderConfig.builder().set("TAG_ENABLED", "false").build());
         assertEquals("echo", plain.id());
         assertEquals("echo", registry.withoutDecorators().create("echo", ProviderConfig.empty()).id());
+    }
+
+    @Test
+    void discoveredListenersHearEveryCreatedProviderOutsideItsDecorators() {
+        CountingListener.HEARD.clear();
+        ProviderRegistry registry = LlmProviders.registry(withRegistrations("listened"));
+        assertEquals(List.of(CountingListener.class), registry.listeners().stream().map(Object::getClass).toList());
+        LlmProvider p = registry.create("echo", ProviderConfig.empty());
+        assertEquals("hi", p.chat(ChatRequest.of("hi")).content());
+        assertEquals(List.of("start echo+tag", "end echo+tag Completed"), CountingListener.HEARD,
+                "one start and one end, outside the decorator");
+        CountingListener.HEARD.clear();
+        registry.withoutDecorators().create("echo", ProviderConfig.empty()).chat(ChatRequest.of("hi"));
+        assertEquals(List.of(), CountingListener.HEARD, "withoutDecorators drops the listeners too");
+        ProviderRegistry explicit = ProviderRegistry.of(List.of(new EchoProviderFactory()), List.of(),
+                List.of(new CountingListener()));
+        explicit.create("echo", ProviderConfig.empty()).chat(ChatRequest.of("hi"));
+        assertEquals(List.of("start echo", "end echo Completed"), CountingListener.HEARD);
     }
 
     @Test

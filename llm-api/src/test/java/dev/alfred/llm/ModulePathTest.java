@@ -28,7 +28,8 @@ class ModulePathTest {
         assertEquals(Set.of("dev.alfred.llm", "dev.alfred.llm.spi"),
                 d.exports().stream().map(ModuleDescriptor.Exports::source).collect(java.util.stream.Collectors.toSet()));
         assertTrue(d.packages().contains("dev.alfred.llm.internal"), "internal exists but is not exported");
-        assertEquals(Set.of("dev.alfred.llm.spi.LlmProviderFactory", "dev.alfred.llm.spi.LlmProviderDecorator"), d.uses());
+        assertEquals(Set.of("dev.alfred.llm.spi.LlmProviderFactory", "dev.alfred.llm.spi.LlmProviderDecorator",
+                "dev.alfred.llm.LlmListener"), d.uses());
         ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
         Class<?> registry = layer.findLoader("dev.alfred.llm").loadClass("dev.alfred.llm.LlmProviders");
         assertEquals("dev.alfred.llm", registry.getModule().getName());

@@ -6,6 +6,7 @@ import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ProviderEndpoint;
 import dev.alfred.llm.ProviderOptions;
 import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.ResponseAccumulator;
@@ -180,6 +181,16 @@ public final class KimiProvider implements LlmProvider {
      */
     public URI baseUrl() {
         return baseUrl;
+    }
+
+    /**
+     * The base URL and the default model, for observability.
+     *
+     * @return the endpoint
+     */
+    @Override
+    public ProviderEndpoint endpoint() {
+        return new ProviderEndpoint(baseUrl, model);
     }
 
     /**

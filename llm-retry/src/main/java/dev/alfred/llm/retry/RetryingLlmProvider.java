@@ -5,7 +5,9 @@ import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmException;
+import dev.alfred.llm.LlmListener;
 import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ProviderEndpoint;
 import dev.alfred.llm.retry.internal.Attempts;
 import dev.alfred.llm.retry.internal.RetryRules;
 import dev.alfred.llm.retry.internal.RetryingChatStream;
@@ -75,7 +77,28 @@ public final class RetryingLlmProvider implements LlmProvider {
     }
 
     /**
-     * Sends the request, retrying retryable failures after the policy.
+     * The delegate's endpoint.
+     *
+     * @return where the delegate sends requests
+     */
+    @Override
+    public ProviderEndpoint endpoint() {
+        return delegate.endpoint();
+    }
+
+    /**
+     * The delegate's listener hook.
+     *
+     * @return the hook
+     */
+    @Override
+    public LlmListener listener() {
+        return delegate.listener();
+    }
+
+    /**
+     * Sends the request, retrying retryable failures after the policy. Each retry is reported to the
+     * {@link dev.alfred.llm.spi.CallEvents} of a listening layer around this provider.
      *
      * @param request what to ask
      * @return the answer

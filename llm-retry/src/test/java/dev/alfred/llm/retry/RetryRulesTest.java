@@ -4,11 +4,14 @@ import dev.alfred.llm.AuthenticationException;
 import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
+import dev.alfred.llm.CallOutcome;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.FinishReason;
 import dev.alfred.llm.ProviderState;
 import dev.alfred.llm.InvalidRequestException;
+import dev.alfred.llm.LlmCall;
 import dev.alfred.llm.LlmException;
+import dev.alfred.llm.LlmListener;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ProviderConfig;
 import dev.alfred.llm.ProviderUnavailableException;
@@ -141,6 +144,52 @@ class RetryRulesTest {
 
     private static RateLimitException rateLimited(Duration retryAfter) {
         return new RateLimitException("slow down", "scripted", 429, null, retryAfter, null);
+    }
+
+    /** Writes down the retries and the end it hears. */
+    private static final class RetryRecorder implements LlmListener {
+        final List<String> heard = new ArrayList<>();
+
+        @Override
+        public void onRetry(LlmCall call, int attempt, LlmException cause, Duration delay) {
+            heard.add("retry " + attempt + " " + cause.getMessage() + " " + delay);
+        }
+
+        @Override
+        public void onEnd(LlmCall call, CallOutcome outcome) {
+            heard.add("end " + outcome.getClass().getSimpleName());
+        }
+    }
+
+    @Test
+    void eachRetryIsHeardByTheListenersAroundWithTheFailedAttemptItsCauseAndTheWait() {
+        Backoff fixed = new Backoff(Duration.ofSeconds(1), 2, Duration.ofSeconds(8), Backoff.Jitter.NONE);
+        RetryRecorder chat = new RetryRecorder();
+        new RetryingLlmProvider(new Scripted().then(down()).then(down()).then(OK), policy().backoff(fixed).build())
+                .withListeners(chat).chat(ChatRequest.of("x"));
+        assertEquals(List.of("retry 1 down PT1S", "retry 2 down PT2S", "end Completed"), chat.heard);
+
+        RetryRecorder stream = new RetryRecorder();
+        LlmProvider p = new RetryingLlmProvider(new Scripted().then(down()).then(OK), policy().backoff(fixed).build())
+                .withListeners(stream);
+        try (ChatStream s = p.stream(ChatRequest.of("x"))) {
+            assertEquals("ok", s.response().content());
+        }
+        assertEquals(List.of("retry 1 down PT1S", "end Completed"), stream.heard);
+
+        RetryRecorder refused = new RetryRecorder();
+        assertThrows(AuthenticationException.class, () -> new RetryingLlmProvider(
+                new Scripted().then(new AuthenticationException("no", "scripted", 401, null, null)), policy().build())
+                .withListeners(refused).chat(ChatRequest.of("x")));
+        assertEquals(List.of("end Failed"), refused.heard, "no retry is heard when none follows");
+    }
+
+    @Test
+    void theRetryingProviderPassesTheEndpointAndTheListenerHookOn() {
+        LlmProvider inner = new Scripted().withListeners(new RetryRecorder());
+        RetryingLlmProvider r = RetryingLlmProvider.wrap(inner);
+        assertSame(inner.listener(), r.listener());
+        assertEquals(inner.endpoint(), r.endpoint());
     }
 
     @Test

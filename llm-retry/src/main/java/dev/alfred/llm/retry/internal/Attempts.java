@@ -1,6 +1,7 @@
 package dev.alfred.llm.retry.internal;
 
 import dev.alfred.llm.LlmException;
+import dev.alfred.llm.spi.CallEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +22,14 @@ public final class Attempts {
     private final RetryRules policy;
     private final String providerId;
     private final Instant start;
+    private final CallEvents events;
     private final List<LlmException> failures = new ArrayList<>();
     private int attempt = 1;
     private Duration previousWait;
 
     /**
-     * Starts counting a call's attempts.
+     * Starts counting a call's attempts, and takes the {@link CallEvents#current() events} of the call
+     * being started on this thread, which hear each retry. Create it where the call starts.
      *
      * @param policy     the rules
      * @param providerId the provider's id, for log lines
@@ -35,6 +38,7 @@ public final class Attempts {
         this.policy = policy;
         this.providerId = providerId;
         this.start = policy.now();
+        this.events = CallEvents.current();
     }
 
     /**
@@ -86,6 +90,7 @@ public final class Attempts {
         LOG.warn("{}: attempt {}/{} failed ({}); retrying in {} ms", providerId, attempt, policy.maxAttempts(),
                 failure.getMessage(), wait.toMillis());
         previousWait = wait;
+        events.retry(attempt, failure, wait);
         attempt++;
         return wait;
     }

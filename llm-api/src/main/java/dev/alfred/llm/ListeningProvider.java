@@ -1,0 +1,122 @@
+package dev.alfred.llm;
+
+import dev.alfred.llm.spi.CallEvents;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The listening layer: a provider whose calls its listeners hear (start, first output, retries, end).
+ * It adds no work per streamed part beyond a counter; what it costs is paid once per call. Thread-safe
+ * when the delegate is.
+ */
+final class ListeningProvider implements LlmProvider {
+
+    private static final AtomicLong CALLS = new AtomicLong();
+
+    private final LlmProvider delegate;
+    private final ListenerChain chain;
+    private final LongSupplier ticker;
+    private final String defaultModel;
+    private final String host;
+    private final int port;
+
+    private ListeningProvider(LlmProvider delegate, List<LlmListener> listeners, LongSupplier ticker) {
+        this.delegate = delegate;
+        listeners.forEach(l -> Objects.requireNonNull(l, "listener"));
+        this.chain = new ListenerChain(listeners);
+        this.ticker = ticker;
+        ProviderEndpoint endpoint = Objects.requireNonNullElse(delegate.endpoint(), ProviderEndpoint.UNKNOWN);
+        this.defaultModel = endpoint.defaultModel();
+        this.host = endpoint.host();
+        this.port = host == null ? -1 : endpoint.port();
+    }
+
+    /** Wraps a provider; a listening provider gains the listeners on its own layer instead of a second one. */
+    static LlmProvider wrap(LlmProvider provider, List<LlmListener> listeners, LongSupplier ticker) {
+        if (provider instanceof ListeningProvider) {
+            ListeningProvider inner = (ListeningProvider) provider;
+            List<LlmListener> all = new ArrayList<>(inner.chain.registered());
+            all.addAll(listeners);
+            return new ListeningProvider(inner.delegate, all, ticker);
+        }
+        return new ListeningProvider(provider, listeners, ticker);
+    }
+
+    @Override
+    public String id() {
+        return delegate.id();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public ProviderEndpoint endpoint() {
+        return delegate.endpoint();
+    }
+
+    /**
+     * The listeners' tool hook: {@link LlmListener#onToolExecuted} reaches every registered listener.
+     *
+     * @return the hook
+     */
+    @Override
+    public LlmListener listener() {
+        return chain;
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request) {
+        ObservedCall call = start(Objects.requireNonNull(request, "request"), false);
+        CallEvents previous = call.begin();
+        try {
+            ChatResponse response = delegate.chat(request);
+            call.complete(response, 0);
+            return response;
+        } catch (RuntimeException | Error e) {
+            call.fail(e, 0);
+            throw e;
+        } finally {
+            ObservedCall.finish(previous);
+        }
+    }
+
+    @Override
+    public ChatStream stream(ChatRequest request) {
+        ObservedCall call = start(Objects.requireNonNull(request, "request"), true);
+        CallEvents previous = call.begin();
+        ChatStream inner;
+        try {
+            inner = delegate.stream(request);
+        } catch (RuntimeException | Error e) {
+            call.fail(e, 0);
+            throw e;
+        } finally {
+            ObservedCall.finish(previous);
+        }
+        return new ListeningStream(inner, call);
+    }
+
+    private ObservedCall start(ChatRequest request, boolean streaming) {
+        String model = request.model() != null ? request.model() : defaultModel;
+        LlmCall call = new LlmCall(Long.toString(CALLS.incrementAndGet()), delegate.id(), LlmCall.CHAT, request,
+                streaming, model, host, port);
+        return new ObservedCall(call, chain, ticker);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ListeningProvider{" + delegate + ", " + chain + "}";
+    }
+}

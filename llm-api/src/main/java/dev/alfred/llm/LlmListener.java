@@ -1,0 +1,114 @@
+package dev.alfred.llm;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Hears what happens to model calls: when one starts, its first output (time to first token), each
+ * retry, its end, and tools run by a tool loop. Every method has a no-op default, so a listener
+ * implements only what it needs.
+ *
+ * <p>Register listeners on a provider with {@link LlmProvider#withListeners(LlmListener...)}, or let
+ * {@link LlmProviders} find them: a listener registered with {@link java.util.ServiceLoader} under
+ * {@code dev.alfred.llm.LlmListener} hears every provider created through discovery, outside every
+ * decorator, so one call with its retries is one start and one end.
+ *
+ * <p><b>Promises.</b> {@link #onEnd} is called exactly once per started call, with the outcome
+ * completed, failed or cancelled; a stream that is never read to its end nor closed never ends, so
+ * always close streams. A listener that throws is logged once (then at debug level) and skipped for that
+ * event; it never breaks the call. Methods run on the caller's thread: the one that calls
+ * {@code chat}, {@code stream}, reads the stream, or closes it (a cancel from another thread is heard
+ * there). They sit on the call's path and must be fast; hand slow work to another thread.
+ *
+ * <p><b>State per call.</b> {@link #forCall(LlmCall)} is asked once at the start of each call; a listener
+ * that keeps state per call (a span, a timer) returns a fresh object there, which then hears that
+ * call's events. Implementations must be thread-safe: calls run concurrently.
+ */
+public interface LlmListener {
+
+    /** A listener that does nothing. */
+    LlmListener NONE = new LlmListener() {
+    };
+
+    /**
+     * The listener that hears one call's events, asked once when the call starts, before
+     * {@link #onStart}. The default is this listener itself.
+     *
+     * @param call the call that starts
+     * @return the listener for this call; null counts as this listener
+     */
+    default LlmListener forCall(LlmCall call) {
+        return this;
+    }
+
+    /**
+     * A call starts: nothing is sent yet.
+     *
+     * @param call the call
+     */
+    default void onStart(LlmCall call) {
+    }
+
+    /**
+     * A stream handed out its first part (text, reasoning or a tool call), the time to first token.
+     * Streams only; at most once per call.
+     *
+     * @param call              the call
+     * @param timeToFirstOutput from the start of the call to its first part
+     */
+    default void onFirstOutput(LlmCall call, Duration timeToFirstOutput) {
+    }
+
+    /**
+     * An attempt failed and the retry decorator will try again after a wait. Fired by {@code llm-retry}
+     * when it sits inside the listening layer.
+     *
+     * @param call    the call
+     * @param attempt the number of the attempt that failed, from 1
+     * @param cause   why it failed
+     * @param delay   the wait before the next attempt
+     */
+    default void onRetry(LlmCall call, int attempt, LlmException cause, Duration delay) {
+    }
+
+    /**
+     * A call ended, exactly once: completed, failed or cancelled.
+     *
+     * @param call    the call
+     * @param outcome how it ended, with its timing
+     */
+    default void onEnd(LlmCall call, CallOutcome outcome) {
+    }
+
+    /**
+     * A tool loop ran a tool (fired by {@code llm-tools} through {@link LlmProvider#listener()}). Not tied
+     * to a model call, so it reaches the registered listener, never one returned by {@link #forCall}.
+     *
+     * @param execution what ran, how long, and how it failed if it did
+     */
+    default void onToolExecuted(ToolExecution execution) {
+    }
+
+    /**
+     * Wraps a provider so that these listeners hear its calls, timing them with the given ticker. A
+     * provider already wrapped this way gains the listeners on the same layer, so retries are heard by
+     * all of them. {@link LlmProvider#withListeners(LlmListener...)} is this with {@link System#nanoTime()}.
+     *
+     * @param provider  the provider
+     * @param listeners the listeners, in the order they are called
+     * @param ticker    a monotonic clock in nanoseconds, such as {@code System::nanoTime}
+     * @return the listening provider; the provider itself when there are no listeners
+     * @throws NullPointerException if an argument or a listener is null
+     */
+    static LlmProvider attach(LlmProvider provider, List<? extends LlmListener> listeners, LongSupplier ticker) {
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(ticker, "ticker");
+        List<LlmListener> copy = List.copyOf(listeners);
+        if (copy.isEmpty()) {
+            return provider;
+        }
+        return ListeningProvider.wrap(provider, copy, ticker);
+    }
+}
