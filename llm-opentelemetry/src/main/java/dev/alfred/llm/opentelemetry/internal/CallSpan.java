@@ -1,0 +1,181 @@
+package dev.alfred.llm.opentelemetry.internal;
+
+import dev.alfred.llm.CallOutcome;
+import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.ChatResponse;
+import dev.alfred.llm.LlmCall;
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.LlmListener;
+import dev.alfred.llm.ResponseFormat;
+import dev.alfred.llm.Usage;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+
+import java.time.Duration;
+import java.util.List;
+
+import static dev.alfred.llm.opentelemetry.internal.GenAiNames.*;
+
+/**
+ * One call's span and metrics: the span starts with the call (a child of the caller's current span),
+ * retries become span events, and the end sets the response, usage and error attributes, ends the span
+ * and records the metrics. Created per call; its events come one at a time (a close from another thread
+ * is the call's last).
+ */
+public final class CallSpan implements LlmListener {
+
+    private final GenAiMetrics metrics;
+    private final boolean captureContent;
+    private final Span span;
+
+    /**
+     * Starts the span of a call.
+     *
+     * @param tracer         the tracer
+     * @param metrics        the metrics
+     * @param captureContent whether to record the messages
+     * @param call           the call
+     */
+    public CallSpan(Tracer tracer, GenAiMetrics metrics, boolean captureContent, LlmCall call) {
+        this.metrics = metrics;
+        this.captureContent = captureContent;
+        String model = call.requestModel();
+        SpanBuilder b = tracer.spanBuilder(model == null ? call.operation() : call.operation() + " " + model)
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute(OPERATION_NAME, call.operation())
+                .setAttribute(PROVIDER_NAME, providerName(call.providerId()))
+                .setAttribute(REQUEST_STREAM, call.streaming());
+        if (model != null) {
+            b.setAttribute(REQUEST_MODEL, model);
+        }
+        if (call.serverAddress() != null) {
+            b.setAttribute(SERVER_ADDRESS, call.serverAddress());
+            if (call.serverPort() >= 0) {
+                b.setAttribute(SERVER_PORT, (long) call.serverPort());
+            }
+        }
+        ChatRequest r = call.request();
+        if (r.temperature() != null) {
+            b.setAttribute(REQUEST_TEMPERATURE, r.temperature());
+        }
+        if (r.topP() != null) {
+            b.setAttribute(REQUEST_TOP_P, r.topP());
+        }
+        if (r.maxTokens() != null) {
+            b.setAttribute(REQUEST_MAX_TOKENS, (long) r.maxTokens());
+        }
+        if (!r.stop().isEmpty()) {
+            b.setAttribute(REQUEST_STOP_SEQUENCES, r.stop());
+        }
+        if (r.responseFormat() != null && r.responseFormat().type() != ResponseFormat.Type.TEXT) {
+            b.setAttribute(OUTPUT_TYPE, "json");
+        }
+        if (captureContent) {
+            String system = MessageContent.systemInstructions(r.messages());
+            if (system != null) {
+                b.setAttribute(SYSTEM_INSTRUCTIONS, system);
+            }
+            b.setAttribute(INPUT_MESSAGES, MessageContent.inputMessages(r.messages()));
+        }
+        this.span = b.startSpan();
+    }
+
+    @Override
+    public void onRetry(LlmCall call, int attempt, LlmException cause, Duration delay) {
+        span.addEvent(RETRY_EVENT, Attributes.of(RETRY_ATTEMPT, (long) attempt, RETRY_DELAY, seconds(delay),
+                ERROR_TYPE, cause.getClass().getName()));
+    }
+
+    @Override
+    public void onEnd(LlmCall call, CallOutcome outcome) {
+        ChatResponse response = null;
+        String errorType = null;
+        if (outcome instanceof CallOutcome.Completed) {
+            response = ((CallOutcome.Completed) outcome).response();
+        } else if (outcome instanceof CallOutcome.Failed) {
+            CallOutcome.Failed f = (CallOutcome.Failed) outcome;
+            response = f.partial();
+            errorType = f.error().getClass().getName();
+            span.setStatus(StatusCode.ERROR, String.valueOf(f.error().getMessage()));
+            span.recordException(f.error());
+        } else {
+            errorType = CANCELLED; // the caller's choice: error.type says so, the status stays unset
+        }
+        AttributesBuilder metricAttributes = Attributes.builder()
+                .put(OPERATION_NAME, call.operation())
+                .put(PROVIDER_NAME, providerName(call.providerId()));
+        if (call.requestModel() != null) {
+            metricAttributes.put(REQUEST_MODEL, call.requestModel());
+        }
+        if (call.serverAddress() != null) {
+            metricAttributes.put(SERVER_ADDRESS, call.serverAddress());
+            if (call.serverPort() >= 0) {
+                metricAttributes.put(SERVER_PORT, (long) call.serverPort());
+            }
+        }
+        Usage usage = null;
+        if (response != null) {
+            if (response.model() != null) {
+                span.setAttribute(RESPONSE_MODEL, response.model());
+                metricAttributes.put(RESPONSE_MODEL, response.model());
+            }
+            if (response.id() != null) {
+                span.setAttribute(RESPONSE_ID, response.id());
+            }
+            String finish = MessageContent.finishReason(response);
+            if (finish != null) {
+                span.setAttribute(RESPONSE_FINISH_REASONS, List.of(finish));
+            }
+            usage = response.usage();
+            if (usage != null) {
+                span.setAttribute(USAGE_INPUT_TOKENS, usage.promptTokens());
+                span.setAttribute(USAGE_OUTPUT_TOKENS, usage.completionTokens());
+                if (usage.cachedTokens() > 0) {
+                    span.setAttribute(USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedTokens());
+                }
+                if (usage.cacheWriteTokens() > 0) {
+                    span.setAttribute(metrics.latest() ? USAGE_CACHE_WRITE_INPUT_TOKENS : USAGE_CACHE_CREATION_INPUT_TOKENS,
+                            usage.cacheWriteTokens());
+                }
+                if (usage.reasoningTokens() > 0) {
+                    span.setAttribute(USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens());
+                }
+            }
+            if (captureContent && outcome instanceof CallOutcome.Completed) {
+                span.setAttribute(OUTPUT_MESSAGES, MessageContent.outputMessages(response));
+            }
+        }
+        Duration ttfc = outcome.timeToFirstOutput();
+        if (ttfc != null) {
+            span.setAttribute(RESPONSE_TIME_TO_FIRST_CHUNK, seconds(ttfc));
+        }
+        if (errorType != null) {
+            span.setAttribute(ERROR_TYPE, errorType);
+        }
+        span.end();
+
+        Attributes attributes = metricAttributes.build();
+        metrics.duration(seconds(outcome.duration()),
+                errorType == null ? attributes : attributes.toBuilder().put(ERROR_TYPE, errorType).build());
+        if (usage != null) {
+            metrics.usage(usage, attributes);
+        }
+        if (call.streaming() && ttfc != null) {
+            metrics.timeToFirstChunk(seconds(ttfc), attributes);
+            if (outcome instanceof CallOutcome.Completed && outcome.outputChunks() > 1) {
+                Duration afterFirst = outcome.duration().minus(ttfc);
+                metrics.timePerOutputChunk(seconds(afterFirst) / (outcome.outputChunks() - 1), attributes);
+            }
+        }
+    }
+
+    /** A duration in seconds, as the conventions measure time. */
+    static double seconds(Duration d) {
+        return d.getSeconds() + d.getNano() / 1e9;
+    }
+}

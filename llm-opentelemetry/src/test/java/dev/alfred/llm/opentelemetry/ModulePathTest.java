@@ -1,0 +1,41 @@
+package dev.alfred.llm.opentelemetry;
+
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.spi.LlmProviderDecorator;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+
+import java.lang.module.Configuration;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Tests run on the class path; this one resolves the real module-info on the module path. */
+class ModulePathTest {
+
+    private static Path locationOf(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    @Test
+    void serviceLoaderFindsTheDecoratorOnTheModulePathAndInternalsAreNotExported() throws Exception {
+        ModuleFinder finder = ModuleFinder.of(locationOf(OpenTelemetryDecorator.class), locationOf(LlmProvider.class),
+                locationOf(OpenTelemetry.class), locationOf(Context.class), locationOf(Logger.class));
+        Configuration cf = ModuleLayer.boot().configuration()
+                .resolveAndBind(finder, ModuleFinder.of(), Set.of("dev.alfred.llm"));
+        ModuleDescriptor otel = cf.findModule("dev.alfred.llm.opentelemetry").orElseThrow().reference().descriptor();
+        assertEquals(Set.of("dev.alfred.llm.opentelemetry"), otel.exports().stream()
+                .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
+        ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
+        Class<?> spi = layer.findLoader("dev.alfred.llm").loadClass(LlmProviderDecorator.class.getName());
+        Set<String> found = ServiceLoader.load(layer, spi).stream().map(p -> p.type().getName()).collect(Collectors.toSet());
+        assertEquals(Set.of(OpenTelemetryDecorator.class.getName()), found);
+    }
+}
