@@ -237,7 +237,9 @@ public final class AlfredChat implements Callable<Integer> {
         // The demo stands in only when nothing names a real target; a key missing for a named one is an error.
         boolean demoMode = offline || (id.equals("kimi") && !keySet && !baseUrlGiven && !providerGiven);
         OfflineDemo demo = null;
+        AutoCloseable telemetry = null;
         try {
+            telemetry = Telemetry.startIfRequested(telemetrySettings());
             if (demoMode) {
                 // A 429 is scripted only where the retry decorator will absorb it.
                 boolean retries = config.getBoolean("retry.enabled").orElse(true)
@@ -261,6 +263,29 @@ public final class AlfredChat implements Callable<Integer> {
             if (demo != null) {
                 demo.close();
             }
+            if (telemetry != null) {
+                closeTelemetry(telemetry);
+            }
+        }
+    }
+
+    /** The environment, and the {@code otel.*} system properties, which OpenTelemetry reads too. */
+    private Map<String, String> telemetrySettings() {
+        Map<String, String> settings = new java.util.HashMap<>(environment);
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("otel.")) {
+                settings.put(name, System.getProperty(name));
+            }
+        }
+        return settings;
+    }
+
+    /** Flushes the last spans and metrics; a failure to do so is reported and does not change the exit code. */
+    private void closeTelemetry(AutoCloseable telemetry) {
+        try {
+            telemetry.close();
+        } catch (Exception e) {
+            err.println("alfred-chat: OpenTelemetry did not shut down cleanly: " + e.getMessage());
         }
     }
 

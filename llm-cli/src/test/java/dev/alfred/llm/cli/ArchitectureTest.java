@@ -19,7 +19,8 @@ class ArchitectureTest {
 
     @Test
     void namesNoProviderOrDecoratorFindingThemThroughDiscovery() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.alfred.llm.kimi..", "dev.alfred.llm.retry..")
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.alfred.llm.kimi..", "dev.alfred.llm.retry..",
+                        "dev.alfred.llm.opentelemetry..")
                 .check(CLI);
     }
 }
