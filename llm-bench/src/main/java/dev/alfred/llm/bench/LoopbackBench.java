@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The end-to-end loopback benchmark: the floor and alfred-llm read the same pre-rendered Kimi stream
  * from a server in another process, interleaved (A B A B …), every text checked. Scenarios S1 (one long
- * stream), S2 (sequential short streams), S3 (many paced concurrent streams) and a heap check.
+ * stream), S2 (sequential short streams), S3 (many paced concurrent streams), S4 (tool-call arguments),
+ * S5 (the cost of the OpenTelemetry listener) and a heap check.
  */
 public final class LoopbackBench {
 
@@ -60,6 +61,7 @@ public final class LoopbackBench {
             s1(server, clients, sizes, rows);
             s3(server, clients, sizes, rows);
             s4(server, List.of(clients.get(0), clients.get(1)), sizes, rows);
+            s5(server, sizes, rows);
             heap(server, sizes, rows);
         }
         return rows;
@@ -219,6 +221,75 @@ public final class LoopbackBench {
             rows.add(row(clients, c, "S2", "first delta p99 µs", Measures.median(firstP99.get(0)), Measures.median(firstP99.get(c)), "—", true));
             rows.add(row(clients, c, "S2", "completion p50 µs", Measures.median(doneP50.get(0)), Measures.median(doneP50.get(c)), "—", true));
             rows.add(row(clients, c, "S2", "completion p99 µs", Measures.median(doneP99.get(0)), Measures.median(doneP99.get(c)), "—", true));
+        }
+    }
+
+    /**
+     * S5: what observing costs. The "floor" column is the bare provider, the other the same provider with
+     * the OpenTelemetry listener recording into the real SDK (spans to a discarding exporter, metrics into
+     * an in-memory reader), read interleaved: process CPU per chunk of the S1 stream, allocation per chunk,
+     * and the S2 first-delta p50.
+     */
+    private static void s5(ServerProcess server, Sizes sizes, List<Row> rows) throws Exception {
+        try (ObservedSdk sdk = new ObservedSdk();
+             KimiClient bare = new KimiClient();
+             KimiClient observed = new KimiClient("alfred-llm + OpenTelemetry", p -> p.withListeners(sdk.listener()))) {
+            List<StreamClient> pair = List.of(bare, observed);
+            URI base = server.base(sizes.s1Chunks(), 0);
+            String expected = KimiStreamFixture.answer(sizes.s1Chunks());
+            List<List<Double>> cpu = samples(2);
+            List<List<Double>> bytes = samples(2);
+            int rounds = sizes == Sizes.SMOKE ? 1 : 2 * sizes.s1Rounds() + 1;
+            for (int round = 0; round < rounds + 2; round++) {
+                for (int c = 0; c < 2; c++) {
+                    long alloc = Measures.allocatedBytes();
+                    long cpu0 = Measures.processCpuNanos();
+                    String text = pair.get(c).read(base, () -> { });
+                    long used = Measures.processCpuNanos() - cpu0;
+                    long allocated = Measures.allocatedBytes() - alloc;
+                    check(expected, text, pair.get(c).name());
+                    if (round >= 2) {
+                        cpu.get(c).add(used / (double) sizes.s1Chunks());
+                        bytes.get(c).add(allocated / (double) sizes.s1Chunks());
+                    }
+                }
+            }
+            double c0 = Measures.median(cpu.get(0));
+            double c1 = Measures.median(cpu.get(1));
+            rows.add(new Row("S5 " + sizes.s1Chunks() + " chunks, observed vs bare", "CPU ns/chunk", c0, c1, "≤ 1.05×",
+                    c1 <= 1.05 * c0));
+            double b0 = Measures.median(bytes.get(0));
+            double b1 = Measures.median(bytes.get(1));
+            rows.add(new Row("S5", "allocated B/chunk", b0, b1, "≤ +1 B", b1 <= b0 + 1));
+            URI shortBase = server.base(sizes.s2Chunks(), 0);
+            String shortText = KimiStreamFixture.answer(sizes.s2Chunks());
+            int warmup = sizes == Sizes.SMOKE ? 5 : 5000;
+            for (int i = 0; i < warmup; i++) {
+                for (StreamClient c : pair) {
+                    check(shortText, c.read(shortBase, () -> { }), c.name());
+                }
+            }
+            List<List<Double>> firstP50 = samples(2);
+            for (int round = 0; round < (sizes == Sizes.SMOKE ? 1 : 3); round++) {
+                List<List<Double>> first = samples(2);
+                for (int i = 0; i < sizes.s2Streams(); i++) {
+                    for (int c = 0; c < 2; c++) {
+                        long t0 = System.nanoTime();
+                        long[] firstAt = {0};
+                        check(shortText, pair.get(c).read(shortBase, () -> firstAt[0] = System.nanoTime()), "S5");
+                        first.get(c).add((firstAt[0] - t0) / 1000.0);
+                    }
+                }
+                firstP50.get(0).add(Measures.median(first.get(0)));
+                firstP50.get(1).add(Measures.median(first.get(1)));
+            }
+            double f0 = Measures.median(firstP50.get(0));
+            double f1 = Measures.median(firstP50.get(1));
+            rows.add(new Row("S5 " + sizes.s2Streams() + "×" + sizes.s2Chunks(), "first delta p50 µs", f0, f1, "≤ +10 µs",
+                    f1 <= f0 + 10));
+            if (sdk.spans() == 0) {
+                throw new IllegalStateException("S5 recorded no span: the listener was not in the path");
+            }
         }
     }
 
