@@ -36,8 +36,9 @@ import java.util.function.Supplier;
  * {@code OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true}); image bytes never. The API key never
  * reaches it: it sees requests and answers, and exceptions the providers have scrubbed.
  *
- * <p>Per streamed part it does nothing: the listening layer counts parts, and this listener works once
- * at the start and once at the end of a call. The OpenTelemetry instance may be a supplier (such as
+ * <p>Per streamed part it does nothing: the listening layer counts parts. Before the first part it only
+ * notes the caller's context; the span is built whole when the call ends (its start set back by the
+ * call's duration, under that context), so observing adds next to nothing to the time to first token. The OpenTelemetry instance may be a supplier (such as
  * {@code GlobalOpenTelemetry::getOrNoop}); its instruments are built again only when it returns another
  * instance, so an SDK installed after the provider was created is used from the next call on. Thread-safe.
  */
@@ -104,7 +105,7 @@ public final class GenAiListener implements LlmListener {
     }
 
     /**
-     * Starts the call's span; the returned listener ends it and records the metrics.
+     * The call's listener, which builds its span and records its metrics when the call ends.
      *
      * @param call the call
      * @return the call's listener
@@ -112,7 +113,7 @@ public final class GenAiListener implements LlmListener {
     @Override
     public LlmListener forCall(LlmCall call) {
         Instruments i = current();
-        return new CallSpan(i.tracer, i.metrics, captureContent, call);
+        return new CallSpan(i.tracer, i.metrics, captureContent);
     }
 
     /**

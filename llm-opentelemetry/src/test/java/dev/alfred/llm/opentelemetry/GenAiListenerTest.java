@@ -19,7 +19,10 @@ import dev.alfred.llm.spi.AbstractChatStream;
 import dev.alfred.llm.testkit.CapturedLogs;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -140,6 +143,26 @@ class GenAiListenerTest {
         assertEquals(0.1, telemetry.onlySpan().getAttributes()
                 .get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk")), 1e-9);
         assertEquals("anthropic", telemetry.onlySpan().getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name")));
+        SpanData span = telemetry.onlySpan();
+        assertEquals(160 * MS, span.getEndEpochNanos() - span.getStartEpochNanos(), "the span lasts the call");
+    }
+
+    @Test
+    void theSpanIsAChildOfTheSpanCurrentWhenTheCallStarted() {
+        Tracer app = telemetry.openTelemetry().getTracer("app");
+        Span handling = app.spanBuilder("handle message").startSpan();
+        ChatStream s;
+        LlmProvider p = observed(new Scripted(Usage.of(1, 1, 2), ChatDelta.text("a")), listener().build());
+        try (Scope ignored = handling.makeCurrent()) {
+            s = p.stream(ChatRequest.of("hi"));
+        }
+        s.response(); // read outside the scope: the parent is the one current at the start
+        s.close();
+        handling.end();
+        SpanData chat = telemetry.finishedSpans().stream().filter(d -> d.getName().startsWith("chat")).findFirst()
+                .orElseThrow();
+        assertEquals(handling.getSpanContext().getSpanId(), chat.getParentSpanId());
+        assertEquals(handling.getSpanContext().getTraceId(), chat.getTraceId());
     }
 
     @Test

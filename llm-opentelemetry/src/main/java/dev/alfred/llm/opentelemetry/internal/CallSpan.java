@@ -15,38 +15,65 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.alfred.llm.opentelemetry.internal.GenAiNames.*;
 
 /**
- * One call's span and metrics: the span starts with the call (a child of the caller's current span),
- * retries become span events, and the end sets the response, usage and error attributes, ends the span
- * and records the metrics. Created per call; its events come one at a time (a close from another thread
- * is the call's last).
+ * One call's span and metrics. Nothing is built while the call runs, so the call's path to its first
+ * chunk pays for no span: at the end the span is built whole, as a child of the context that was current
+ * when the call started, with its start set its duration before its end; retries seen meanwhile become
+ * its events, at the time they happened. Then the metrics are recorded. Created per call; its events come
+ * one at a time (a close from another thread is the call's last).
  */
 public final class CallSpan implements LlmListener {
 
+    private final Tracer tracer;
     private final GenAiMetrics metrics;
     private final boolean captureContent;
-    private final Span span;
+    private final Context parent;
+    private List<Retry> retries;
+
+    /** A retry, kept until the span is built. */
+    private static final class Retry {
+        final Instant at;
+        final int attempt;
+        final Duration delay;
+        final String errorType;
+
+        Retry(Instant at, int attempt, Duration delay, String errorType) {
+            this.at = at;
+            this.attempt = attempt;
+            this.delay = delay;
+            this.errorType = errorType;
+        }
+    }
 
     /**
-     * Starts the span of a call.
+     * Takes a call's parent context; the span is built when the call ends.
      *
      * @param tracer         the tracer
      * @param metrics        the metrics
      * @param captureContent whether to record the messages
-     * @param call           the call
      */
-    public CallSpan(Tracer tracer, GenAiMetrics metrics, boolean captureContent, LlmCall call) {
+    public CallSpan(Tracer tracer, GenAiMetrics metrics, boolean captureContent) {
+        this.tracer = tracer;
         this.metrics = metrics;
         this.captureContent = captureContent;
+        this.parent = Context.current();
+    }
+
+    /** The span as the call's start describes it: name, kind, parent, request attributes. */
+    private SpanBuilder startOf(LlmCall call) {
         String model = call.requestModel();
         SpanBuilder b = tracer.spanBuilder(model == null ? call.operation() : call.operation() + " " + model)
                 .setSpanKind(SpanKind.CLIENT)
+                .setParent(parent)
                 .setAttribute(OPERATION_NAME, call.operation())
                 .setAttribute(PROVIDER_NAME, providerName(call.providerId()))
                 .setAttribute(REQUEST_STREAM, call.streaming());
@@ -82,17 +109,27 @@ public final class CallSpan implements LlmListener {
             }
             b.setAttribute(INPUT_MESSAGES, MessageContent.inputMessages(r.messages()));
         }
-        this.span = b.startSpan();
+        return b;
     }
 
     @Override
     public void onRetry(LlmCall call, int attempt, LlmException cause, Duration delay) {
-        span.addEvent(RETRY_EVENT, Attributes.of(RETRY_ATTEMPT, (long) attempt, RETRY_DELAY, seconds(delay),
-                ERROR_TYPE, cause.getClass().getName()));
+        if (retries == null) {
+            retries = new ArrayList<>(2);
+        }
+        retries.add(new Retry(Instant.now(), attempt, delay, cause.getClass().getName()));
     }
 
     @Override
     public void onEnd(LlmCall call, CallOutcome outcome) {
+        Instant end = Instant.now();
+        Span span = startOf(call).setStartTimestamp(end.minus(outcome.duration())).startSpan();
+        if (retries != null) {
+            for (Retry r : retries) {
+                span.addEvent(RETRY_EVENT, Attributes.of(RETRY_ATTEMPT, (long) r.attempt, RETRY_DELAY, seconds(r.delay),
+                        ERROR_TYPE, r.errorType), r.at);
+            }
+        }
         ChatResponse response = null;
         String errorType = null;
         if (outcome instanceof CallOutcome.Completed) {
@@ -157,7 +194,7 @@ public final class CallSpan implements LlmListener {
         if (errorType != null) {
             span.setAttribute(ERROR_TYPE, errorType);
         }
-        span.end();
+        span.end(end);
 
         Attributes attributes = metricAttributes.build();
         metrics.duration(seconds(outcome.duration()),
