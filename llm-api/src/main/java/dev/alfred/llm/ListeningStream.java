@@ -59,17 +59,13 @@ final class ListeningStream implements ChatStream, Iterator<ChatDelta> {
         return part;
     }
 
+    /** Reads the rest through this stream, so that the parts are counted and the end is heard, then answers. */
     @Override
     public ChatResponse response() {
         while (hasNext()) {
             next();
         }
-        try {
-            return inner.response();
-        } catch (RuntimeException | Error e) {
-            call.fail(e, chunks);
-            throw e;
-        }
+        return inner.response(); // the call has ended: complete() took this same response, or it failed
     }
 
     /** Cancels the call if it has not ended, then closes the stream inside, so its failure is not heard as one. */

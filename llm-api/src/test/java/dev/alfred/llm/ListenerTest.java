@@ -373,12 +373,16 @@ class ListenerTest {
         LlmProvider between = new Scripted() { // a decorator the layers cannot see through
             @Override
             public ChatResponse chat(ChatRequest request) {
-                return innerLayer.chat(request);
+                ChatResponse r = innerLayer.chat(request);
+                CallEvents.current().retry(2, down("after"), Duration.ofMillis(2)); // the outer call's again
+                return r;
             }
         };
         listened(between, outer).chat(ChatRequest.of("hi"));
         assertTrue(inner.events.contains("retry 1 x 1ms"));
         assertTrue(outer.events.contains("retry 1 x 1ms"));
+        assertTrue(outer.events.contains("retry 2 after 2ms"), "the inner layer restored the outer's events: " + outer.events);
+        assertTrue(!inner.events.contains("retry 2 after 2ms"));
         assertSame(CallEvents.NONE, CallEvents.current());
     }
 
@@ -396,7 +400,7 @@ class ListenerTest {
     @Test
     void aThrowingListenerNeitherBreaksTheCallNorSilencesTheOthers() {
         Recorder r = new Recorder();
-        LlmProvider p = listened(new Scripted("a", "b"), new Throwing(), r, new LlmListener() {
+        LlmProvider p = listened(retryingOnce(new Scripted("a", "b")), new Throwing(), r, new LlmListener() {
             @Override
             public LlmListener forCall(LlmCall call) {
                 throw new IllegalStateException("forCall");
@@ -406,20 +410,136 @@ class ListenerTest {
             assertEquals("ab", s.response().content());
         }
         assertEquals("ab", p.chat(ChatRequest.of("hi")).content());
-        assertEquals(5, r.events.size(), r.events.toString());
+        assertEquals(7, r.events.size(), r.events.toString());
+        assertTrue(r.events.contains("retry 1 once 5ms"), r.events.toString());
         p.listener().onToolExecuted(new ToolExecution("clock", "call_1", Duration.ZERO, null));
-        assertEquals("tool clock false", r.events.get(5));
+        assertEquals("tool clock false", r.events.get(7));
+    }
+
+    /** A listener that throws a StackOverflowError from one method, named. */
+    private static LlmListener overflowingIn(String method) {
+        return new LlmListener() {
+            private void maybe(String m) {
+                if (m.equals(method)) {
+                    throw new StackOverflowError(m);
+                }
+            }
+
+            @Override
+            public LlmListener forCall(LlmCall call) {
+                maybe("forCall");
+                return this;
+            }
+
+            @Override
+            public void onStart(LlmCall call) {
+                maybe("onStart");
+            }
+
+            @Override
+            public void onFirstOutput(LlmCall call, Duration t) {
+                maybe("onFirstOutput");
+            }
+
+            @Override
+            public void onRetry(LlmCall call, int attempt, LlmException cause, Duration delay) {
+                maybe("onRetry");
+            }
+
+            @Override
+            public void onEnd(LlmCall call, CallOutcome outcome) {
+                maybe("onEnd");
+            }
+
+            @Override
+            public void onToolExecuted(ToolExecution execution) {
+                maybe("onToolExecuted");
+            }
+        };
     }
 
     @Test
-    void aVirtualMachineErrorOfAListenerIsNotSwallowed() {
-        LlmProvider p = listened(new Scripted("a"), new LlmListener() {
+    void aVirtualMachineErrorOfAListenerIsNotSwallowedWhateverTheEvent() {
+        for (String method : List.of("forCall", "onStart", "onFirstOutput", "onRetry", "onEnd")) {
+            LlmProvider p = listened(retryingOnce(new Scripted("a")), overflowingIn(method));
+            assertThrows(StackOverflowError.class, () -> {
+                try (ChatStream s = p.stream(ChatRequest.of("hi"))) {
+                    s.response();
+                }
+            }, method);
+        }
+        LlmProvider p = listened(new Scripted("a"), overflowingIn("onToolExecuted"));
+        assertThrows(StackOverflowError.class,
+                () -> p.listener().onToolExecuted(new ToolExecution("t", "c", Duration.ZERO, null)));
+    }
+
+    /** A decorator that reports one retry as each stream starts, as llm-retry would after a failed attempt. */
+    private LlmProvider retryingOnce(LlmProvider inner) {
+        return new Scripted() {
             @Override
-            public void onStart(LlmCall call) {
-                throw new StackOverflowError("deep");
+            public ChatStream stream(ChatRequest request) {
+                CallEvents.current().retry(1, down("once"), Duration.ofMillis(5));
+                return inner.stream(request);
             }
-        });
-        assertThrows(StackOverflowError.class, () -> p.chat(ChatRequest.of("hi")));
+
+            @Override
+            public ChatResponse chat(ChatRequest request) {
+                CallEvents.current().retry(1, down("once"), Duration.ofMillis(5));
+                return inner.chat(request);
+            }
+        };
+    }
+
+    @Test
+    void aFailedChatIsOneFailedEndAndTheFailureGoesOnToTheCaller() {
+        Recorder r = new Recorder();
+        ProviderUnavailableException boom = down("boom");
+        LlmProvider failing = new Scripted() {
+            @Override
+            public ChatResponse chat(ChatRequest request) {
+                throw boom;
+            }
+        };
+        assertSame(boom, assertThrows(ProviderUnavailableException.class, () -> listened(failing, r).chat(ChatRequest.of("hi"))));
+        assertEquals(List.of("start chat default-model", "end Failed 0ms 0 chunks"), r.events);
+        assertSame(boom, ((CallOutcome.Failed) r.outcomes.get(0)).error());
+        assertSame(CallEvents.NONE, CallEvents.current(), "a failed call leaves nothing current");
+    }
+
+    @Test
+    void aStreamWhoseResponseFailsAfterItsEndFailsTheCall() {
+        Recorder r = new Recorder();
+        IllegalStateException broken = new IllegalStateException("no response");
+        LlmProvider p = new Scripted("a") {
+            @Override
+            public ChatStream stream(ChatRequest request) {
+                ChatStream real = super.stream(request);
+                return new ChatStream() {
+                    @Override
+                    public Iterator<ChatDelta> iterator() {
+                        return real.iterator();
+                    }
+
+                    @Override
+                    public ChatResponse response() {
+                        throw broken;
+                    }
+
+                    @Override
+                    public void close() {
+                        real.close();
+                    }
+                };
+            }
+        };
+        ChatStream s = listened(p, r).stream(ChatRequest.of("hi"));
+        assertSame(broken, assertThrows(IllegalStateException.class, s::response));
+        assertSame(broken, ((CallOutcome.Failed) r.outcomes.get(0)).error());
+        ChatStream t = listened(p, r).stream(ChatRequest.of("hi"));
+        t.iterator().next();
+        assertSame(broken, assertThrows(IllegalStateException.class, t.iterator()::hasNext), "the end is where it fails");
+        assertEquals(2, r.outcomes.size());
+        assertInstanceOf(CallOutcome.Failed.class, r.outcomes.get(1));
     }
 
     @Test
@@ -466,6 +586,10 @@ class ListenerTest {
         p.chat(ChatRequest.of("b"));
         assertTrue(!r.calls.get(0).callId().equals(r.calls.get(1).callId()));
         assertTrue(!r.calls.get(0).toString().contains("\"a\""), "the conversation stays out of toString");
+        assertTrue(p.toString().startsWith("ListeningProvider{") && p.toString().contains("Recorder"), p.toString());
+        try (ChatStream s = p.stream(ChatRequest.of("x"))) {
+            assertTrue(s.toString().startsWith("ListeningStream{"), s.toString());
+        }
         assertThrows(IllegalArgumentException.class, () -> new LlmCall("1", "p", "chat", ChatRequest.of("x"), false,
                 null, null, 70000));
         assertThrows(IllegalArgumentException.class, () -> new CallOutcome.Cancelled(Duration.ofMillis(-1), null, 0));
