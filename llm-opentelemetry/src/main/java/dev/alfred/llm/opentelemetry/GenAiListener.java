@@ -13,7 +13,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
@@ -142,8 +141,7 @@ public final class GenAiListener implements LlmListener {
             attributes = attributes.toBuilder().put(GenAiNames.ERROR_TYPE, type).build();
         }
         span.end(end);
-        Duration d = execution.duration();
-        i.metrics.toolDuration(d.getSeconds() + d.getNano() / 1e9, attributes);
+        i.metrics.toolDuration(CallSpan.seconds(execution.duration()), attributes);
     }
 
     private Instruments current() {

@@ -211,8 +211,13 @@ public final class CallSpan implements LlmListener {
         }
     }
 
-    /** A duration in seconds, as the conventions measure time. */
-    static double seconds(Duration d) {
+    /**
+     * A duration in seconds, as the conventions measure time.
+     *
+     * @param d the duration
+     * @return the seconds, fractions included
+     */
+    public static double seconds(Duration d) {
         return d.getSeconds() + d.getNano() / 1e9;
     }
 }
