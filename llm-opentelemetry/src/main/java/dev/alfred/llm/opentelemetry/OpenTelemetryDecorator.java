@@ -16,7 +16,8 @@ import java.util.Objects;
  * <p>Settings: {@code opentelemetry.enabled} ({@code false} turns it off; environment
  * {@code OPENTELEMETRY_ENABLED}). Without an SDK installed as the global OpenTelemetry, the listener
  * records into the no-op API, which costs next to nothing; install the SDK before the first call (not
- * necessarily before creating the provider).
+ * necessarily before creating the provider). With {@code OTEL_JAVA_GLOBAL_AUTOCONFIGURE_ENABLED=true} and
+ * the SDK's autoconfigure module on the class path, the first call sets the SDK up from the environment.
  */
 public final class OpenTelemetryDecorator implements LlmProviderDecorator {
 
@@ -25,9 +26,31 @@ public final class OpenTelemetryDecorator implements LlmProviderDecorator {
 
     private final GenAiListener listener;
 
+    /** The setting with which the OpenTelemetry SDK's autoconfigure module sets the global instance up on first use. */
+    static final String GLOBAL_AUTOCONFIGURE = "otel.java.global-autoconfigure.enabled";
+
     /** Creates the decorator over the global OpenTelemetry; ServiceLoader needs this constructor. */
     public OpenTelemetryDecorator() {
-        this(GenAiListener.builder(GlobalOpenTelemetry::getOrNoop).fromEnvironment().build());
+        this(GenAiListener.builder(global(autoconfigureRequested(System.getenv(), System.getProperties())))
+                .fromEnvironment().build());
+    }
+
+    /**
+     * Whether the user asked the SDK's autoconfigure module to set the global instance up on first use
+     * ({@code OTEL_JAVA_GLOBAL_AUTOCONFIGURE_ENABLED} or {@code otel.java.global-autoconfigure.enabled}).
+     */
+    static boolean autoconfigureRequested(java.util.Map<String, String> env, java.util.Properties properties) {
+        String v = properties.getProperty(GLOBAL_AUTOCONFIGURE, env.get("OTEL_JAVA_GLOBAL_AUTOCONFIGURE_ENABLED"));
+        return v != null && v.trim().equalsIgnoreCase("true");
+    }
+
+    /**
+     * The global instance as asked at each call: {@link GlobalOpenTelemetry#getOrNoop()}, which never fixes
+     * the global to a no-op (an application may install its SDK later); or, when the user asked for
+     * autoconfigure on first use, {@link GlobalOpenTelemetry#get()}, which runs it.
+     */
+    static java.util.function.Supplier<io.opentelemetry.api.OpenTelemetry> global(boolean autoconfigure) {
+        return autoconfigure ? GlobalOpenTelemetry::get : GlobalOpenTelemetry::getOrNoop;
     }
 
     /**

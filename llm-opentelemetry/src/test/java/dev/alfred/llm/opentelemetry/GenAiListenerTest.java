@@ -279,6 +279,27 @@ class GenAiListenerTest {
     }
 
     @Test
+    void theDecoratorFixesTheGlobalInstanceOnlyWhenAutoconfigureIsAskedFor() {
+        java.util.Properties none = new java.util.Properties();
+        assertFalse(OpenTelemetryDecorator.autoconfigureRequested(Map.of(), none));
+        assertTrue(OpenTelemetryDecorator.autoconfigureRequested(Map.of("OTEL_JAVA_GLOBAL_AUTOCONFIGURE_ENABLED", "TRUE"),
+                none));
+        java.util.Properties off = new java.util.Properties();
+        off.setProperty("otel.java.global-autoconfigure.enabled", "false");
+        assertFalse(OpenTelemetryDecorator.autoconfigureRequested(Map.of("OTEL_JAVA_GLOBAL_AUTOCONFIGURE_ENABLED", "true"),
+                off), "the property wins");
+        io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+        try {
+            OpenTelemetryDecorator.global(false).get();
+            assertFalse(io.opentelemetry.api.GlobalOpenTelemetry.isSet(), "an application can still install its SDK");
+            OpenTelemetryDecorator.global(true).get(); // no autoconfigure module here: get() settles on the no-op
+            assertTrue(io.opentelemetry.api.GlobalOpenTelemetry.isSet());
+        } finally {
+            io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+        }
+    }
+
+    @Test
     void theEnvironmentChoosesTheGenerationAndTheContent() {
         assertSame(GenAiConventions.V1_41, GenAiConventions.from(Map.of()));
         assertSame(GenAiConventions.V1_41, GenAiConventions.from(Map.of("OTEL_SEMCONV_STABILITY_OPT_IN", "http,database")));
