@@ -19,6 +19,9 @@ import dev.alfred.llm.RateLimitException;
 import dev.alfred.llm.StreamInterruptedException;
 import dev.alfred.llm.ToolCall;
 import dev.alfred.llm.UserMessage;
+import dev.alfred.llm.tools.ToolLoop;
+import dev.alfred.llm.tools.ToolLoopEvent;
+import dev.alfred.llm.tools.ToolRun;
 import dev.alfred.llm.Usage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -105,8 +108,13 @@ public final class AlfredChat implements Callable<Integer> {
     @Option(names = "--offline", description = "Answer from the scripted demo server even when a key is set.")
     private boolean offline;
 
-    @Option(names = "--debug", description = "Log the library's debug lines (retries included) and print stack traces.")
+    @Option(names = "--debug", description = "Log the library's debug lines (retries included), show tool calls and"
+            + " their results, and print stack traces.")
     private boolean debug;
+
+    @Option(names = "--tools", description = "Let the model call alfred-chat's demo tools (a clock), run in a tool loop;"
+            + " on in the offline demo.")
+    private boolean tools;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** ANSI faint on and off, for reasoning on a terminal. */
@@ -127,7 +135,9 @@ public final class AlfredChat implements Callable<Integer> {
     private final Object turnLock = new Object();
     /** The thread running a turn, while one runs: Ctrl-C stops that turn. */
     private volatile Thread turnThread;
-    private volatile ChatStream current;
+    /** What Ctrl-C closes during a turn: the stream, or the tool run. */
+    private volatile AutoCloseable current;
+    private final java.time.Clock clock = java.time.Clock.systemUTC();
     private volatile boolean turnCancelled;
     private volatile boolean conversation;
 
@@ -202,9 +212,13 @@ public final class AlfredChat implements Callable<Integer> {
             }
             turnCancelled = true;
             t.interrupt(); // wakes a blocking --no-stream call, or a wait before a retry
-            ChatStream s = current;
-            if (s != null) {
-                s.close();
+            AutoCloseable c = current;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    err.println("alfred-chat: could not stop the answer: " + e);
+                }
             }
             return !conversation;
         }
@@ -325,6 +339,9 @@ public final class AlfredChat implements Callable<Integer> {
         if (baseUrl != null && baseUrl.isBlank()) {
             return "--base-url must not be blank";
         }
+        if (tools && noStream) {
+            return "--tools runs a tool loop over streamed rounds; it cannot be used with --no-stream";
+        }
         return null;
     }
 
@@ -382,9 +399,12 @@ public final class AlfredChat implements Callable<Integer> {
         UserMessage question = question(userText, history.isEmpty());
         b.message(question);
         ChatRequest request = b.build();
+        boolean toolLoop = !noStream && (tools || demo != null);
         if (demo != null) {
-            demo.script(userText, !noStream);
+            demo.script(userText, !noStream, toolLoop);
         }
+        List<ToolLoopEvent.ToolFinished> ran = toolLoop ? new ArrayList<>() : null;
+        List<ChatMessage> said = List.of(question);
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         lineOpen = false;
@@ -406,6 +426,60 @@ public final class AlfredChat implements Callable<Integer> {
                     out.print(response.content());
                     lineOpen = !response.content().isEmpty();
                     response.toolCalls().forEach(this::printToolCall);
+                }
+            } else if (toolLoop) {
+                if (spin) {
+                    spinner.start("waiting for " + llm.id() + "…");
+                }
+                ToolLoop.Builder loop = ToolLoop.builder(llm);
+                DemoTools.all(clock).forEach(loop::tool);
+                try (ToolRun run = loop.build().start(request)) {
+                    current = run;
+                    if (turnCancelled) {
+                        run.close();
+                    }
+                    boolean inReasoning = false;
+                    for (ToolLoopEvent event : run) {
+                        boolean output = event instanceof ToolLoopEvent.Text || event instanceof ToolLoopEvent.Reasoning;
+                        if (firstToken < 0 && output) {
+                            firstToken = System.nanoTime() - start;
+                            spinner.stop();
+                        }
+                        if (event instanceof ToolLoopEvent.Reasoning r) {
+                            reasoning.append(r.text());
+                            if (!json && showReasoning) {
+                                printReasoning(r.text(), !inReasoning);
+                                inReasoning = true;
+                            }
+                            continue;
+                        }
+                        if (!json && inReasoning && output) {
+                            endReasoning(true);
+                            inReasoning = false;
+                        }
+                        if (event instanceof ToolLoopEvent.Text t) {
+                            text.append(t.text());
+                            if (!json) {
+                                out.print(t.text());
+                                out.flush();
+                                lineOpen = true;
+                            }
+                        } else if (event instanceof ToolLoopEvent.ToolFinished f) {
+                            ran.add(f);
+                            if (debug && !json) {
+                                err.println("alfred-chat: tool " + f.call().name() + "(" + f.call().arguments() + ") → "
+                                        + (f.error() ? "[error] " : "") + oneLine(f.result()));
+                            }
+                        }
+                    }
+                    if (inReasoning) {
+                        endReasoning(true);
+                    }
+                    ChatResponse last = run.response();
+                    response = new ChatResponse(last.content(), last.reasoning(), last.toolCalls(), last.id(), last.model(),
+                            run.usage(), last.finishReason(), last.rawFinishReason(), last.state(), last.warnings());
+                    List<ChatMessage> transcript = run.transcript();
+                    said = transcript.subList(request.messages().size() - 1, transcript.size());
                 }
             } else {
                 if (spin) {
@@ -453,14 +527,16 @@ public final class AlfredChat implements Callable<Integer> {
             }
             long total = System.nanoTime() - start;
             if (json) {
-                out.println(toJson(response, firstToken, total));
+                out.println(toJson(response, firstToken, total, ran));
             } else {
                 out.println();
                 err.println(stats(response, firstToken, total));
             }
             out.flush();
-            history.add(question);
-            history.add(ChatMessage.of(response));
+            history.addAll(said);
+            if (!toolLoop) {
+                history.add(ChatMessage.of(response));
+            }
             return ExitCode.OK;
         } catch (LlmException e) {
             return turnFailed(e, turnCancelled, text.toString(), reasoning.toString());
@@ -626,7 +702,8 @@ public final class AlfredChat implements Callable<Integer> {
                 totalNanos / 1e9, r.finishReason() == null ? "no finish reason" : r.finishReason().name().toLowerCase(Locale.ROOT));
     }
 
-    private static String toJson(ChatResponse r, long firstTokenNanos, long totalNanos) {
+    private static String toJson(ChatResponse r, long firstTokenNanos, long totalNanos,
+                                 List<ToolLoopEvent.ToolFinished> ran) {
         ObjectNode root = JSON.createObjectNode();
         root.put("content", r.content());
         root.put("reasoning", r.reasoning());
@@ -636,6 +713,13 @@ public final class AlfredChat implements Callable<Integer> {
         for (ToolCall c : r.toolCalls()) {
             calls.addObject().put("id", c.id()).put("name", c.name()).put("arguments", c.arguments())
                     .put("status", lower(c.status().name()));
+        }
+        if (ran != null) {
+            ArrayNode run = root.putArray("tools_run");
+            for (ToolLoopEvent.ToolFinished f : ran) {
+                run.addObject().put("name", f.call().name()).put("arguments", f.call().arguments()).put("result", f.result())
+                        .put("error", f.error());
+            }
         }
         if (r.usage() != null) {
             ObjectNode u = root.putObject("usage");

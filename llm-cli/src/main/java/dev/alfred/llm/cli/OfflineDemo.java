@@ -46,9 +46,12 @@ final class OfflineDemo implements AutoCloseable {
      *
      * @param prompt what the user said
      * @param stream whether the turn streams
+     * @param tools  whether the turn runs a tool loop: the first turn then asks for the clock tool, and its
+     *               answer quotes the tool's result
      * @return true if this turn starts with a scripted 429 for the retry decorator to absorb
      */
-    boolean script(String prompt, boolean stream) {
+    boolean script(String prompt, boolean stream, boolean tools) {
+        boolean askForTool = first && tools;
         boolean with429 = first && retries;
         first = false;
         if (with429) {
@@ -56,13 +59,20 @@ final class OfflineDemo implements AutoCloseable {
                     "The engine is currently overloaded, please try again later (scripted by the offline demo)",
                     Map.of("retry-after-ms", "300")));
         }
+        if (askForTool) {
+            server.enqueue(new ScriptedServer.ToolCallReply("kimi-offline-demo", "current_time:0", DemoTools.CLOCK,
+                    "{\"zone\":\"UTC\"}", new long[] {40 + prompt.length() / 4, 12, 32, 0}));
+        }
         List<String> reasoning = List.of("The user said \"" + shorten(prompt) + "\". ",
                 "Explain that this is the offline demo.");
         String path = stream ? "the real Kimi provider, its event-stream reader" : "the real Kimi provider";
         String answer = "Hello! This is alfred-chat's offline demo: a scripted server on your machine answered, and"
                 + " the answer came through " + path
                 + (with429 ? " and the retry decorator, which just absorbed a scripted 429" : "")
-                + ". You said: \"" + shorten(prompt) + "\". Set KIMI_API_KEY to talk to Kimi itself.";
+                + ". You said: \"" + shorten(prompt) + "\"."
+                + (askForTool ? " The clock tool, which the model called and alfred-chat ran, says it is "
+                + ScriptedServer.TOOL_RESULT + "." : "")
+                + " Set KIMI_API_KEY to talk to Kimi itself.";
         List<String> words = new ArrayList<>();
         for (String word : answer.split("(?<= )")) {
             words.add(word);

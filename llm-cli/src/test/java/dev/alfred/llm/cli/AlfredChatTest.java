@@ -432,6 +432,45 @@ class AlfredChatTest {
     }
 
     @Test
+    void theOfflineDefaultRunsOneToolRoundTripShownWithDebugAndListedInJson() throws Exception {
+        env.remove("KIMI_API_KEY");
+        env.remove("KIMI_BASE_URL");
+        assertEquals(0, run("--debug", "What time is it?"));
+        assertTrue(stderr().matches("(?s).*alfred-chat: tool current_time\\(\\{\"zone\":\"UTC\"\\}\\) → 20\\d\\d-.*"), stderr());
+        assertTrue(stdout().contains("The clock tool, which the model called and alfred-chat ran, says it is 20"), stdout());
+        out.reset();
+        err.reset();
+        assertEquals(0, run("--json", "hi"));
+        JsonNode answer = JsonMapper.builder().build().readTree(stdout());
+        JsonNode ran = answer.path("tools_run");
+        assertEquals(1, ran.size(), stdout());
+        assertEquals("current_time", ran.get(0).path("name").asString());
+        assertEquals("{\"zone\":\"UTC\"}", ran.get(0).path("arguments").asString());
+        assertFalse(ran.get(0).path("error").asBoolean());
+        assertTrue(answer.path("content").asString().contains(ran.get(0).path("result").asString()), stdout());
+        out.reset();
+        err.reset();
+        assertEquals(0, run("hi"));
+        assertFalse(stderr().contains("tool current_time"), "the tool line is for --debug: " + stderr());
+    }
+
+    @Test
+    void toolsLetARealProviderCallTheClockAndTheResultGoesBack() {
+        server.enqueue(Reply.stream(ScriptedStream.ofToolCall("call_1", "current_time", "{\"zone\":\"Europe/Paris\"}")))
+                .enqueue(Reply.stream("It is ", "late."));
+        assertEquals(0, run("--tools", "Time?"));
+        assertTrue(stdout().startsWith("It is late."), stdout());
+        List<RecordedRequest> requests = server.takeRequests();
+        assertEquals("current_time", requests.get(0).json().path("tools").get(0).path("function").path("name").asString());
+        JsonNode tool = requests.get(1).json().path("messages").get(2);
+        assertEquals("call_1", tool.path("tool_call_id").asString());
+        assertTrue(tool.path("content").asString().matches("20\\d\\d-\\d\\d-\\d\\dT.*\\+01:00|20.*\\+02:00"),
+                tool.toString());
+        assertEquals(2, run("--tools", "--no-stream", "Time?"));
+        assertTrue(stderr().contains("--tools runs a tool loop over streamed rounds"), stderr());
+    }
+
+    @Test
     void offlineWithAKeySetSaysItIsNotUsedAndNoStreamClaimsNoEventStream() {
         assertEquals(0, run("--offline", "--no-stream", "Hi"));
         assertTrue(stderr().contains("--offline (KIMI_API_KEY is set and not used): answering from a scripted demo server"),

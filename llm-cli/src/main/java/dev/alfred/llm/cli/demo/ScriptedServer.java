@@ -2,6 +2,7 @@ package dev.alfred.llm.cli.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ScriptedServer implements AutoCloseable {
 
     /** What the server answers with, one per request, first in first out. */
-    public sealed interface Answer permits Reply, Failure {
+    public sealed interface Answer permits Reply, ToolCallReply, Failure {
+    }
+
+    /** In a {@link Reply}'s text, stands for the content of the request's last tool message. */
+    public static final String TOOL_RESULT = "{tool-result}";
+
+    /**
+     * An answer that asks for one tool call (streamed only).
+     *
+     * @param model     the model reported
+     * @param id        the call's id
+     * @param name      the tool's name
+     * @param arguments the arguments, JSON text
+     * @param usage     prompt, completion, cached and reasoning token counts (4 numbers)
+     */
+    public record ToolCallReply(String model, String id, String name, String arguments, long[] usage) implements Answer {
+        /** Checks the usage. */
+        public ToolCallReply {
+            if (usage.length != 4) {
+                throw new IllegalArgumentException("usage needs 4 counts: prompt, completion, cached, reasoning");
+            }
+        }
     }
 
     /**
@@ -156,9 +179,15 @@ public final class ScriptedServer implements AutoCloseable {
             } else if (answer == null) {
                 answer = new Failure(500, "server_error", "the demo server has no answer scripted for this request", Map.of());
             }
+            JsonNode request = JSON.readTree(body);
+            if (answer instanceof Reply r) {
+                answer = withToolResult(r, request);
+            }
             if (answer instanceof Failure f) {
                 fail(exchange, f);
-            } else if (JSON.readTree(body).path("stream").asBoolean(false)) {
+            } else if (answer instanceof ToolCallReply t) {
+                toolCall(exchange, t);
+            } else if (request.path("stream").asBoolean(false)) {
                 stream(exchange, (Reply) answer);
             } else {
                 whole(exchange, (Reply) answer);
@@ -171,6 +200,41 @@ public final class ScriptedServer implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** The reply with {@link #TOOL_RESULT} replaced by the content of the request's last tool message. */
+    private static Reply withToolResult(Reply r, JsonNode request) {
+        String result = "(no tool result)";
+        for (JsonNode m : request.path("messages")) {
+            if (m.path("role").asString("").equals("tool")) {
+                result = m.path("content").asString("");
+            }
+        }
+        List<String> text = new ArrayList<>();
+        for (String piece : r.text()) {
+            text.add(piece.replace(TOOL_RESULT, result));
+        }
+        return new Reply(r.model(), r.reasoning(), text, r.usage(), r.pause());
+    }
+
+    private static void toolCall(HttpExchange exchange, ToolCallReply t) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        ObjectNode first = chunk(t.model(), null, null);
+        ObjectNode call = ((ObjectNode) first.path("choices").get(0).path("delta")).putArray("tool_calls").addObject();
+        call.put("index", 0);
+        call.put("id", t.id());
+        call.put("type", "function");
+        call.putObject("function").put("name", t.name()).put("arguments", t.arguments());
+        event(out, first);
+        ObjectNode last = chunk(t.model(), null, null);
+        ObjectNode choice = (ObjectNode) last.path("choices").get(0);
+        choice.put("finish_reason", "tool_calls");
+        usage(choice.putObject("usage"), t.usage());
+        event(out, last);
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
     }
 
     private static void fail(HttpExchange exchange, Failure f) throws IOException {
