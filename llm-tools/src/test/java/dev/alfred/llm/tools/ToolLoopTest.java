@@ -114,6 +114,32 @@ class ToolLoopTest {
     }
 
     @Test
+    void kimisReasoningGoesBackOnEveryRound() {
+        server.enqueue(Reply.stream(callWithReasoning("r1", "c1", "get_weather", "{\"city\":\"Paris\"}")))
+                .enqueue(Reply.stream(callWithReasoning("r2", "c2", "get_weather", "{\"city\":\"Rome\"}")))
+                .enqueue(Reply.stream("both sunny"));
+        try (ToolRun run = ToolLoop.builder(kimi).tool(weather).build().start(ChatRequest.of("Paris and Rome?"))) {
+            assertEquals("both sunny", run.response().content());
+        }
+        List<RecordedRequest> requests = server.takeRequests();
+        assertEquals(3, requests.size());
+        List<String> second = reasoningSent(requests.get(1));
+        List<String> third = reasoningSent(requests.get(2));
+        assertEquals(List.of("r1"), second);
+        assertEquals(List.of("r1", "r2"), third);
+    }
+
+    private static List<String> reasoningSent(RecordedRequest r) {
+        List<String> sent = new ArrayList<>();
+        for (JsonNode m : r.json().path("messages")) {
+            if (m.path("role").asString().equals("assistant")) {
+                sent.add(m.path("reasoning_content").asString());
+            }
+        }
+        return sent;
+    }
+
+    @Test
     void parallelCallsRunTogetherAndTheirResultsGoBackInTheOrderOfTheCalls() {
         CountDownLatch secondDone = new CountDownLatch(1);
         Tool<WeatherQuery> slow = Tool.of("slow", "Waits for the other tool", WeatherQuery.class, q -> {
