@@ -14,6 +14,7 @@ public final class StructuredOutputException extends LlmException {
     private static final long serialVersionUID = 1L;
     private static final int SHOWN = 5;
 
+    /** The text that did not fit, as the model wrote it. */
     private final String rawText;
     private final transient List<SchemaViolation> violations;
 
