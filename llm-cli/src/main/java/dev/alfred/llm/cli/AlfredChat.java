@@ -446,24 +446,14 @@ public final class AlfredChat implements Callable<Integer> {
                             spinner.stop();
                         }
                         if (event instanceof ToolLoopEvent.Reasoning r) {
-                            reasoning.append(r.text());
-                            if (!json && showReasoning) {
-                                printReasoning(r.text(), !inReasoning);
-                                inReasoning = true;
-                            }
+                            inReasoning = reasoningPiece(r.text(), inReasoning, reasoning);
                             continue;
                         }
-                        if (!json && inReasoning && output) {
-                            endReasoning(true);
-                            inReasoning = false;
+                        if (output) {
+                            inReasoning = closeReasoning(inReasoning);
                         }
                         if (event instanceof ToolLoopEvent.Text t) {
-                            text.append(t.text());
-                            if (!json) {
-                                out.print(t.text());
-                                out.flush();
-                                lineOpen = true;
-                            }
+                            textPiece(t.text(), text);
                         } else if (event instanceof ToolLoopEvent.ToolFinished f) {
                             ran.add(f);
                             if (debug && !json) {
@@ -497,24 +487,12 @@ public final class AlfredChat implements Callable<Integer> {
                             spinner.stop();
                         }
                         if (delta instanceof ChatDelta.Reasoning r) {
-                            reasoning.append(r.text());
-                            if (!json && showReasoning) {
-                                printReasoning(r.text(), !inReasoning);
-                                inReasoning = true;
-                            }
+                            inReasoning = reasoningPiece(r.text(), inReasoning, reasoning);
                             continue;
                         }
-                        if (!json && inReasoning) {
-                            endReasoning(true);
-                            inReasoning = false;
-                        }
+                        inReasoning = closeReasoning(inReasoning);
                         if (delta instanceof ChatDelta.Text t) {
-                            text.append(t.text());
-                            if (!json) {
-                                out.print(t.text());
-                                out.flush();
-                                lineOpen = true;
-                            }
+                            textPiece(t.text(), text);
                         } else if (delta instanceof ChatDelta.ToolCallEnd end && !json) {
                             printToolCall(end.call());
                         }
@@ -547,6 +525,34 @@ public final class AlfredChat implements Callable<Integer> {
                 turnThread = null;
             }
             Thread.interrupted(); // a Ctrl-C that stopped this turn must not stop the next
+        }
+    }
+
+    /** Keeps a piece of reasoning and shows it when asked; returns whether a shown reasoning block is open. */
+    private boolean reasoningPiece(String piece, boolean inReasoning, StringBuilder reasoning) {
+        reasoning.append(piece);
+        if (!json && showReasoning) {
+            printReasoning(piece, !inReasoning);
+            return true;
+        }
+        return inReasoning;
+    }
+
+    /** Ends a shown reasoning block before other output; returns false, the block's new state. */
+    private boolean closeReasoning(boolean inReasoning) {
+        if (inReasoning) {
+            endReasoning(true);
+        }
+        return false;
+    }
+
+    /** Keeps a piece of the answer and prints it, unless the output is JSON. */
+    private void textPiece(String piece, StringBuilder text) {
+        text.append(piece);
+        if (!json) {
+            out.print(piece);
+            out.flush();
+            lineOpen = true;
         }
     }
 

@@ -173,12 +173,12 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
 
     private boolean advance() {
         while (pending.isEmpty()) {
-            if (closed) {
-                throw closedFailure(null);
-            }
             if (finalResponse != null) {
                 finish();
                 return false;
+            }
+            if (closed) {
+                throw closedFailure(null);
             }
             if (due != null) {
                 runTools();
@@ -291,7 +291,11 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
                 outcomes[i] = Outcome.refused("error: the arguments of this call are not a JSON object; the tool was"
                         + " not run. Call it again with a JSON object that fits its parameters.");
             } else {
-                futures.add(executor().submit(() -> execute(tool, call)));
+                try {
+                    futures.add(executor().submit(() -> execute(tool, call)));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    throw closedFailure(e); // closed while this round's calls were being handed out
+                }
                 continue;
             }
             futures.add(null);

@@ -95,6 +95,9 @@ class ToolLoopTest {
             assertEquals(4, t.size());
             assertEquals("I need the weather.", ((AssistantMessage) t.get(1)).reasoning());
             assertEquals("{\"city\":\"Paris\",\"celsius\":21}", ((ToolMessage) t.get(2)).content());
+            run.close();
+            assertEquals("It is 21 °C.", run.response().content(), "a run closed after its end keeps its answer");
+            assertFalse(run.iterator().hasNext());
         }
         assertEquals(List.of("Reasoning", "ToolCallRequested", "ToolFinished", "RoundFinished", "Text", "Text",
                 "RoundFinished"), kinds(events));
