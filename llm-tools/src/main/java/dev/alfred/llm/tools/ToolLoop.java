@@ -75,7 +75,9 @@ public final class ToolLoop {
      *
      * @param request the request; its tools, settings and messages are kept, the loop's tools added
      * @return the run, which the caller must close
-     * @throws NullPointerException if request is null
+     * @throws IllegalArgumentException naming the component when a tool's arguments cannot be expressed in the
+     *                                  provider's schema dialect (a {@code Map} for OpenAI's strict mode)
+     * @throws NullPointerException     if request is null
      */
     public ToolRun start(ChatRequest request) {
         return new ToolRun(this, Objects.requireNonNull(request, "request"));
