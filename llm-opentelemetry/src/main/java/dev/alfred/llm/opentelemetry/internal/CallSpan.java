@@ -68,24 +68,34 @@ public final class CallSpan implements LlmListener {
         this.parent = Context.current();
     }
 
-    /** The span as the call's start describes it: name, kind, parent, request attributes. */
-    private SpanBuilder startOf(LlmCall call) {
+    /**
+     * What a call's span and its metrics share: operation, provider, request model and server (the
+     * conventions' metric attributes, less the response model and {@code error.type}).
+     */
+    private static AttributesBuilder callAttributes(LlmCall call) {
+        AttributesBuilder a = Attributes.builder()
+                .put(OPERATION_NAME, call.operation())
+                .put(PROVIDER_NAME, providerName(call.providerId()));
+        if (call.requestModel() != null) {
+            a.put(REQUEST_MODEL, call.requestModel());
+        }
+        if (call.serverAddress() != null) {
+            a.put(SERVER_ADDRESS, call.serverAddress());
+            if (call.serverPort() >= 0) {
+                a.put(SERVER_PORT, (long) call.serverPort());
+            }
+        }
+        return a;
+    }
+
+    /** The span as the call's start describes it: name, kind, parent, the call's and the request's attributes. */
+    private SpanBuilder startOf(LlmCall call, Attributes shared) {
         String model = call.requestModel();
         SpanBuilder b = tracer.spanBuilder(model == null ? call.operation() : call.operation() + " " + model)
                 .setSpanKind(SpanKind.CLIENT)
                 .setParent(parent)
-                .setAttribute(OPERATION_NAME, call.operation())
-                .setAttribute(PROVIDER_NAME, providerName(call.providerId()))
+                .setAllAttributes(shared)
                 .setAttribute(REQUEST_STREAM, call.streaming());
-        if (model != null) {
-            b.setAttribute(REQUEST_MODEL, model);
-        }
-        if (call.serverAddress() != null) {
-            b.setAttribute(SERVER_ADDRESS, call.serverAddress());
-            if (call.serverPort() >= 0) {
-                b.setAttribute(SERVER_PORT, (long) call.serverPort());
-            }
-        }
         ChatRequest r = call.request();
         if (r.temperature() != null) {
             b.setAttribute(REQUEST_TEMPERATURE, r.temperature());
@@ -123,7 +133,8 @@ public final class CallSpan implements LlmListener {
     @Override
     public void onEnd(LlmCall call, CallOutcome outcome) {
         Instant end = Instant.now();
-        Span span = startOf(call).setStartTimestamp(end.minus(outcome.duration())).startSpan();
+        Attributes shared = callAttributes(call).build();
+        Span span = startOf(call, shared).setStartTimestamp(end.minus(outcome.duration())).startSpan();
         if (retries != null) {
             for (Retry r : retries) {
                 span.addEvent(RETRY_EVENT, Attributes.of(RETRY_ATTEMPT, (long) r.attempt, RETRY_DELAY, seconds(r.delay),
@@ -143,18 +154,7 @@ public final class CallSpan implements LlmListener {
         } else {
             errorType = CANCELLED; // the caller's choice: error.type says so, the status stays unset
         }
-        AttributesBuilder metricAttributes = Attributes.builder()
-                .put(OPERATION_NAME, call.operation())
-                .put(PROVIDER_NAME, providerName(call.providerId()));
-        if (call.requestModel() != null) {
-            metricAttributes.put(REQUEST_MODEL, call.requestModel());
-        }
-        if (call.serverAddress() != null) {
-            metricAttributes.put(SERVER_ADDRESS, call.serverAddress());
-            if (call.serverPort() >= 0) {
-                metricAttributes.put(SERVER_PORT, (long) call.serverPort());
-            }
-        }
+        AttributesBuilder metricAttributes = shared.toBuilder();
         Usage usage = null;
         if (response != null) {
             if (response.model() != null) {
