@@ -193,6 +193,21 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
         return b;
     }
 
+    /**
+     * This request with other messages and every setting kept, such as the next round of a conversation
+     * (a tool loop) or the same question with an instruction put in front (structured output).
+     *
+     * @param messages the messages, oldest first
+     * @return the request
+     * @throws IllegalArgumentException if the messages break a rule of the request, such as a tool result
+     *                                  that answers no earlier call
+     * @throws NullPointerException     if messages or one of them is null
+     */
+    public ChatRequest withMessages(List<? extends ChatMessage> messages) {
+        return new ChatRequest(List.copyOf(messages), model, temperature, topP, maxTokens, stop, tools, toolChoice,
+                parallelToolCalls, responseFormat, options);
+    }
+
     /** Builds a {@link ChatRequest}; not thread-safe. Unset settings stay absent. */
     public static final class Builder {
         private final List<ChatMessage> messages = new ArrayList<>();

@@ -247,4 +247,16 @@ class RecordsTest {
         assertFalse(s.toString().contains("secret-ish"), s.toString());
         assertTrue(ProviderState.NONE.isEmpty());
     }
+
+    @Test
+    void withMessagesReplacesTheMessagesAndKeepsEverySetting() {
+        ChatRequest r = ChatRequest.builder().user("a").model("m").temperature(0.5).topP(0.9).maxTokens(10)
+                .stop(List.of("x")).tools(ToolDefinition.builtin("$web_search")).toolChoice(ToolChoice.AUTO)
+                .parallelToolCalls(false).responseFormat(ResponseFormat.JSON_OBJECT).build();
+        ChatRequest next = r.withMessages(List.of(ChatMessage.system("s"), ChatMessage.user("b")));
+        assertEquals(List.of(ChatMessage.system("s"), ChatMessage.user("b")), next.messages());
+        assertEquals(r, next.withMessages(r.messages()), "every other component is kept");
+        assertThrows(IllegalArgumentException.class, () -> r.withMessages(List.of(ChatMessage.toolResult(
+                new ToolCall("c1", "f", "{}", ToolCall.Status.COMPLETE), "x"))), "the request's rules still hold");
+    }
 }

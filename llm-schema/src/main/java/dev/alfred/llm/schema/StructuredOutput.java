@@ -93,11 +93,9 @@ public final class StructuredOutput<R extends Record> {
         }
         messages.add(at, ChatMessage.system("Answer with one JSON object and nothing else. It must match this JSON"
                 + " Schema:\n" + schema.jsonSchema(SchemaDialect.STANDARD).json()));
-        ResponseFormat format = capabilities.supports(Capabilities.Feature.JSON_OBJECT) ? ResponseFormat.JSON_OBJECT
-                : request.responseFormat();
-        return new ChatRequest(messages, request.model(), request.temperature(), request.topP(), request.maxTokens(),
-                request.stop(), request.tools(), request.toolChoice(), request.parallelToolCalls(), format,
-                request.options());
+        ChatRequest instructed = request.withMessages(messages);
+        return capabilities.supports(Capabilities.Feature.JSON_OBJECT)
+                ? instructed.toBuilder().responseFormat(ResponseFormat.JSON_OBJECT).build() : instructed;
     }
 
     /**

@@ -40,8 +40,8 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final ToolLoop loop;
+    /** The request with the loop's tools declared; each round sends it with the transcript as its messages. */
     private final ChatRequest request;
-    private final List<ToolDefinition> definitions;
     private final List<ChatMessage> transcript;
     private final ArrayDeque<ToolLoopEvent> pending = new ArrayDeque<>();
     private final Map<String, Integer> callsPerTool = new HashMap<>();
@@ -62,16 +62,15 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
 
     ToolRun(ToolLoop loop, ChatRequest request) {
         this.loop = loop;
-        this.request = request;
         this.transcript = new ArrayList<>(request.messages());
-        List<ToolDefinition> defs = new ArrayList<>(request.tools());
         SchemaDialect dialect = SchemaDialect.forProvider(loop.provider.id());
+        ChatRequest.Builder withTools = request.toBuilder();
         for (Tool<?> t : loop.tools.values()) {
-            if (defs.stream().noneMatch(d -> d.name().equals(t.name()))) {
-                defs.add(t.definition(dialect));
+            if (request.tools().stream().noneMatch(d -> d.name().equals(t.name()))) {
+                withTools.tools(t.definition(dialect));
             }
         }
-        this.definitions = List.copyOf(defs);
+        this.request = withTools.build();
     }
 
     /**
@@ -207,10 +206,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
                     + " rounds (maxRounds)", transcript());
         }
         round++;
-        ChatRequest next = new ChatRequest(transcript(), request.model(), request.temperature(), request.topP(),
-                request.maxTokens(), request.stop(), definitions, request.toolChoice(), request.parallelToolCalls(),
-                request.responseFormat(), request.options());
-        ChatStream s = loop.provider.stream(next);
+        ChatStream s = loop.provider.stream(request.withMessages(transcript()));
         stream = s;
         if (closed) {
             s.close();
@@ -327,7 +323,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
     }
 
     private boolean builtin(ToolCall call) {
-        return definitions.stream().anyMatch(d -> d.type() == ToolDefinition.Type.BUILTIN && d.name().equals(call.name()));
+        return request.tools().stream().anyMatch(d -> d.type() == ToolDefinition.Type.BUILTIN && d.name().equals(call.name()));
     }
 
     private Outcome execute(Tool<?> tool, ToolCall call) {
