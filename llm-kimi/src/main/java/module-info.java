@@ -1,11 +1,11 @@
 /**
  * The Kimi (Moonshot AI) provider for alfred-llm, found by {@link dev.alfred.llm.LlmProviders} under
- * the id {@code kimi}.
+ * the id {@code kimi}: a preset of the OpenAI-compatible provider.
  */
 module dev.alfred.llm.kimi {
-    requires dev.alfred.llm;
-    requires java.net.http;
-    requires tools.jackson.core;
+    requires transitive dev.alfred.llm;
+    requires transitive dev.alfred.llm.openai;
+    requires dev.alfred.llm.http;
     requires org.slf4j;
 
     exports dev.alfred.llm.kimi;

@@ -6,21 +6,22 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 
-/** llm-kimi depends on the port, the JDK, jackson-core and SLF4J only, and keeps its internals inside. */
+/** llm-kimi is a preset: it depends on the port, llm-openai's public packages, llm-http's, the JDK and SLF4J only. */
 class ArchitectureTest {
 
     private static final JavaClasses KIMI = ArchitectureRules.classesOf("dev.alfred.llm.kimi");
 
     @Test
     void sharedRules() {
-        ArchitectureRules.all("dev.alfred.llm.kimi").forEach(rule -> rule.check(KIMI));
+        ArchitectureRules.all("dev.alfred.llm.kimi", "dev.alfred.llm.openai", "dev.alfred.llm.http").forEach(rule -> rule.check(KIMI));
     }
 
     @Test
-    void dependsOnlyOnThePortTheJdkJacksonCoreAndSlf4j() {
+    void dependsOnlyOnThePortTheOpenAiEngineTheJdkAndSlf4j() {
         classes().should().onlyDependOnClassesThat()
                 .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.kimi..", "java..",
-                        "tools.jackson.core..", "org.slf4j..")
+                        "dev.alfred.llm.openai", "dev.alfred.llm.openai.dialect", "dev.alfred.llm.http",
+                        "dev.alfred.llm.http.error", "org.slf4j..")
                 .check(KIMI);
     }
 }

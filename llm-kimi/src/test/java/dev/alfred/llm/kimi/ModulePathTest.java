@@ -26,6 +26,7 @@ class ModulePathTest {
     @Test
     void serviceLoaderFindsKimiOnTheModulePathAndInternalsAreNotExported() throws Exception {
         ModuleFinder finder = ModuleFinder.of(locationOf(KimiProvider.class), locationOf(LlmProvider.class),
+                locationOf(dev.alfred.llm.openai.OpenAiProvider.class), locationOf(dev.alfred.llm.http.HttpExchange.class),
                 locationOf(JsonParser.class), locationOf(Logger.class));
         Configuration cf = ModuleLayer.boot().configuration()
                 .resolveAndBind(finder, ModuleFinder.of(), Set.of("dev.alfred.llm"));
@@ -36,6 +37,6 @@ class ModulePathTest {
         Class<?> spi = layer.findLoader("dev.alfred.llm").loadClass(LlmProviderFactory.class.getName());
         Set<String> found = ServiceLoader.load(layer, spi).stream()
                 .map(p -> p.type().getName()).collect(Collectors.toSet());
-        assertEquals(Set.of(KimiProviderFactory.class.getName()), found);
+        assertEquals(Set.of(KimiProviderFactory.class.getName(), "dev.alfred.llm.openai.OpenAiProviderFactory"), found);
     }
 }

@@ -2,7 +2,7 @@ package dev.alfred.llm.kimi;
 
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ProviderUnavailableException;
-import dev.alfred.llm.kimi.internal.RenewableClient;
+import dev.alfred.llm.http.RenewableClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -52,10 +52,12 @@ public final class ArchitectureRules {
      * Every rule, for a module.
      *
      * @param ownRoot the module's root package, such as {@code dev.alfred.llm.kimi}
+     * @param mayUse  the root packages of the other modules it may depend on (their public packages
+     *                only): providers may use {@code dev.alfred.llm.http}, Kimi {@code dev.alfred.llm.openai}
      * @return the rules
      */
-    public static List<ArchRule> all(String ownRoot) {
-        return List.of(noAccessToOtherModulesInternals(ownRoot), noDependencyOnOtherModules(ownRoot),
+    public static List<ArchRule> all(String ownRoot, String... mayUse) {
+        return List.of(noAccessToOtherModulesInternals(ownRoot), noDependencyOnOtherModules(ownRoot, mayUse),
                 noPackageCycles(ownRoot),
                 GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS,
                 GeneralCodingRules.NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS,
@@ -81,13 +83,15 @@ public final class ArchitectureRules {
     }
 
     /**
-     * A module depends on the port and on itself, never on another provider or decorator: the hexagon's
-     * arrows point inwards.
+     * A module depends on the port and on itself, never on another provider or decorator, except the
+     * modules it is allowed to build on: the hexagon's arrows point inwards.
      *
      * @param ownRoot the module's root package
+     * @param mayUse  the root packages of the modules it may depend on
      * @return the rule
      */
-    public static ArchRule noDependencyOnOtherModules(String ownRoot) {
+    public static ArchRule noDependencyOnOtherModules(String ownRoot, String... mayUse) {
+        Set<String> allowed = Set.of(mayUse);
         return noClasses().that().resideInAPackage(ownRoot + "..")
                 .should().dependOnClassesThat(new DescribedPredicate<JavaClass>("are in another provider or decorator module") {
                     @Override
@@ -96,7 +100,8 @@ public final class ArchitectureRules {
                         if (!p.startsWith(PORT + ".") || PORT_PACKAGES.contains(p) || p.startsWith(PORT + ".internal")) {
                             return false;
                         }
-                        return !moduleOf(p).equals(ownRoot);
+                        String module = moduleOf(p);
+                        return !module.equals(ownRoot) && !allowed.contains(module);
                     }
                 }).allowEmptyShould(true);
     }

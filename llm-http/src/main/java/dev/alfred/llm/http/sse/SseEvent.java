@@ -1,0 +1,102 @@
+package dev.alfred.llm.http.sse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One dispatched Server-Sent Event: its type, its data (UTF-8 bytes, decoded on demand) and the last
+ * event id in force when it was dispatched.
+ */
+public final class SseEvent {
+
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    private final String type;
+    private final byte[] data;
+    private final String lastEventId;
+
+    SseEvent(String type, byte[] data, String lastEventId) {
+        this.type = type;
+        this.data = data;
+        this.lastEventId = lastEventId;
+    }
+
+    /**
+     * A listener that copies every event into a list, for callers that keep events.
+     *
+     * @param events where to add them
+     * @return the listener
+     */
+    public static SseParser.Listener collectInto(List<SseEvent> events) {
+        return (type, data, length, id) -> events.add(new SseEvent(type, Arrays.copyOf(data, length), id));
+    }
+
+    /**
+     * Whether event data is exactly {@code [DONE]}, the OpenAI-style end of a stream.
+     *
+     * @param data   the data bytes
+     * @param length how many are valid
+     * @return true for the end marker
+     */
+    public static boolean isDone(byte[] data, int length) {
+        return length == DONE.length && Arrays.equals(data, 0, length, DONE, 0, length);
+    }
+
+    /**
+     * Creates an event, for tests.
+     *
+     * @param type        the event type
+     * @param data        the data
+     * @param lastEventId the last event id
+     * @return the event
+     */
+    public static SseEvent of(String type, String data, String lastEventId) {
+        return new SseEvent(type, data.getBytes(StandardCharsets.UTF_8), lastEventId);
+    }
+
+    /**
+     * The event type; {@code message} when the stream named none.
+     *
+     * @return the type
+     */
+    public String type() {
+        return type;
+    }
+
+    /**
+     * The data, lines joined with LF, decoded as UTF-8 with malformed bytes replaced (as WHATWG decodes).
+     *
+     * @return the data
+     */
+    public String data() {
+        return new String(data, StandardCharsets.UTF_8);
+    }
+
+
+
+    /**
+     * The last event id in force; empty when none was set.
+     *
+     * @return the id
+     */
+    public String lastEventId() {
+        return lastEventId;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SseEvent && type.equals(((SseEvent) o).type) && Arrays.equals(data, ((SseEvent) o).data)
+                && lastEventId.equals(((SseEvent) o).lastEventId);
+    }
+
+    @Override
+    public int hashCode() {
+        return type.hashCode() * 31 + Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+        return "SseEvent{type=" + type + ", id=" + lastEventId + ", data=" + data() + "}";
+    }
+}

@@ -1,0 +1,186 @@
+package dev.alfred.llm.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The pull reader's promises: bounded demand, the watchdog's timeouts, cancel from anywhere. Timeouts
+ * run on fake time: a manual watchdog ticks when the test says so, after the reader is seen blocked.
+ */
+class BodyReaderTest {
+
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final Watchdog watchdog = Watchdog.manual(now::get);
+
+    /** A subscription that counts demand and cancels. */
+    private static final class Upstream implements Flow.Subscription {
+        final AtomicLong requested = new AtomicLong();
+        final AtomicBoolean cancelled = new AtomicBoolean();
+
+        @Override
+        public void request(long n) {
+            requested.addAndGet(n);
+        }
+
+        @Override
+        public void cancel() {
+            cancelled.set(true);
+        }
+    }
+
+    private static List<ByteBuffer> bytes(String s) {
+        return List.of(ByteBuffer.wrap(s.getBytes()));
+    }
+
+    /** Starts a reader thread on r.next() and returns once it is blocked waiting. */
+    private static Thread blockedReader(BodyReader r, AtomicReference<Object> outcome) {
+        Thread t = new Thread(() -> {
+            try {
+                outcome.set(r.next());
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        }, "body-reader-test");
+        t.start();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            while (t.getState() != Thread.State.WAITING) {
+                Thread.onSpinWait();
+            }
+        }, "the reader never blocked");
+        return t;
+    }
+
+    @Test
+    void demandFollowsTheReaderSoUnreadDataCannotPileUp() throws Exception {
+        BodyReader r = new BodyReader(watchdog);
+        Upstream up = new Upstream();
+        r.onSubscribe(up);
+        assertEquals(1, up.requested.get(), "one read at a time");
+        r.onNext(bytes("a"));
+        assertEquals(1, up.requested.get(), "nothing more is asked for until the reader takes it");
+        ByteBuffer b = (ByteBuffer) r.next();
+        assertEquals('a', b.get());
+        assertEquals(2, up.requested.get(), "the next read is asked for once the last was taken");
+        r.onComplete();
+        assertSame(BodyReader.Signal.END, r.next());
+        assertSame(BodyReader.Signal.END, r.next(), "the end is sticky");
+    }
+
+    @Test
+    void aFailedExchangeIsReportedAfterTheDataBeforeIt() throws Exception {
+        BodyReader r = new BodyReader(watchdog);
+        r.onSubscribe(new Upstream());
+        r.onNext(bytes("x"));
+        r.onError(new java.io.IOException("connection reset"));
+        assertEquals('x', ((ByteBuffer) r.next()).get());
+        BodyReader.BodyFailure f = assertThrows(BodyReader.BodyFailure.class, r::next);
+        assertTrue(f.getCause().getMessage().contains("reset"));
+    }
+
+    @Test
+    void theWatchdogEndsAWaitExactlyAtTheIdleTimeout() throws Exception {
+        BodyReader r = new BodyReader(watchdog);
+        r.onSubscribe(new Upstream());
+        r.watch(100, now.get() + 1_000_000);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread reader = blockedReader(r, outcome);
+        now.addAndGet(99);
+        watchdog.tick();
+        assertEquals(1, watchdog.watching(), "one nanosecond short of the idle timeout: still watched");
+        now.addAndGet(1);
+        watchdog.tick();
+        reader.join(10_000);
+        assertSame(BodyReader.Signal.TIMEOUT, outcome.get());
+        assertEquals(0, watchdog.watching(), "a fired timeout is no longer watched");
+    }
+
+    @Test
+    void theDeadlineEndsABodyEvenWhileDataKeepsComing() throws Exception {
+        BodyReader r = new BodyReader(watchdog);
+        r.onSubscribe(new Upstream());
+        r.watch(1_000, now.get() + 500);
+        r.onNext(bytes("a"));
+        assertEquals('a', ((ByteBuffer) r.next()).get());
+        now.addAndGet(499);
+        watchdog.tick();
+        r.onNext(bytes("b"));
+        assertEquals('b', ((ByteBuffer) r.next()).get(), "before the deadline data flows");
+        now.addAndGet(1);
+        watchdog.tick();
+        assertSame(BodyReader.Signal.TIMEOUT, r.next(), "at the deadline the body ends");
+    }
+
+    @Test
+    void aSlowConsumerIsNotAnIdleServer() throws Exception {
+        BodyReader r = new BodyReader(watchdog);
+        r.onSubscribe(new Upstream());
+        r.onNext(bytes("late"));
+        r.watch(50, now.get() + 1_000_000);
+        // The reader is busy elsewhere well past the idle timeout; data waiting for it is no timeout.
+        now.addAndGet(300);
+        watchdog.tick();
+        assertEquals('l', ((ByteBuffer) r.next()).get());
+        assertEquals(1, watchdog.watching());
+    }
+
+    @Test
+    void aBoundedWaitOfZeroDoesNotBlock() throws Exception {
+        BodyReader r = new BodyReader(watchdog);
+        r.onSubscribe(new Upstream());
+        assertSame(BodyReader.Signal.TIMEOUT, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> r.next(0)));
+    }
+
+    @Test
+    void everyEndOfTheBodyStopsTheWatch() {
+        BodyReader done = new BodyReader(watchdog);
+        done.onSubscribe(new Upstream());
+        done.watch(100, now.get() + 1000);
+        assertEquals(1, watchdog.watching());
+        done.onComplete();
+        assertEquals(0, watchdog.watching(), "completed");
+        BodyReader failed = new BodyReader(watchdog);
+        failed.onSubscribe(new Upstream());
+        failed.watch(100, now.get() + 1000);
+        failed.onError(new java.io.IOException("reset"));
+        assertEquals(0, watchdog.watching(), "failed");
+        BodyReader cancelled = new BodyReader(watchdog);
+        cancelled.onSubscribe(new Upstream());
+        cancelled.watch(100, now.get() + 1000);
+        cancelled.cancel();
+        assertEquals(0, watchdog.watching(), "cancelled");
+    }
+
+    @Test
+    void cancelFromAnotherThreadWakesABlockedReaderAndCancelsUpstream() throws Exception {
+        BodyReader r = new BodyReader(watchdog);
+        Upstream up = new Upstream();
+        r.onSubscribe(up);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread reader = blockedReader(r, outcome);
+        r.cancel();
+        reader.join(10_000);
+        assertSame(BodyReader.Signal.CANCELLED, outcome.get());
+        assertTrue(up.cancelled.get());
+        BodyReader late = new BodyReader(watchdog);
+        late.cancel();
+        Upstream afterwards = new Upstream();
+        late.onSubscribe(afterwards);
+        assertTrue(afterwards.cancelled.get(), "a subscription that arrives after cancel is cancelled at once");
+        assertEquals(0, afterwards.requested.get());
+    }
+}

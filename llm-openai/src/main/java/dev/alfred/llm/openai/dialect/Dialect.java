@@ -1,0 +1,501 @@
+package dev.alfred.llm.openai.dialect;
+
+import dev.alfred.llm.Capabilities;
+import dev.alfred.llm.ProviderOptions;
+import dev.alfred.llm.http.error.ErrorRules;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * What one server that speaks OpenAI's chat-completions API does differently, as far as a client must
+ * send or read differently (openai-compatible.md, "Server × quirk table" and "Client rules"). What a
+ * client reads needs no setting: every dialect reads {@code reasoning_content} and {@code reasoning},
+ * usage wherever a server puts it, tool calls in every shape, errors in every shape. What it sends
+ * does: the token-limit field, {@code stream_options}, how the key is sent, the reasoning echoed on
+ * tool-call turns, the name on tool messages, tool-call ids, sampling settings a model refuses.
+ *
+ * <p>The presets are selected by the setting {@code openai.dialect}, or guessed from the base URL's
+ * host ({@link #forBaseUrl}). A server with other needs gets its own with {@link #builder(String)} or
+ * {@link #toBuilder()}. Immutable and thread-safe.
+ */
+public final class Dialect {
+
+    /** What a dialect can do by default: tools, parallel calls, JSON answers, images (inline and URL), reasoning. */
+    public static final Capabilities STANDARD_CAPABILITIES = Capabilities.of(Capabilities.Feature.TOOLS,
+            Capabilities.Feature.PARALLEL_TOOL_CALLS, Capabilities.Feature.JSON_OBJECT, Capabilities.Feature.JSON_SCHEMA,
+            Capabilities.Feature.IMAGES, Capabilities.Feature.IMAGE_URLS, Capabilities.Feature.REASONING);
+
+    /** OpenAI's reasoning models (o-series, gpt-5) accept only the default temperature and top_p. */
+    private static final Pattern OPENAI_REASONING_MODEL = Pattern.compile("(o\\d.*|gpt-5.*)");
+
+    /** OpenAI itself: {@code max_completion_tokens}, usage only with {@code stream_options.include_usage}. */
+    public static final Dialect OPENAI = builder("openai").defaultModel("gpt-5-mini")
+            .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches()).build();
+    /** Azure OpenAI: the key in an {@code api-key} header; otherwise as OpenAI. */
+    public static final Dialect AZURE = builder("azure").apiKeyHeader("api-key", "")
+            .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches()).build();
+    /** DeepSeek: {@code max_tokens}, no JSON schema answers, reasoning echoed on tool-call turns. */
+    public static final Dialect DEEPSEEK = builder("deepseek").defaultModel("deepseek-chat").maxTokensField("max_tokens")
+            .capabilities(without(STANDARD_CAPABILITIES, Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.IMAGE_URLS))
+            .build();
+    /** Ollama's {@code /v1}: {@code max_tokens}; a local server needs no key. */
+    public static final Dialect OLLAMA = builder("ollama").maxTokensField("max_tokens").build();
+    /** vLLM: as OpenAI, with {@code max_tokens} (older versions lack the newer field). */
+    public static final Dialect VLLM = builder("vllm").maxTokensField("max_tokens").build();
+    /** llama.cpp's {@code llama-server}. */
+    public static final Dialect LLAMACPP = builder("llamacpp").maxTokensField("max_tokens").build();
+    /** OpenRouter: as OpenAI; its comments and mid-stream errors are read by every dialect. */
+    public static final Dialect OPENROUTER = builder("openrouter").build();
+    /** Groq: usage comes without asking ({@code stream_options} not sent), no {@code name} on messages. */
+    public static final Dialect GROQ = builder("groq").defaultModel("llama-3.3-70b-versatile").maxTokensField("max_tokens")
+            .streamUsage(false).toolMessageName(false).build();
+    /**
+     * Mistral: rejects any field it does not know (422), so {@code max_tokens} only, no
+     * {@code stream_options}, no reasoning or name in history; tool-call ids must be exactly 9 letters
+     * or digits, so other ids (from another provider) are mapped to such, the same way each time.
+     */
+    public static final Dialect MISTRAL = builder("mistral").defaultModel("mistral-large-latest")
+            .maxTokensField("max_tokens").streamUsage(false).echoReasoning(false).toolMessageName(false)
+            .nineCharacterToolIds(true).build();
+
+    private static final Map<String, Dialect> PRESETS = presets();
+
+    private final String name;
+    private final String defaultModel;
+    private final String maxTokensField;
+    private final boolean streamUsage;
+    private final boolean echoReasoning;
+    private final boolean toolMessageName;
+    private final boolean nineCharacterToolIds;
+    private final String apiKeyHeader;
+    private final String apiKeyPrefix;
+    private final String requestIdHeader;
+    private final Capabilities capabilities;
+    private final String builtinToolType;
+    private final String imageFilePrefix;
+    private final Pattern toolNamePattern;
+    private final int maxTools;
+    private final Predicate<String> samplingRefusedBy;
+    private final ErrorRules errorRules;
+    private final Class<? extends ProviderOptions> optionsType;
+    private final RequestExtras extras;
+
+    private Dialect(Builder b) {
+        this.name = b.name;
+        this.defaultModel = b.defaultModel;
+        this.maxTokensField = b.maxTokensField;
+        this.streamUsage = b.streamUsage;
+        this.echoReasoning = b.echoReasoning;
+        this.toolMessageName = b.toolMessageName;
+        this.nineCharacterToolIds = b.nineCharacterToolIds;
+        this.apiKeyHeader = b.apiKeyHeader;
+        this.apiKeyPrefix = b.apiKeyPrefix;
+        this.requestIdHeader = b.requestIdHeader;
+        this.capabilities = b.capabilities;
+        this.builtinToolType = b.builtinToolType;
+        this.imageFilePrefix = b.imageFilePrefix;
+        this.toolNamePattern = b.toolNamePattern;
+        this.maxTools = b.maxTools;
+        this.samplingRefusedBy = b.samplingRefusedBy;
+        this.errorRules = b.errorRules;
+        this.optionsType = b.optionsType;
+        this.extras = b.extras;
+    }
+
+    private static Map<String, Dialect> presets() {
+        Map<String, Dialect> m = new LinkedHashMap<>();
+        for (Dialect d : new Dialect[] {OPENAI, AZURE, DEEPSEEK, OLLAMA, VLLM, LLAMACPP, OPENROUTER, GROQ, MISTRAL}) {
+            m.put(d.name, d);
+        }
+        return Map.copyOf(m);
+    }
+
+    private static Capabilities without(Capabilities c, Capabilities.Feature... features) {
+        Set<Capabilities.Feature> s = new java.util.HashSet<>(c.features());
+        for (Capabilities.Feature f : features) {
+            s.remove(f);
+        }
+        return new Capabilities(s);
+    }
+
+    /**
+     * A preset by its name: {@code openai}, {@code azure}, {@code deepseek}, {@code ollama},
+     * {@code vllm}, {@code llamacpp}, {@code openrouter}, {@code groq} or {@code mistral}.
+     *
+     * @param name the name, in any case
+     * @return the dialect
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static Dialect named(String name) {
+        Dialect d = name == null ? null : PRESETS.get(name.strip().toLowerCase(Locale.ROOT));
+        if (d == null) {
+            throw new IllegalArgumentException("unknown OpenAI-compatible dialect '" + name + "'; known: "
+                    + String.join(", ", new java.util.TreeSet<>(PRESETS.keySet())));
+        }
+        return d;
+    }
+
+    /**
+     * The preset a base URL's host points to: {@code api.openai.com} OpenAI, {@code *.openai.azure.com}
+     * and {@code *.cognitiveservices.azure.com} Azure, {@code api.deepseek.com} DeepSeek, port 11434 or
+     * {@code ollama.com} Ollama, {@code openrouter.ai} OpenRouter, {@code api.groq.com} Groq,
+     * {@code api.mistral.ai} Mistral; any other host OpenAI, the baseline every compatible server
+     * follows.
+     *
+     * @param baseUrl the base URL
+     * @return the dialect
+     */
+    public static Dialect forBaseUrl(URI baseUrl) {
+        String host = baseUrl.getHost() == null ? "" : baseUrl.getHost().toLowerCase(Locale.ROOT);
+        if (host.endsWith(".openai.azure.com") || host.endsWith(".cognitiveservices.azure.com")
+                || host.endsWith(".services.ai.azure.com")) {
+            return AZURE;
+        }
+        if (host.equals("api.deepseek.com")) {
+            return DEEPSEEK;
+        }
+        if (baseUrl.getPort() == 11434 || host.equals("ollama.com") || host.endsWith(".ollama.com")) {
+            return OLLAMA;
+        }
+        if (host.equals("openrouter.ai") || host.endsWith(".openrouter.ai")) {
+            return OPENROUTER;
+        }
+        if (host.equals("api.groq.com")) {
+            return GROQ;
+        }
+        if (host.equals("api.mistral.ai")) {
+            return MISTRAL;
+        }
+        return OPENAI;
+    }
+
+    /**
+     * A new dialect with the OpenAI baseline, to adjust.
+     *
+     * @param name the dialect's name, for messages
+     * @return the builder
+     * @throws IllegalArgumentException if the name is blank
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /**
+     * A builder that starts from this dialect.
+     *
+     * @param name the new dialect's name
+     * @return the builder
+     */
+    public Builder toBuilder(String name) {
+        Builder b = new Builder(name);
+        b.defaultModel = defaultModel;
+        b.maxTokensField = maxTokensField;
+        b.streamUsage = streamUsage;
+        b.echoReasoning = echoReasoning;
+        b.toolMessageName = toolMessageName;
+        b.nineCharacterToolIds = nineCharacterToolIds;
+        b.apiKeyHeader = apiKeyHeader;
+        b.apiKeyPrefix = apiKeyPrefix;
+        b.requestIdHeader = requestIdHeader;
+        b.capabilities = capabilities;
+        b.builtinToolType = builtinToolType;
+        b.imageFilePrefix = imageFilePrefix;
+        b.toolNamePattern = toolNamePattern;
+        b.maxTools = maxTools;
+        b.samplingRefusedBy = samplingRefusedBy;
+        b.errorRules = errorRules;
+        b.optionsType = optionsType;
+        b.extras = extras;
+        return b;
+    }
+
+    /** @return the name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the model used when neither the provider nor the request names one, or null when none makes sense */
+    public String defaultModel() {
+        return defaultModel;
+    }
+
+    /** @return the field that carries the token limit: {@code max_completion_tokens} or {@code max_tokens} */
+    public String maxTokensField() {
+        return maxTokensField;
+    }
+
+    /** @return whether a stream asks for usage with {@code stream_options.include_usage} */
+    public boolean streamUsage() {
+        return streamUsage;
+    }
+
+    /** @return whether an assistant message in the history carries its {@code reasoning_content} */
+    public boolean echoReasoning() {
+        return echoReasoning;
+    }
+
+    /** @return whether a tool message carries the tool's {@code name} */
+    public boolean toolMessageName() {
+        return toolMessageName;
+    }
+
+    /** @return whether tool-call ids that are not exactly 9 letters or digits are mapped to such */
+    public boolean nineCharacterToolIds() {
+        return nineCharacterToolIds;
+    }
+
+    /** @return the header that carries the key, such as {@code Authorization} */
+    public String apiKeyHeader() {
+        return apiKeyHeader;
+    }
+
+    /** @return what comes before the key in its header, such as {@code "Bearer "} */
+    public String apiKeyPrefix() {
+        return apiKeyPrefix;
+    }
+
+    /** @return the response header with the request id, such as {@code x-request-id} */
+    public String requestIdHeader() {
+        return requestIdHeader;
+    }
+
+    /** @return what the server can do */
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /** @return the tool type builtin tools are sent with, such as Kimi's {@code builtin_function}, or null */
+    public String builtinToolType() {
+        return builtinToolType;
+    }
+
+    /** @return the URL prefix an image file id is sent with, such as Kimi's {@code ms://}, or null */
+    public String imageFilePrefix() {
+        return imageFilePrefix;
+    }
+
+    /** @return the rule a function name must match, or null for none */
+    public Pattern toolNamePattern() {
+        return toolNamePattern;
+    }
+
+    /** @return the most tools one request may declare, or 0 for no limit */
+    public int maxTools() {
+        return maxTools;
+    }
+
+    /**
+     * Whether a model refuses any temperature or top_p but the default; they are then left out, with a
+     * warning.
+     *
+     * @param model the model
+     * @return true when they must not be sent
+     */
+    public boolean refusesSampling(String model) {
+        return samplingRefusedBy.test(model);
+    }
+
+    /** @return the server's own reading of its errors */
+    public ErrorRules errorRules() {
+        return errorRules;
+    }
+
+    /** @return the options type a request may carry for this server without a warning, or null */
+    public Class<? extends ProviderOptions> optionsType() {
+        return optionsType;
+    }
+
+    /** @return the fields this server's requests add */
+    public RequestExtras extras() {
+        return extras;
+    }
+
+    @Override
+    public String toString() {
+        return "Dialect[" + name + "]";
+    }
+
+    /** Builds a {@link Dialect}; not thread-safe. Every setting starts at OpenAI's. */
+    public static final class Builder {
+        private final String name;
+        private String defaultModel;
+        private String maxTokensField = "max_completion_tokens";
+        private boolean streamUsage = true;
+        private boolean echoReasoning = true;
+        private boolean toolMessageName = true;
+        private boolean nineCharacterToolIds;
+        private String apiKeyHeader = "Authorization";
+        private String apiKeyPrefix = "Bearer ";
+        private String requestIdHeader = "x-request-id";
+        private Capabilities capabilities = STANDARD_CAPABILITIES;
+        private String builtinToolType;
+        private String imageFilePrefix;
+        private Pattern toolNamePattern;
+        private int maxTools;
+        private Predicate<String> samplingRefusedBy = m -> false;
+        private ErrorRules errorRules = ErrorRules.STANDARD;
+        private Class<? extends ProviderOptions> optionsType;
+        private RequestExtras extras = RequestExtras.NONE;
+
+        private Builder(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a dialect needs a name");
+            }
+            this.name = name;
+        }
+
+        /**
+         * @param model the model used when neither the provider nor the request names one, or null
+         * @return this builder
+         */
+        public Builder defaultModel(String model) {
+            this.defaultModel = model;
+            return this;
+        }
+
+        /**
+         * @param field {@code max_completion_tokens} (OpenAI) or {@code max_tokens}
+         * @return this builder
+         */
+        public Builder maxTokensField(String field) {
+            this.maxTokensField = Objects.requireNonNull(field, "field");
+            return this;
+        }
+
+        /**
+         * @param ask whether a stream asks for usage with {@code stream_options.include_usage}
+         * @return this builder
+         */
+        public Builder streamUsage(boolean ask) {
+            this.streamUsage = ask;
+            return this;
+        }
+
+        /**
+         * @param echo whether assistant messages in the history carry their {@code reasoning_content}
+         *             (always on tool-call turns, even empty, as thinking models require)
+         * @return this builder
+         */
+        public Builder echoReasoning(boolean echo) {
+            this.echoReasoning = echo;
+            return this;
+        }
+
+        /**
+         * @param send whether tool messages carry the tool's {@code name}
+         * @return this builder
+         */
+        public Builder toolMessageName(boolean send) {
+            this.toolMessageName = send;
+            return this;
+        }
+
+        /**
+         * @param map whether tool-call ids that are not exactly 9 letters or digits are mapped to such
+         * @return this builder
+         */
+        public Builder nineCharacterToolIds(boolean map) {
+            this.nineCharacterToolIds = map;
+            return this;
+        }
+
+        /**
+         * @param header the header that carries the key, such as {@code api-key}
+         * @param prefix what comes before the key, such as {@code "Bearer "}, or empty
+         * @return this builder
+         */
+        public Builder apiKeyHeader(String header, String prefix) {
+            this.apiKeyHeader = Objects.requireNonNull(header, "header");
+            this.apiKeyPrefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /**
+         * @param header the response header with the request id
+         * @return this builder
+         */
+        public Builder requestIdHeader(String header) {
+            this.requestIdHeader = Objects.requireNonNull(header, "header");
+            return this;
+        }
+
+        /**
+         * @param capabilities what the server can do
+         * @return this builder
+         */
+        public Builder capabilities(Capabilities capabilities) {
+            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+            return this;
+        }
+
+        /**
+         * @param type the tool type builtin tools are sent with, or null when the server has none
+         * @return this builder
+         */
+        public Builder builtinToolType(String type) {
+            this.builtinToolType = type;
+            return this;
+        }
+
+        /**
+         * @param prefix the URL prefix image file ids are sent with, or null
+         * @return this builder
+         */
+        public Builder imageFilePrefix(String prefix) {
+            this.imageFilePrefix = prefix;
+            return this;
+        }
+
+        /**
+         * @param pattern the rule a function name must match, or null
+         * @param maxTools the most tools per request, or 0 for no limit
+         * @return this builder
+         */
+        public Builder toolRules(Pattern pattern, int maxTools) {
+            this.toolNamePattern = pattern;
+            this.maxTools = maxTools;
+            return this;
+        }
+
+        /**
+         * @param models which models refuse temperature and top_p other than the default
+         * @return this builder
+         */
+        public Builder samplingRefusedBy(Predicate<String> models) {
+            this.samplingRefusedBy = Objects.requireNonNull(models, "models");
+            return this;
+        }
+
+        /**
+         * @param rules the server's own reading of its errors
+         * @return this builder
+         */
+        public Builder errorRules(ErrorRules rules) {
+            this.errorRules = Objects.requireNonNull(rules, "rules");
+            return this;
+        }
+
+        /**
+         * @param type the options a request may carry for this server, read by its {@link RequestExtras}
+         * @param extras the fields its requests add
+         * @return this builder
+         */
+        public Builder extras(Class<? extends ProviderOptions> type, RequestExtras extras) {
+            this.optionsType = type;
+            this.extras = Objects.requireNonNull(extras, "extras");
+            return this;
+        }
+
+        /** @return the dialect */
+        public Dialect build() {
+            return new Dialect(this);
+        }
+    }
+}

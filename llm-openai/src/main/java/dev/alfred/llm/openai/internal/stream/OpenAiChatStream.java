@@ -1,0 +1,105 @@
+package dev.alfred.llm.openai.internal.stream;
+
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.ResponseAccumulator;
+import dev.alfred.llm.http.EventStreamChatStream;
+import dev.alfred.llm.http.ExchangeSettings;
+import dev.alfred.llm.http.HttpExchange;
+import dev.alfred.llm.http.error.ErrorBody;
+import dev.alfred.llm.http.sse.SseEvent;
+import dev.alfred.llm.openai.internal.wire.ChoiceParts;
+import dev.alfred.llm.openai.internal.wire.Chunk;
+import dev.alfred.llm.openai.internal.wire.ChunkDecoder;
+import dev.alfred.llm.openai.internal.wire.FinishReasons;
+import dev.alfred.llm.openai.internal.wire.MalformedChunkException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A chat-completions stream: each event decoded by {@link ChunkDecoder} and turned into parts by
+ * {@link ChoiceParts}. {@code data: [DONE]} is the only successful end, and it proves nothing by
+ * itself: an error met before it still fails the stream (OpenRouter and vLLM send {@code [DONE]}
+ * after an error).
+ *
+ * <p>An event named {@code error} (Groq), or any event whose data has a top-level {@code error}
+ * (OpenAI's SDK rule; OpenRouter, vLLM), ends the stream with the exception its type maps to,
+ * before or after output; events of other names are ignored. Chunks with empty {@code choices}
+ * (Azure's first chunk, usage chunks) carry no parts.
+ */
+public final class OpenAiChatStream extends EventStreamChatStream {
+
+    private final ChunkDecoder.Streaming events = ChunkDecoder.streaming();
+    private final ChoiceParts parts = new ChoiceParts();
+    private final Consumer<String> toWarnings = this::warn;
+    private final Consumer<dev.alfred.llm.ChatDelta> toParts = parts();
+
+    /**
+     * Wraps an exchange; its request goes out on the first read.
+     *
+     * @param exchange     the exchange
+     * @param settings     the provider's settings
+     * @param accumulator  folds the parts into the response
+     * @param maxLineBytes the longest event-stream line
+     * @param warnings     warnings the request already raised, for the response
+     */
+    public OpenAiChatStream(HttpExchange exchange, ExchangeSettings settings, ResponseAccumulator accumulator,
+                            int maxLineBytes, List<String> warnings) {
+        super(exchange, settings, accumulator, maxLineBytes, warnings);
+    }
+
+    @Override
+    protected void onEvent(String type, byte[] data, int length) {
+        boolean errorEvent = "error".equals(type);
+        if (!errorEvent && !"message".equals(type)) {
+            return;
+        }
+        if (!errorEvent && SseEvent.isDone(data, length)) {
+            reportState(parts.state(settings().providerId()));
+            end();
+            return;
+        }
+        Chunk chunk;
+        try {
+            chunk = events.decode(data, length);
+        } catch (MalformedChunkException e) {
+            String text = new String(data, 0, length, StandardCharsets.UTF_8);
+            fail(errorEvent ? settings().errors().fromStreamError((String) null, text, requestId())
+                    : unavailable("malformed stream chunk (" + e.getMessage() + "): " + snippet(text)));
+            return;
+        }
+        if (chunk.isError() || errorEvent) {
+            fail(chunk.isError() ? settings().errors().fromStreamError(error(chunk), requestId())
+                    : settings().errors().fromStreamError((String) null,
+                            new String(data, 0, length, StandardCharsets.UTF_8), requestId()));
+            return;
+        }
+        reportResponseId(chunk.id());
+        reportModel(chunk.model());
+        reportUsage(chunk.usage());
+        reportFinishReason(FinishReasons.of(chunk.finishReason()), chunk.finishReason());
+        parts.accept(chunk, toParts, toWarnings);
+    }
+
+    /**
+     * The error a chunk carries, as the error mapper reads it.
+     *
+     * @param chunk a chunk with an error
+     * @return the error
+     */
+    public static ErrorBody error(Chunk chunk) {
+        return new ErrorBody(chunk.errorType(), chunk.errorMessage(), chunk.errorCode(), null);
+    }
+
+    @Override
+    protected String truncationMessage() {
+        return "stream ended before data: [DONE]";
+    }
+
+    @Override
+    protected LlmException unexpectedBody(byte[] body) {
+        ErrorBody e = ErrorBody.parse(body, 0, body.length);
+        return e == null ? null : settings().errors().fromStreamError(e, requestId());
+    }
+}

@@ -1,0 +1,182 @@
+package dev.alfred.llm.openai.internal.wire;
+
+import dev.alfred.llm.Usage;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The stream decoder: one non-blocking parser fed event after event. */
+class ChunkDecoderTest {
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Chunk feed(ChunkDecoder.Streaming d, String json) {
+        byte[] bytes = b(json);
+        byte[] padded = java.util.Arrays.copyOf(bytes, bytes.length + 7);
+        return d.decode(padded, bytes.length);
+    }
+
+    @Test
+    void eventsAreDecodedOneAfterAnotherWithTheModelReadOnce() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        Chunk first = feed(d, "{\"model\":\"kimi-k3\",\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"hm\"}}]}");
+        assertEquals("kimi-k3", first.model());
+        assertEquals("hm", first.reasoning());
+        Chunk second = feed(d, "{\"model\":\"kimi-k3\",\"choices\":[{\"delta\":{\"content\":\"Hi 🙂\"}}]}");
+        assertNull(second.model(), "the model is read once per stream");
+        assertNull(second.reasoning(), "the reused chunk was cleared");
+        assertEquals("Hi 🙂", second.content());
+        Chunk last = feed(d, "{\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\",\"usage\":{\"prompt_tokens\":3,"
+                + "\"completion_tokens\":2,\"total_tokens\":5}}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
+                + "\"total_tokens\":5,\"cached_tokens\":1}}");
+        assertEquals("stop", last.finishReason());
+        assertEquals(new Usage(3, 2, 5, 1, 0, 0), last.usage(), "top-level usage wins over the choice's");
+    }
+
+    @Test
+    void anIncompleteObjectOrTrailingDataOrANonObjectIsMalformed() {
+        assertThrows(MalformedChunkException.class, () -> feed(ChunkDecoder.streaming(), "{\"choices\":[{\"delta\":"));
+        assertThrows(MalformedChunkException.class, () -> feed(ChunkDecoder.streaming(), "{\"a\":1}{\"b\":2}"));
+        assertThrows(MalformedChunkException.class, () -> feed(ChunkDecoder.streaming(), "[1,2]"));
+        assertThrows(MalformedChunkException.class, () -> feed(ChunkDecoder.streaming(), "{\"a\":tru}"));
+        MalformedChunkException e = assertThrows(MalformedChunkException.class,
+                () -> feed(ChunkDecoder.streaming(), "{\"choices\":[{\"delta\":{\"content\":7}}]}"));
+        assertTrue(e.getMessage().contains("content"), e.getMessage());
+    }
+
+    @Test
+    void onlyChoiceZeroCountsWhereverItsIndexSits() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        assertNull(feed(d, "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"ignored\"},\"finish_reason\":\"stop\"}]}").content());
+        Chunk late = feed(d, "{\"choices\":[{\"delta\":{\"content\":\"one\",\"reasoning_content\":\"r1\"},"
+                + "\"finish_reason\":\"length\",\"index\":1},{\"delta\":{\"content\":\"zero\"},\"index\":0}]}");
+        assertEquals("zero", late.content(), "an index after the delta still decides");
+        assertNull(late.reasoning(), "what choice 1 carried is taken back");
+        assertNull(late.finishReason(), "choice 1's finish reason is taken back");
+        assertEquals("lo", feed(d, "{\"choices\":[7,\"x\",null,{\"delta\":{\"content\":\"lo\"}}]}").content(),
+                "entries that are not objects are skipped; the first object without an index is choice 0");
+        assertEquals("first", feed(d, "{\"choices\":[{\"delta\":{\"content\":\"first\"}},{\"delta\":{\"content\":\"second\"}}]}")
+                .content(), "of two choices without index only the first counts");
+        assertEquals("a", feed(d, "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}},{\"index\":0,\"delta\":{\"content\":\"b\"}}]}")
+                .content(), "a second choice 0 does not overwrite the first");
+        assertNull(feed(d, "{\"choices\":[{\"index\":\"0\",\"delta\":{\"content\":\"s\"}}]}").content(),
+                "an index that is not a number is not 0");
+        assertNull(feed(d, "{\"choices\":[{\"index\":123456789012345678901234567890,\"delta\":{\"content\":\"s\"}}]}")
+                .content(), "an index beyond long is not 0");
+        assertEquals(new Usage(1, 1, 2, 0, 0, 0), feed(d, "{\"choices\":[{\"index\":1,\"usage\":{\"prompt_tokens\":9}},"
+                + "{\"index\":0,\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}]}").usage(),
+                "only choice 0's usage counts");
+    }
+
+    @Test
+    void usageIsBestEffortAndNeverFailsTheChunk() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        assertEquals(new Usage(3, 2, 5, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":3.0,\"completion_tokens\":2.9,"
+                + "\"total_tokens\":5}}").usage(), "fractions are rounded down");
+        assertEquals(new Usage(0, 2, 2, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":123456789012345678901234567890,"
+                + "\"completion_tokens\":2}}").usage(), "a count beyond long is dropped; the total is then the sum");
+        assertEquals(new Usage(0, 4, 4, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":\"many\",\"completion_tokens\":4,"
+                + "\"total_tokens\":{\"a\":1}}}").usage(), "a string or an object is dropped");
+        assertEquals(new Usage(0, 0, 0, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":-5,\"completion_tokens\":-1e3}}").usage(),
+                "negative counts are zero");
+        assertEquals(new Usage(Long.MAX_VALUE, 1, Long.MAX_VALUE, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":1e300,"
+                + "\"completion_tokens\":1}}").usage(), "a huge fraction saturates, and so does the sum");
+        assertEquals(new Usage(10, 5, 15, 4, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":4}}}").usage(), "no total_tokens: the sum");
+    }
+
+    @Test
+    void anIndexThatIsAnObjectIsSkippedWholeAndIsNotZero() {
+        Chunk c = feed(ChunkDecoder.streaming(), "{\"choices\":[{\"index\":{\"delta\":{\"content\":\"in\"}},"
+                + "\"delta\":{\"content\":\"out\"}}],\"model\":\"m\"}");
+        assertNull(c.content(), "not choice 0");
+        assertEquals("m", c.model(), "the rest of the chunk is still read");
+    }
+
+    @Test
+    void nullsStayNullAndExplicitCountsWin() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        Chunk c = feed(d, "{\"model\":null,\"choices\":[{\"index\":0,\"delta\":{\"content\":null,\"reasoning_content\":null},"
+                + "\"finish_reason\":null}]}");
+        assertNull(c.content());
+        assertNull(c.reasoning());
+        assertNull(c.finishReason());
+        assertNull(c.model());
+        assertEquals(new Usage(3, 2, 0, 0, 0, 0), feed(d, "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
+                + "\"total_tokens\":0,\"cached_tokens\":0,\"prompt_tokens_details\":{\"cached_tokens\":2}}}").usage(),
+                "an explicit total and a top-level cached count of 0 are taken as sent");
+        assertEquals(new Usage(3, 2, 5, 2, 0, 1), feed(d, "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
+                + "\"total_tokens\":5,\"cached_tokens\":null,\"prompt_tokens_details\":{\"cached_tokens\":2},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":1}}}").usage(), "nested counts when top-level is null");
+        assertEquals(new Usage(4, 2, 6, 4, 0, 2), feed(d, "{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2,"
+                + "\"total_tokens\":6,\"cached_tokens\":9,\"completion_tokens_details\":{\"reasoning_tokens\":7}}}").usage(),
+                "cached never above prompt, reasoning never above completion");
+    }
+
+    @Test
+    void anErrorThatIsNotAnObjectIsStillAnError() {
+        Chunk text = feed(ChunkDecoder.streaming(), "{\"error\":\"boom\"}");
+        assertTrue(text.isError());
+        assertEquals("boom", text.errorMessage());
+        Chunk array = feed(ChunkDecoder.streaming(), "{\"error\":[1,2],\"model\":\"m\"}");
+        assertTrue(array.isError());
+        assertNull(array.errorMessage());
+        assertEquals("m", array.model(), "the array was skipped whole");
+        assertTrue(!feed(ChunkDecoder.streaming(), "{\"error\":null}").isError(), "error: null is no error");
+    }
+
+    @Test
+    void anErrorObjectIsRecognised() {
+        Chunk c = feed(ChunkDecoder.streaming(), "{\"error\":{\"message\":\"Stream failed\",\"type\":\"server_error\",\"code\":500}}");
+        assertTrue(c.isError());
+        assertEquals("server_error", c.errorType());
+        assertEquals("500", c.errorCode());
+    }
+
+    private static String tools(Chunk c) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < c.toolCount(); i++) {
+            Chunk.ToolFragment f = c.tool(i);
+            sb.append('[').append(f.index()).append(' ').append(f.id()).append(' ').append(f.name()).append(' ')
+                    .append(f.arguments()).append(']');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void toolCallEntriesOfChoiceZeroAreReadWithTheirIndexIdNameAndArguments() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        Chunk c = feed(d, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":["
+                + "{\"index\":0,\"id\":\"get_weather_0\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}},"
+                + "{\"index\":1,\"function\":{\"arguments\":\"{\\\"a\\\"\"}},"
+                + "{\"function\":{\"arguments\":\"x\"}},{\"index\":-3,\"id\":\"n\"},{\"index\":\"7\",\"id\":\"s\"}]}}]}");
+        assertEquals("[0 get_weather_0 get_weather ][1 null null {\"a\"][-1 null null x][-1 n null null][-1 s null null]",
+                tools(c));
+        assertEquals("chatcmpl-1", c.id());
+        Chunk next = feed(d, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}");
+        assertEquals(0, next.toolCount(), "the reused chunk was cleared");
+        assertNull(next.id(), "the id is read once per stream");
+    }
+
+    @Test
+    void toolCallsOfAnotherChoiceAreTakenBackAndArgumentObjectsBecomeText() {
+        Chunk c = feed(ChunkDecoder.streaming(), "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"z\"}]},"
+                + "\"index\":1},{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"o\",\"function\":"
+                + "{\"name\":\"f\",\"arguments\":{\"n\":[1,{\"b\":true}]}}}]}}]}");
+        assertEquals("[0 o f {\"n\":[1,{\"b\":true}]}]", tools(c));
+    }
+
+    @Test
+    void aToolCallsEntryThatIsNotAnObjectIsMalformed() {
+        MalformedChunkException e = assertThrows(MalformedChunkException.class, () -> feed(ChunkDecoder.streaming(),
+                "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[\"x\"]}}]}"));
+        assertEquals("a tool_calls entry is not an object", e.getMessage());
+    }
+}
