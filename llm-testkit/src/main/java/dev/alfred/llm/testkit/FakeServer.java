@@ -166,7 +166,7 @@ public final class FakeServer implements AutoCloseable {
         server.stop();
     }
 
-    private ResponseDefinition render(Reply reply) {
+    private ResponseDefinition render(Reply reply, RecordedRequest request) {
         ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition().withStatus(reply.status);
         reply.headers.forEach(b::withHeader);
         if (!reply.headDelay.isZero()) {
@@ -178,14 +178,17 @@ public final class FakeServer implements AutoCloseable {
                 break;
             case STREAM:
                 ScriptedStream s = reply.script;
-                b.withHeader("Content-Type", dialect.streamContentType())
-                        .withBody(dialect.streamBody(s).getBytes(StandardCharsets.UTF_8));
+                byte[] body = dialect.streamBody(s, request).getBytes(StandardCharsets.UTF_8);
+                if (s.cutAtByte() >= 0 && s.cutAtByte() < body.length) {
+                    body = java.util.Arrays.copyOf(body, s.cutAtByte());
+                }
+                b.withHeader("Content-Type", dialect.streamContentType()).withBody(body);
                 if (s.chunks() > 1) {
                     b.withChunkedDribbleDelay(s.chunks(), (int) (s.chunkDelay().toMillis() * s.chunks()));
                 }
                 break;
             case ERROR:
-                b.withHeader("Content-Type", "application/json").withBody(dialect.errorBody(reply.errorType, reply.message));
+                b.withHeader("Content-Type", "application/json").withBody(dialect.errorBody(reply.status, reply.errorType, reply.message));
                 break;
             case RAW:
                 b.withHeader("Content-Type", reply.contentType).withBody(reply.rawBody);
@@ -216,10 +219,12 @@ public final class FakeServer implements AutoCloseable {
             for (HttpHeader h : req.getHeaders().all()) {
                 headers.put(h.key().toLowerCase(Locale.ROOT), h.values());
             }
-            received.add(new RecordedRequest(req.getMethod().getName(), req.getUrl(), headers, req.getBodyAsString()));
+            RecordedRequest recorded = new RecordedRequest(req.getMethod().getName(), req.getUrl(), headers,
+                    req.getBodyAsString());
+            received.add(recorded);
             count.incrementAndGet();
             Reply next = queue.poll();
-            return render(next != null ? next : fallback);
+            return render(next != null ? next : fallback, recorded);
         }
 
         @Override

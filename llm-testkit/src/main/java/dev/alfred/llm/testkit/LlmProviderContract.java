@@ -286,7 +286,9 @@ public abstract class LlmProviderContract {
             withinBound(() -> p.chat(ChatRequest.of("hi")));
             Map<String, String> unset = dialect().options(server.takeRequest());
             for (String option : List.of("temperature", "topP", "maxTokens", "stop")) {
-                assertFalse(unset.containsKey(option), () -> option + " was sent though unset: " + unset);
+                if (!dialect().requiredOptions().contains(option)) {
+                    assertFalse(unset.containsKey(option), () -> option + " was sent though unset: " + unset);
+                }
             }
             withinBound(() -> p.chat(ChatRequest.builder().user("hi").model("m-2").temperature(0.25).topP(0.5)
                     .maxTokens(77).stop(List.of("END")).build()));
@@ -363,7 +365,7 @@ public abstract class LlmProviderContract {
         @DisplayName("S3 usage is reported once, wherever the stream places it")
         void s3(ScriptedStream.UsagePlacement placement) {
             assume(Capability.USAGE);
-            Usage usage = new Usage(90, 50, 140, 90, 0, 33);
+            Usage usage = new Usage(90, 50, 140, 90, 0, dialect().reportsReasoningTokens() ? 33 : 0);
             server.enqueue(Reply.stream(ScriptedStream.ofText("a", "b").withUsage(usage, placement)));
             assertEquals(usage, recordStream(provider()).assertCompleted().usage());
         }
@@ -425,6 +427,16 @@ public abstract class LlmProviderContract {
 
     private static ChatRequest toolRequest() {
         return ChatRequest.builder().user("Weather in Paris?").tools(GET_WEATHER, GET_TIME).build();
+    }
+
+    /** The messages with their opaque provider state left out, which a dialect cannot read back. */
+    private static List<ChatMessage> withoutState(List<ChatMessage> messages) {
+        List<ChatMessage> out = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            out.add(m instanceof AssistantMessage a
+                    ? new AssistantMessage(a.content(), a.reasoning(), a.toolCalls(), dev.alfred.llm.ProviderState.NONE) : m);
+        }
+        return out;
     }
 
     private void assumeSupports(Capabilities.Feature feature) {
@@ -616,7 +628,7 @@ public abstract class LlmProviderContract {
             ChatRequest next = toolRequest().toBuilder().message(ChatMessage.of(r))
                     .message(ChatMessage.toolResult(r.toolCalls().get(0), "{\"celsius\":31}")).build();
             assertEquals("Warm.", withinBound(() -> p.chat(next)).content());
-            assertEquals(next.messages(), dialect().messages(server.takeRequest()));
+            assertEquals(withoutState(next.messages()), dialect().messages(server.takeRequest()));
         }
 
         /**
@@ -823,7 +835,7 @@ public abstract class LlmProviderContract {
         @Test
         @DisplayName("F2 a malformed chunk fails the stream with a typed error")
         void f2() {
-            server.enqueue(Reply.stream(ScriptedStream.ofText("ok ").withRawEvent("{\"choices\":[{\"delta\":{\"content\":\"x\"}}]")));
+            server.enqueue(Reply.stream(ScriptedStream.ofText("ok ").withRawEvent(dialect().malformedEvent())));
             StreamRecording rec = recordStream(provider());
             StreamInterruptedException e = rec.assertFailed(StreamInterruptedException.class);
             assertEquals("ok ", e.partialContent());
@@ -864,7 +876,7 @@ public abstract class LlmProviderContract {
         @DisplayName("F5 an error event inside a stream is a typed error")
         void f5() {
             server.enqueue(Reply.stream(ScriptedStream.ofText("part").withRawEvent(
-                    "{\"error\":{\"message\":\"Stream failed\",\"type\":\"server_error\"}}")));
+                    dialect().errorEvent(dialect().errorTypeFor(500), "Stream failed"))));
             StreamRecording rec = recordStream(provider());
             StreamInterruptedException e = rec.assertFailed(StreamInterruptedException.class);
             assertEquals("part", e.partialContent());
@@ -1047,7 +1059,7 @@ public abstract class LlmProviderContract {
                     assertNoKeyInChain(e);
                 }
                 server.enqueue(Reply.stream(ScriptedStream.ofText("x").withRawEvent(
-                        "{\"error\":{\"message\":\"bad key " + API_KEY + "\",\"type\":\"server_error\"}}")));
+                        dialect().errorEvent(dialect().errorTypeFor(500), "bad key " + API_KEY))));
                 assertNoKeyInChain(recordStream(p).failure());
             } finally {
                 Locale.setDefault(saved);

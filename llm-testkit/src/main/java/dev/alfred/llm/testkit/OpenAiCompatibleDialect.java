@@ -21,10 +21,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The OpenAI chat-completions dialect, as Kimi writes it (see the Kimi API fact sheet, §3–§5). */
+/**
+ * The OpenAI chat-completions dialect, as one of two servers writes it:
+ * <ul>
+ *   <li>{@link Server#KIMI} (kimi-api.md §3–§5): usage in {@code choices[0].usage} of the finish chunk
+ *       by default, Kimi's error types;</li>
+ *   <li>{@link Server#OPENAI} (openai-compatible.md §1): usage only when the request asked with
+ *       {@code stream_options.include_usage}, then in an extra chunk with {@code choices: []} and
+ *       {@code usage: null} in every other chunk; every field a real chunk carries
+ *       ({@code system_fingerprint}, {@code service_tier}, {@code logprobs: null},
+ *       {@code finish_reason: null}, {@code refusal: null} in the first delta); error bodies in their
+ *       full shape ({@code message}, {@code type}, {@code param}, {@code code}), pretty-printed.</li>
+ * </ul>
+ */
 final class OpenAiCompatibleDialect implements WireDialect {
 
+    /** Which server's habits the dialect follows. */
+    enum Server { KIMI, OPENAI }
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Server server;
+
+    OpenAiCompatibleDialect(Server server) {
+        this.server = server;
+    }
 
     @Override
     public String basePath() {
@@ -64,20 +85,37 @@ final class OpenAiCompatibleDialect implements WireDialect {
 
     @Override
     public String streamBody(ScriptedStream s) {
+        return streamBody(s, null);
+    }
+
+    @Override
+    public String streamBody(ScriptedStream s, RecordedRequest request) {
+        boolean openai = server == Server.OPENAI;
+        boolean askedForUsage = request != null && request.json().path("stream_options").path("include_usage").asBoolean(false);
+        ScriptedStream.UsagePlacement placement = s.usagePlacement();
+        if (placement == ScriptedStream.UsagePlacement.SERVER_DEFAULT) {
+            placement = !openai ? ScriptedStream.UsagePlacement.CHOICE
+                    : askedForUsage ? ScriptedStream.UsagePlacement.TOP_LEVEL : ScriptedStream.UsagePlacement.NONE;
+        }
+        boolean nullUsage = openai && askedForUsage;
         StringBuilder out = new StringBuilder();
-        ObjectNode first = chunk(s);
+        ObjectNode first = chunk(s, nullUsage);
         ObjectNode opening = ((ObjectNode) first.withArray("choices").get(0)).putObject("delta");
         opening.put("role", "assistant");
         opening.put("content", "");
+        if (openai) {
+            opening.putNull("refusal");
+        }
         event(out, first);
+        out.append(s.rawEventsAt(0));
         int sent = 0;
         for (ChatDelta d : s.deltas()) {
             if (sent == s.cutAfter()) {
                 return out.toString(); // the connection is lost mid-answer
             }
-            sent++;
-            ObjectNode c = chunk(s);
+            ObjectNode c = chunk(s, nullUsage);
             ObjectNode delta = ((ObjectNode) c.withArray("choices").get(0)).putObject("delta");
+            boolean write = true;
             if (d instanceof ChatDelta.Text t) {
                 delta.put("content", t.text());
             } else if (d instanceof ChatDelta.Reasoning r) {
@@ -91,44 +129,43 @@ final class OpenAiCompatibleDialect implements WireDialect {
                 call.put("type", "function");
                 String arguments = s.toolShape() == ScriptedStream.ToolShape.WHOLE ? arguments(s, start.index()) : "";
                 call.putObject("function").put("name", start.name()).put("arguments", arguments);
-            } else if (d instanceof ChatDelta.ToolCallArguments a) {
-                if (s.toolShape() == ScriptedStream.ToolShape.WHOLE) {
-                    continue; // sent whole with its start
-                }
+            } else if (d instanceof ChatDelta.ToolCallArguments a && s.toolShape() != ScriptedStream.ToolShape.WHOLE) {
                 ObjectNode call = delta.withArray("tool_calls").addObject();
                 if (s.toolShape() != ScriptedStream.ToolShape.INDEXLESS) {
                     call.put("index", a.index());
                 }
                 call.putObject("function").put("arguments", a.fragment());
             } else {
-                continue;
+                write = false; // sent whole with its start, or not a part a chunk carries
             }
-            event(out, c);
+            if (write) {
+                event(out, c);
+            }
+            sent++;
+            out.append(s.rawEventsAt(sent));
         }
         if (sent == s.cutAfter()) {
             return out.toString();
         }
-        ObjectNode last = chunk(s);
+        ObjectNode last = chunk(s, nullUsage);
         ObjectNode lastChoice = (ObjectNode) last.withArray("choices").get(0);
         lastChoice.putObject("delta");
         lastChoice.put("finish_reason", s.finishReason());
-        boolean choiceUsage = s.usage() != null && (s.usagePlacement() == ScriptedStream.UsagePlacement.CHOICE
-                || s.usagePlacement() == ScriptedStream.UsagePlacement.BOTH);
-        if (choiceUsage) {
+        boolean any = s.usage() != null;
+        if (any && (placement == ScriptedStream.UsagePlacement.CHOICE || placement == ScriptedStream.UsagePlacement.BOTH)) {
             lastChoice.set("usage", usage(s.usage()));
         }
+        if (any && placement == ScriptedStream.UsagePlacement.FINISH) {
+            last.set("usage", usage(s.usage()));
+        }
         event(out, last);
-        boolean topUsage = s.usage() != null && (s.usagePlacement() == ScriptedStream.UsagePlacement.TOP_LEVEL
-                || s.usagePlacement() == ScriptedStream.UsagePlacement.BOTH);
-        if (topUsage) {
-            ObjectNode u = chunk(s);
+        if (any && (placement == ScriptedStream.UsagePlacement.TOP_LEVEL || placement == ScriptedStream.UsagePlacement.BOTH)) {
+            ObjectNode u = chunk(s, false);
             u.putArray("choices");
             u.set("usage", usage(s.usage()));
             event(out, u);
         }
-        for (String raw : s.rawEvents()) {
-            out.append("data: ").append(raw).append("\n\n");
-        }
+        out.append(s.rawEventsAt(ScriptedStream.RawEvent.AT_END));
         if (s.done()) {
             out.append("data: [DONE]\n\n");
         }
@@ -152,13 +189,47 @@ final class OpenAiCompatibleDialect implements WireDialect {
 
     @Override
     public String errorBody(String type, String message) {
+        return errorBody(-1, type, message);
+    }
+
+    @Override
+    public String errorBody(int status, String type, String message) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode error = root.putObject("error");
         error.put("message", message);
-        if (type != null) {
-            error.put("type", type);
+        if (server == Server.KIMI) {
+            if (type != null) {
+                error.put("type", type);
+            }
+            return JSON.writeValueAsString(root);
         }
-        return JSON.writeValueAsString(root);
+        error.put("type", type != null ? type : status >= 500 ? "server_error" : "invalid_request_error");
+        error.putNull("param");
+        String code = status == 401 ? "invalid_api_key" : status == 429 ? "rate_limit_exceeded" : null;
+        if (code == null) {
+            error.putNull("code");
+        } else {
+            error.put("code", code);
+        }
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    }
+
+    @Override
+    public String errorEvent(String type, String message) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("message", message);
+        error.put("type", type);
+        if (server == Server.OPENAI) {
+            error.putNull("param");
+            error.putNull("code");
+        }
+        return "data: " + JSON.writeValueAsString(root);
+    }
+
+    @Override
+    public String malformedEvent() {
+        return "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]";
     }
 
     @Override
@@ -257,6 +328,12 @@ final class OpenAiCompatibleDialect implements WireDialect {
 
     @Override
     public String errorTypeFor(int status) {
+        if (server == Server.OPENAI) {
+            switch (status) {
+                case 429: return "requests";
+                default: return status >= 500 ? "server_error" : status >= 400 ? "invalid_request_error" : null;
+            }
+        }
         switch (status) {
             case 400: return "invalid_request_error";
             case 401: return "invalid_authentication_error";
@@ -268,15 +345,26 @@ final class OpenAiCompatibleDialect implements WireDialect {
         }
     }
 
-    private static ObjectNode chunk(ScriptedStream s) {
+    private ObjectNode chunk(ScriptedStream s, boolean nullUsage) {
         ObjectNode c = JSON.createObjectNode();
         c.put("id", "chatcmpl-fake");
         c.put("object", "chat.completion.chunk");
         c.put("created", 1787593184L);
         c.put("model", s.model());
+        if (server == Server.OPENAI) {
+            c.put("service_tier", "default");
+            c.put("system_fingerprint", "fp_fake0001");
+        }
         ArrayNode choices = c.putArray("choices");
         ObjectNode choice = choices.addObject();
         choice.put("index", 0);
+        if (server == Server.OPENAI) {
+            choice.putNull("logprobs");
+            choice.putNull("finish_reason");
+        }
+        if (nullUsage) {
+            c.putNull("usage");
+        }
         return c;
     }
 

@@ -6,19 +6,49 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a provider's API writes answers and errors on the wire, so that {@link FakeServer} can speak it.
- * {@link #openAiCompatible()} speaks the OpenAI chat-completions dialect that Kimi uses; a provider with
- * another wire format supplies its own.
+ * How a provider's API writes answers and errors on the wire, so that {@link FakeServer} can speak it
+ * as the real server does: {@link #openAi()} like OpenAI, {@link #kimi()} like Kimi, {@link #anthropic()}
+ * like Anthropic's Messages API. A provider with another wire format supplies its own.
  */
 public interface WireDialect {
 
     /**
-     * The OpenAI-compatible chat-completions dialect (Kimi, and many others).
+     * The OpenAI-compatible chat-completions dialect as Kimi writes it; the kit's default.
+     *
+     * @return {@link #kimi()}
+     */
+    static WireDialect openAiCompatible() {
+        return kimi();
+    }
+
+    /**
+     * OpenAI's chat completions as OpenAI writes them: usage only when asked for with
+     * {@code stream_options.include_usage} (in an extra chunk with empty {@code choices}), every field
+     * of a real chunk, full error bodies.
      *
      * @return the dialect
      */
-    static WireDialect openAiCompatible() {
-        return new OpenAiCompatibleDialect();
+    static WireDialect openAi() {
+        return new OpenAiCompatibleDialect(OpenAiCompatibleDialect.Server.OPENAI);
+    }
+
+    /**
+     * OpenAI's chat completions as Kimi writes them: usage in {@code choices[0].usage}, Kimi's error
+     * types.
+     *
+     * @return the dialect
+     */
+    static WireDialect kimi() {
+        return new OpenAiCompatibleDialect(OpenAiCompatibleDialect.Server.KIMI);
+    }
+
+    /**
+     * Anthropic's Messages API: named events, {@code ping}s, cumulative usage, {@code message_stop}.
+     *
+     * @return the dialect
+     */
+    static WireDialect anthropic() {
+        return new AnthropicDialect();
     }
 
     /**
@@ -45,6 +75,18 @@ public interface WireDialect {
     String streamBody(ScriptedStream script);
 
     /**
+     * A streamed answer to a given request, for servers whose answer depends on what was asked (OpenAI
+     * sends usage only when asked for); by default the same as {@link #streamBody(ScriptedStream)}.
+     *
+     * @param script  the answer and how to deliver it
+     * @param request the request it answers
+     * @return the body
+     */
+    default String streamBody(ScriptedStream script, RecordedRequest request) {
+        return streamBody(script);
+    }
+
+    /**
      * The content type of a streamed answer.
      *
      * @return the content type
@@ -59,6 +101,35 @@ public interface WireDialect {
      * @return the body
      */
     String errorBody(String type, String message);
+
+    /**
+     * An error body for a status; by default {@link #errorBody(String, String)}.
+     *
+     * @param status  the HTTP status
+     * @param type    the provider's error type, or null
+     * @param message the message
+     * @return the body
+     */
+    default String errorBody(int status, String type, String message) {
+        return errorBody(type, message);
+    }
+
+    /**
+     * An error sent inside a stream, as the server sends one (see {@link ScriptedStream.RawEvent} for
+     * the form).
+     *
+     * @param type    the error type
+     * @param message the message
+     * @return the event
+     */
+    String errorEvent(String type, String message);
+
+    /**
+     * An event whose data is cut-off JSON, for the malformed-stream rules.
+     *
+     * @return the event
+     */
+    String malformedEvent();
 
     /**
      * The conversation a request carried, read back in the port's terms: tool calls with their ids and
@@ -80,6 +151,25 @@ public interface WireDialect {
      * @return the settings, values as JSON text
      */
     Map<String, String> options(RecordedRequest request);
+
+    /**
+     * Whether the server reports reasoning tokens in its usage (Anthropic does not split them out).
+     *
+     * @return true by default
+     */
+    default boolean reportsReasoningTokens() {
+        return true;
+    }
+
+    /**
+     * The settings (by the names of {@link #options}) a request must always carry, so the rule that
+     * unset settings are not sent leaves them out: Anthropic requires {@code maxTokens}.
+     *
+     * @return the names; empty by default
+     */
+    default java.util.Set<String> requiredOptions() {
+        return java.util.Set.of();
+    }
 
     /**
      * The error type the dialect uses for a status, such as {@code rate_limit_reached_error} for 429.

@@ -1,0 +1,605 @@
+package dev.alfred.llm.anthropic;
+
+import dev.alfred.llm.Capabilities;
+import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.ChatResponse;
+import dev.alfred.llm.ChatStream;
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ProviderEndpoint;
+import dev.alfred.llm.ProviderOptions;
+import dev.alfred.llm.ProviderUnavailableException;
+import dev.alfred.llm.ResponseAccumulator;
+import dev.alfred.llm.anthropic.internal.stream.AnthropicChatStream;
+import dev.alfred.llm.anthropic.internal.wire.Blocks;
+import dev.alfred.llm.anthropic.internal.wire.EventDecoder;
+import dev.alfred.llm.anthropic.internal.wire.MalformedEventException;
+import dev.alfred.llm.anthropic.internal.wire.RequestEncoder;
+import dev.alfred.llm.anthropic.internal.wire.StopReasons;
+import dev.alfred.llm.http.ExchangeSettings;
+import dev.alfred.llm.http.HttpExchange;
+import dev.alfred.llm.http.HttpTransport;
+import dev.alfred.llm.http.Watchdog;
+import dev.alfred.llm.http.error.ErrorBody;
+import dev.alfred.llm.http.error.ErrorMapper;
+import dev.alfred.llm.http.error.ErrorRules;
+import dev.alfred.llm.http.sse.SseParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * The Anthropic Messages API provider ({@code POST /v1/messages}), for Claude and for the servers that
+ * speak the protocol (Moonshot's {@code https://api.moonshot.ai/anthropic}, DeepSeek's, MiniMax's,
+ * a local Ollama). Calls go over {@link java.net.http.HttpClient}, streams through llm-http's
+ * event-stream reader.
+ *
+ * <pre>{@code
+ * LlmProvider claude = AnthropicProvider.builder().apiKey(System.getenv("ANTHROPIC_API_KEY")).build();
+ * }</pre>
+ *
+ * <p>What it does for the API: system messages go in the top-level {@code system}; tool results go
+ * as {@code tool_result} blocks of a user turn; {@code max_tokens}, which the API requires, is
+ * {@value #DEFAULT_MAX_TOKENS} unless the request or the builder sets it; thinking
+ * ({@link AnthropicOptions}) comes back as reasoning, its blocks and signatures kept as the answer's
+ * {@link dev.alfred.llm.ProviderState} and sent back unmodified when the answer is replayed with
+ * {@link dev.alfred.llm.ChatMessage#of}; {@code request-id} is named in every exception message.
+ * Errors map by status: 400/404/413 invalid, 401/403 authentication, 402 quota, 429 and 529
+ * ({@code overloaded_error}, also inside a stream) retryable rate limits, 500/504 retryable
+ * unavailability.
+ *
+ * <p>One instance shares one HTTP client across calls and is thread-safe. {@link #toString()} and
+ * every exception message leave the API key out.
+ */
+public final class AnthropicProvider implements LlmProvider {
+
+    /** The provider id. */
+    public static final String ID = "anthropic";
+    /** Anthropic's base URL, the default; the provider appends {@code /v1/messages}. */
+    public static final URI ANTHROPIC_URL = URI.create("https://api.anthropic.com");
+    /** Moonshot's Messages-API endpoint for Kimi models. */
+    public static final URI MOONSHOT_URL = URI.create("https://api.moonshot.ai/anthropic");
+    /** The default model. */
+    public static final String DEFAULT_MODEL = "claude-sonnet-4-5";
+    /** The API version sent by default, still the only one Anthropic's SDK sends. */
+    public static final String DEFAULT_VERSION = "2023-06-01";
+    /** The {@code max_tokens} sent when neither the request nor the builder sets one. */
+    public static final int DEFAULT_MAX_TOKENS = 4096;
+
+    private static final Logger LOG = LoggerFactory.getLogger(AnthropicProvider.class);
+    private static final int MAX_RESPONSE_BYTES = 32 << 20;
+    private static final Capabilities CAPABILITIES = Capabilities.of(Capabilities.Feature.TOOLS,
+            Capabilities.Feature.PARALLEL_TOOL_CALLS, Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.IMAGES,
+            Capabilities.Feature.IMAGE_URLS, Capabilities.Feature.REASONING);
+    private static final Set<Class<?>> WARNED = ConcurrentHashMap.newKeySet();
+    private static final Set<String> RESERVED_HEADERS = Set.of("x-api-key", "authorization", "anthropic-version",
+            "anthropic-beta", "user-agent", "content-type", "accept");
+
+    private final String apiKey;
+    private final URI baseUrl;
+    private final URI endpoint;
+    private final String model;
+    private final int maxTokens;
+    private final boolean bearer;
+    private final String version;
+    private final String betas;
+    private final Map<String, String> extraHeaders;
+    private final HttpTransport http;
+    private final ExchangeSettings settings;
+    private final int maxLineBytes;
+    private final int maxToolCalls;
+    private final int maxToolArgumentChars;
+    private final RequestEncoder encoder = new RequestEncoder(ID);
+    private final EventDecoder decoder = new EventDecoder();
+    private volatile boolean closed;
+
+    private AnthropicProvider(Builder b) {
+        this.apiKey = b.apiKey;
+        this.baseUrl = b.baseUrl;
+        this.endpoint = HttpTransport.resolve(b.baseUrl, "v1/messages");
+        this.model = b.model;
+        this.maxTokens = b.maxTokens;
+        this.bearer = b.bearer;
+        this.version = b.version;
+        this.betas = String.join(",", b.betas);
+        this.extraHeaders = Map.copyOf(b.extraHeaders);
+        ErrorMapper errors = new ErrorMapper(ID, apiKey, b.clock, "request-id", ErrorRules.STANDARD);
+        this.settings = new ExchangeSettings(ID, b.connectTimeout, b.headersTimeout, b.idleTimeout, b.totalTimeout,
+                errors, b.watchdog);
+        this.maxLineBytes = b.maxLineBytes;
+        this.maxToolCalls = b.maxToolCalls;
+        this.maxToolArgumentChars = b.maxToolArgumentChars;
+        this.http = HttpTransport.create(b.connectTimeout, b.httpClient, b.executor);
+    }
+
+    /**
+     * A new builder.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /**
+     * The model used when a request names none.
+     *
+     * @return the model id
+     */
+    public String model() {
+        return model;
+    }
+
+    /**
+     * The base URL; requests go to its {@code /v1/messages}.
+     *
+     * @return the base URL
+     */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * The base URL and the default model, for observability.
+     *
+     * @return the endpoint
+     */
+    @Override
+    public ProviderEndpoint endpoint() {
+        return new ProviderEndpoint(baseUrl, model);
+    }
+
+    /**
+     * Tools with parallel calls, JSON schema answers ({@code output_config.format}), images inline and
+     * by URL, and reasoning (thinking). No JSON-object mode and no builtin tools.
+     *
+     * @return the capabilities
+     */
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request) {
+        List<String> warnings = new ArrayList<>();
+        HttpExchange exchange = send(request, false, warnings);
+        try {
+            exchange.successfulHeaders();
+            String requestId = exchange.requestId();
+            byte[] body = exchange.readAll(MAX_RESPONSE_BYTES, true);
+            ErrorBody error = ErrorBody.parse(body, 0, body.length);
+            if (error != null) {
+                throw settings.errors().fromStreamError(error, requestId);
+            }
+            EventDecoder.Message m;
+            try {
+                m = decoder.decodeMessage(body, body.length);
+            } catch (MalformedEventException e) {
+                throw new ProviderUnavailableException(settings.errors().describe(200, null,
+                        "malformed response body (" + e.getMessage() + ")", requestId), ID, 200, null, null, requestId, null);
+            }
+            ResponseAccumulator acc = accumulator();
+            warnings.forEach(acc::warn);
+            Blocks blocks = new Blocks(acc::accept, acc::warn);
+            long index = 0;
+            for (EventDecoder.Block b : m.blocks()) {
+                blocks.start(index, b.type(), b.id(), b.name(), b.text(), b.signature(), b.data());
+                if (b.input() != null) {
+                    blocks.delta(index, "input_json_delta", b.input());
+                }
+                blocks.stop(index++);
+            }
+            acc.id(m.id());
+            acc.model(m.model());
+            acc.usage(m.usage().toUsage());
+            acc.finishReason(StopReasons.of(m.stopReason()), m.stopReason());
+            acc.state(blocks.state(ID));
+            return acc.response();
+        } catch (MalformedEventException e) {
+            exchange.cancel();
+            throw new ProviderUnavailableException(settings.errors().describe(200, null,
+                    "malformed response body (" + e.getMessage() + ")", exchange.requestId()), ID, 200, null, null,
+                    exchange.requestId(), null);
+        } catch (RuntimeException e) {
+            exchange.cancel();
+            throw e;
+        }
+    }
+
+    @Override
+    public ChatStream stream(ChatRequest request) {
+        List<String> warnings = new ArrayList<>();
+        return new AnthropicChatStream(send(request, true, warnings), settings, accumulator(), maxLineBytes, warnings);
+    }
+
+    private ResponseAccumulator accumulator() {
+        return new ResponseAccumulator(ID, maxToolCalls, maxToolArgumentChars);
+    }
+
+    private HttpExchange send(ChatRequest request, boolean stream, List<String> warnings) {
+        Objects.requireNonNull(request, "request");
+        if (closed) {
+            throw new LlmException(ID + ": provider is closed", ID, -1, null, false, null, null);
+        }
+        CAPABILITIES.check(request, ID);
+        for (ProviderOptions o : request.options()) {
+            if (!(o instanceof AnthropicOptions)) {
+                String warning = "options " + o.getClass().getSimpleName() + " for provider '" + o.providerId()
+                        + "' were ignored by " + ID;
+                warnings.add(warning);
+                if (WARNED.add(o.getClass())) {
+                    LOG.warn("{} (logged once per options type)", warning);
+                }
+            }
+        }
+        AnthropicOptions options = request.options(AnthropicOptions.class).orElse(AnthropicOptions.DEFAULT);
+        byte[] body = encoder.encode(request, model, maxTokens, stream, options.thinking(), options.budgetTokens(),
+                options.effort());
+        HttpRequest.Builder rb = HttpTransport.request(endpoint)
+                .header("anthropic-version", version)
+                .header("Content-Type", "application/json")
+                .header("Accept", stream ? "text/event-stream" : "application/json")
+                .header("User-Agent", HttpTransport.USER_AGENT)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (apiKey != null) {
+            if (bearer) {
+                rb.header("Authorization", "Bearer " + apiKey);
+            } else {
+                rb.header("x-api-key", apiKey);
+            }
+        }
+        if (!betas.isEmpty()) {
+            rb.header("anthropic-beta", betas);
+        }
+        extraHeaders.forEach(rb::header);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: POST {} model={} stream={} messages={}", ID, endpoint,
+                    request.model() != null ? request.model() : model, stream, request.messages().size());
+        }
+        return http.exchange(rb.build(), settings, stream);
+    }
+
+    /**
+     * Closes the HTTP client if this provider created it (on JDK 21 and later; on 17 its selector
+     * thread ends when the client is collected). Later calls fail.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        http.close();
+    }
+
+    /**
+     * A description without secrets.
+     *
+     * @return the base URL and model
+     */
+    @Override
+    public String toString() {
+        return "AnthropicProvider{baseUrl=" + baseUrl + ", model=" + model + ", apiKey="
+                + (apiKey == null ? "none" : "****") + "}";
+    }
+
+    /** Builds an {@link AnthropicProvider}; not thread-safe. The API key is required unless the base URL is loopback. */
+    public static final class Builder {
+        private String apiKey;
+        private URI baseUrl = ANTHROPIC_URL;
+        private String model = DEFAULT_MODEL;
+        private int maxTokens = DEFAULT_MAX_TOKENS;
+        private boolean bearer;
+        private String version = DEFAULT_VERSION;
+        private final Set<String> betas = new LinkedHashSet<>();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration headersTimeout = Duration.ofSeconds(60);
+        private Duration idleTimeout = Duration.ofSeconds(120);
+        private Duration totalTimeout = Duration.ofMinutes(15);
+        private int maxLineBytes = SseParser.DEFAULT_MAX_LINE_BYTES;
+        private HttpClient httpClient;
+        private Executor executor;
+        private Clock clock = Clock.systemUTC();
+        private Watchdog watchdog = Watchdog.shared();
+        private boolean allowInsecureHttp;
+        private int maxToolCalls = ResponseAccumulator.DEFAULT_MAX_TOOL_CALLS;
+        private int maxToolArgumentChars = ResponseAccumulator.DEFAULT_MAX_ARGUMENT_CHARS;
+        private final Map<String, String> extraHeaders = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the API key; required unless the base URL is loopback.
+         *
+         * @param apiKey the key
+         * @return this builder
+         */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /**
+         * Sets the base URL, to which {@code /v1/messages} is appended; default {@link #ANTHROPIC_URL}.
+         *
+         * @param baseUrl an absolute http(s) URL such as {@link #MOONSHOT_URL}
+         * @return this builder
+         */
+        public Builder baseUrl(URI baseUrl) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            return this;
+        }
+
+        /**
+         * Sets the default model; a request's own model overrides it. Default {@link #DEFAULT_MODEL}.
+         *
+         * @param model the model id
+         * @return this builder
+         */
+        public Builder model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        /**
+         * Sets the {@code max_tokens} sent when a request sets none (default {@value #DEFAULT_MAX_TOKENS}).
+         *
+         * @param maxTokens a positive count
+         * @return this builder
+         */
+        public Builder maxTokens(int maxTokens) {
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        /**
+         * Sends the key as {@code Authorization: Bearer} instead of {@code x-api-key}, as DeepSeek's,
+         * Ollama's cloud and other gateways want.
+         *
+         * @param bearer whether to use a bearer token
+         * @return this builder
+         */
+        public Builder bearerAuth(boolean bearer) {
+            this.bearer = bearer;
+            return this;
+        }
+
+        /**
+         * Sets the {@code anthropic-version} header (default {@value #DEFAULT_VERSION}).
+         *
+         * @param version the version
+         * @return this builder
+         */
+        public Builder version(String version) {
+            this.version = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
+        /**
+         * Adds a beta to the {@code anthropic-beta} header, such as {@code interleaved-thinking-2025-05-14}.
+         *
+         * @param beta the beta's name
+         * @return this builder
+         * @throws IllegalArgumentException if it is blank or holds a comma
+         */
+        public Builder beta(String beta) {
+            if (beta == null || beta.isBlank() || beta.contains(",")) {
+                throw new IllegalArgumentException("a beta is one non-blank name without commas, was '" + beta + "'");
+            }
+            betas.add(beta.strip());
+            return this;
+        }
+
+        /**
+         * Sets the connect timeout (default 10 s). Ignored with {@link #httpClient}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets how long a stream's response head may take (default 60 s).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder headersTimeout(Duration timeout) {
+            this.headersTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the longest gap between two reads of a response body (default 120 s).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the deadline for a whole exchange, head and body (default 15 min).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder totalTimeout(Duration timeout) {
+            this.totalTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the longest event-stream line accepted (default 1 MiB).
+         *
+         * @param bytes a positive count
+         * @return this builder
+         */
+        public Builder maxLineBytes(int bytes) {
+            this.maxLineBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Shares an existing HTTP client instead of creating one; the provider will not close it.
+         *
+         * @param client the client
+         * @return this builder
+         */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = client;
+            return this;
+        }
+
+        /**
+         * Sets the executor of the HTTP client the provider creates (default: the pool all providers
+         * share).
+         *
+         * @param executor the executor; the caller keeps ownership
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /**
+         * Sets the clock that interprets an HTTP-date {@code Retry-After}.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets the watchdog that enforces the deadlines; a {@link Watchdog#manual manual} one for tests.
+         *
+         * @param watchdog the watchdog
+         * @return this builder
+         */
+        public Builder watchdog(Watchdog watchdog) {
+            this.watchdog = Objects.requireNonNull(watchdog, "watchdog");
+            return this;
+        }
+
+        /**
+         * Allows a plain {@code http://} base URL to a host that is not loopback.
+         *
+         * @param allow whether to accept plain http to any host
+         * @return this builder
+         */
+        public Builder allowInsecureHttp(boolean allow) {
+            this.allowInsecureHttp = allow;
+            return this;
+        }
+
+        /**
+         * Sets the most tool calls one answer may carry (default 128).
+         *
+         * @param calls a positive count
+         * @return this builder
+         */
+        public Builder maxToolCalls(int calls) {
+            this.maxToolCalls = calls;
+            return this;
+        }
+
+        /**
+         * Sets the most characters of one tool call's input (default 8 Mi).
+         *
+         * @param chars a positive count
+         * @return this builder
+         */
+        public Builder maxToolArgumentChars(int chars) {
+            this.maxToolArgumentChars = chars;
+            return this;
+        }
+
+        /**
+         * Adds a header to every request. The provider's own headers cannot be replaced.
+         *
+         * @param name  the header name
+         * @param value the value
+         * @return this builder
+         * @throws IllegalArgumentException if the name is one of the provider's own headers, or blank
+         */
+        public Builder header(String name, String value) {
+            if (name == null || name.isBlank() || value == null) {
+                throw new IllegalArgumentException("header name must not be blank and value not null");
+            }
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header '" + name + "' is set by the provider and cannot be replaced");
+            }
+            extraHeaders.put(name, value);
+            return this;
+        }
+
+        /**
+         * Builds the provider.
+         *
+         * @return the provider
+         * @throws IllegalArgumentException if the API key is missing for a remote server, or a setting is
+         *                                  invalid (naming it)
+         */
+        public AnthropicProvider build() {
+            HttpTransport.checkBaseUrl(baseUrl, allowInsecureHttp, "anthropic.base.url, ANTHROPIC_BASE_URL");
+            if (apiKey != null) {
+                apiKey = apiKey.strip();
+                if (apiKey.isEmpty()) {
+                    apiKey = null;
+                } else if (apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+                    throw new IllegalArgumentException("apiKey contains whitespace or non-ASCII characters");
+                }
+            }
+            if (apiKey == null && !HttpTransport.isLoopback(baseUrl.getHost())) {
+                throw new IllegalArgumentException("apiKey is missing: set ANTHROPIC_API_KEY, or call apiKey(...)"
+                        + " (only a loopback base URL, a local server, may go without one)");
+            }
+            if (model == null || model.isBlank()) {
+                throw new IllegalArgumentException("model must not be blank");
+            }
+            if (maxTokens <= 0) {
+                throw new IllegalArgumentException("maxTokens must be positive, was " + maxTokens);
+            }
+            ExchangeSettings.requirePositive("connectTimeout", connectTimeout);
+            ExchangeSettings.requirePositive("headersTimeout", headersTimeout);
+            ExchangeSettings.requirePositive("idleTimeout", idleTimeout);
+            ExchangeSettings.requirePositive("totalTimeout", totalTimeout);
+            if (maxToolCalls <= 0 || maxToolArgumentChars <= 0 || maxLineBytes <= 0) {
+                throw new IllegalArgumentException("maxToolCalls, maxToolArgumentChars and maxLineBytes must be"
+                        + " positive, were " + maxToolCalls + ", " + maxToolArgumentChars + " and " + maxLineBytes);
+            }
+            return new AnthropicProvider(this);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.alfred.llm.anthropic;
+
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.spi.LlmProviderFactory;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Registers {@link AnthropicProvider} under the id {@code anthropic}. Settings (environment variable in
+ * brackets): {@code anthropic.api.key} [{@code ANTHROPIC_API_KEY}], not needed for a loopback base
+ * URL; {@code anthropic.base.url} [{@code ANTHROPIC_BASE_URL}]; {@code anthropic.model}
+ * [{@code ANTHROPIC_MODEL}]; {@code anthropic.max.tokens} (default 4096); {@code anthropic.version}
+ * (default {@code 2023-06-01}); {@code anthropic.beta}, betas separated by commas, sent as
+ * {@code anthropic-beta}; {@code anthropic.auth}, {@code x-api-key} (default) or {@code bearer}; the
+ * durations {@code anthropic.connect.timeout}, {@code anthropic.headers.timeout},
+ * {@code anthropic.idle.timeout}, {@code anthropic.total.timeout}; {@code anthropic.allow.insecure.http};
+ * and the bounds {@code anthropic.max.tool.calls} and {@code anthropic.max.tool.argument.chars}.
+ */
+public final class AnthropicProviderFactory implements LlmProviderFactory {
+
+    /** Creates the factory; ServiceLoader needs the public no-argument constructor. */
+    public AnthropicProviderFactory() {
+    }
+
+    @Override
+    public String id() {
+        return AnthropicProvider.ID;
+    }
+
+    /**
+     * The prefix of the settings above.
+     *
+     * @return {@code anthropic.}
+     */
+    @Override
+    public Set<String> settingPrefixes() {
+        return Set.of("anthropic.");
+    }
+
+    /**
+     * Creates a provider from the settings above.
+     *
+     * @param config the settings
+     * @return the provider
+     * @throws IllegalArgumentException if a setting is missing or invalid (naming it)
+     */
+    @Override
+    public LlmProvider create(ProviderConfig config) {
+        AnthropicProvider.Builder b = AnthropicProvider.builder();
+        config.get("anthropic.api.key").ifPresent(b::apiKey);
+        config.getUri("anthropic.base.url").ifPresent(b::baseUrl);
+        config.get("anthropic.model").ifPresent(b::model);
+        config.getInt("anthropic.max.tokens").ifPresent(b::maxTokens);
+        config.get("anthropic.version").ifPresent(b::version);
+        config.get("anthropic.beta").ifPresent(list -> {
+            for (String beta : list.split(",")) {
+                if (!beta.isBlank()) {
+                    b.beta(beta);
+                }
+            }
+        });
+        config.get("anthropic.auth").ifPresent(auth -> {
+            String a = auth.strip().toLowerCase(Locale.ROOT);
+            if (!a.equals("bearer") && !a.equals("x-api-key")) {
+                throw new IllegalArgumentException("anthropic.auth must be x-api-key or bearer, was '" + auth + "'");
+            }
+            b.bearerAuth(a.equals("bearer"));
+        });
+        config.getDuration("anthropic.connect.timeout").ifPresent(b::connectTimeout);
+        config.getDuration("anthropic.headers.timeout").ifPresent(b::headersTimeout);
+        config.getDuration("anthropic.idle.timeout").ifPresent(b::idleTimeout);
+        config.getDuration("anthropic.total.timeout").ifPresent(b::totalTimeout);
+        config.getBoolean("anthropic.allow.insecure.http").ifPresent(b::allowInsecureHttp);
+        config.getInt("anthropic.max.tool.calls").ifPresent(b::maxToolCalls);
+        config.getInt("anthropic.max.tool.argument.chars").ifPresent(b::maxToolArgumentChars);
+        return b.build();
+    }
+}

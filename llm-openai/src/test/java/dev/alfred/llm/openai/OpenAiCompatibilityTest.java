@@ -1,0 +1,44 @@
+package dev.alfred.llm.openai;
+
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.testkit.LlmProviderContract;
+import dev.alfred.llm.testkit.ProviderTarget;
+import dev.alfred.llm.testkit.WireDialect;
+
+import java.util.Optional;
+
+/** The OpenAI provider keeps the whole provider contract against a server that behaves like OpenAI. */
+class OpenAiCompatibilityTest extends LlmProviderContract {
+
+    @Override
+    protected LlmProvider createProvider(ProviderTarget target) {
+        return OpenAiProvider.builder()
+                .apiKey(target.apiKey())
+                .baseUrl(target.baseUri())
+                .model("gpt-test")
+                .idleTimeout(target.idleTimeout())
+                .headersTimeout(target.headersTimeout())
+                .build();
+    }
+
+    @Override
+    protected WireDialect dialect() {
+        return WireDialect.openAi();
+    }
+
+    @Override
+    protected Optional<String> providerId() {
+        return Optional.of(OpenAiProvider.ID);
+    }
+
+    @Override
+    protected ProviderConfig discoveryConfig(ProviderTarget target) {
+        return ProviderConfig.builder()
+                .set("OPENAI_API_KEY", target.apiKey())
+                .set("OPENAI_BASE_URL", target.baseUri().toString())
+                .set("OPENAI_MODEL", "gpt-test")
+                .set("OPENAI_IDLE_TIMEOUT", target.idleTimeout().toMillis() + "ms")
+                .build();
+    }
+}
