@@ -68,6 +68,22 @@ public record Capabilities(Set<Feature> features) {
     }
 
     /**
+     * These capabilities less some features, for a provider that is like another but cannot do
+     * everything it does.
+     *
+     * @param removed the features to leave out
+     * @return the capabilities without them
+     */
+    public Capabilities without(Feature... removed) {
+        Set<Feature> kept = EnumSet.noneOf(Feature.class);
+        kept.addAll(features);
+        for (Feature f : removed) {
+            kept.remove(f);
+        }
+        return new Capabilities(kept);
+    }
+
+    /**
      * Refuses a request that needs a feature this provider lacks.
      *
      * @param request    the request

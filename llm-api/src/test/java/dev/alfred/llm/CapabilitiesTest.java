@@ -46,4 +46,14 @@ class CapabilitiesTest {
         }
         Capabilities.of(Capabilities.Feature.IMAGES).check(dataUrl, "p");
     }
+
+    @org.junit.jupiter.api.Test
+    void withoutLeavesOutOnlyTheNamedFeatures() {
+        Capabilities three = Capabilities.of(Capabilities.Feature.TOOLS, Capabilities.Feature.IMAGES,
+                Capabilities.Feature.REASONING);
+        org.junit.jupiter.api.Assertions.assertEquals(Capabilities.of(Capabilities.Feature.REASONING),
+                three.without(Capabilities.Feature.TOOLS, Capabilities.Feature.IMAGES, Capabilities.Feature.JSON_OBJECT));
+        org.junit.jupiter.api.Assertions.assertEquals(three, three.without());
+        org.junit.jupiter.api.Assertions.assertEquals(Capabilities.TEXT_ONLY, Capabilities.TEXT_ONLY.without(Capabilities.Feature.TOOLS));
+    }
 }

@@ -1,8 +1,8 @@
 package dev.alfred.llm.bench;
 
 import dev.alfred.llm.ChatDelta;
-import dev.alfred.llm.kimi.internal.Chunk;
-import dev.alfred.llm.kimi.internal.ChunkDecoder;
+import dev.alfred.llm.openai.internal.wire.Chunk;
+import dev.alfred.llm.openai.internal.wire.ChunkDecoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

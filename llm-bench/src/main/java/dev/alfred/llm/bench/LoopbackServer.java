@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LoopbackServer {
 
     private static final Map<Integer, byte[]> BODIES = new ConcurrentHashMap<>();
+    private static final Map<Integer, byte[]> ANTHROPIC_BODIES = new ConcurrentHashMap<>();
     private static final Map<Integer, byte[]> TOOL_BODIES = new ConcurrentHashMap<>();
 
     private LoopbackServer() {
@@ -80,6 +81,7 @@ public final class LoopbackServer {
                 int chunks = param(path, "n", 10);
                 long pace = param(path, "pace", 0);
                 int toolCalls = param(path, "tools", 0);
+                boolean anthropic = param(path, "fmt", 0) == 1;
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n"
                         + "x-trace-id: bench\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 if (toolCalls > 0) {
@@ -89,21 +91,22 @@ public final class LoopbackServer {
                         chunk(out, body, off, Math.min(32 * 1024, body.length - off));
                     }
                 } else if (pace == 0) {
-                    byte[] body = BODIES.computeIfAbsent(chunks, KimiStreamFixture::body);
+                    byte[] body = anthropic ? ANTHROPIC_BODIES.computeIfAbsent(chunks, AnthropicStreamFixture::body)
+                            : BODIES.computeIfAbsent(chunks, KimiStreamFixture::body);
                     for (int off = 0; off < body.length; off += 32 * 1024) {
                         chunk(out, body, off, Math.min(32 * 1024, body.length - off));
                     }
                 } else {
-                    chunk(out, KimiStreamFixture.roleEvent());
+                    chunk(out, anthropic ? AnthropicStreamFixture.headEvents() : KimiStreamFixture.roleEvent());
                     out.flush();
                     // Absolute deadlines: a late wake-up does not push every later event back.
                     long start = System.nanoTime();
                     for (int i = 0; i < chunks; i++) {
                         sleepUntil(start + (i + 1) * pace * 1000);
-                        chunk(out, KimiStreamFixture.contentEvent(i));
+                        chunk(out, anthropic ? AnthropicStreamFixture.contentEvent(i) : KimiStreamFixture.contentEvent(i));
                         out.flush();
                     }
-                    chunk(out, KimiStreamFixture.tailEvents(chunks));
+                    chunk(out, anthropic ? AnthropicStreamFixture.tailEvents(chunks) : KimiStreamFixture.tailEvents(chunks));
                 }
                 out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();

@@ -38,9 +38,9 @@ final class Measures {
         int owned = 1;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             String n = t.getName();
-            boolean mine = client.equals("floor") ? n.startsWith("HttpClient-") && n.contains("-Worker-")
-                    : client.equals("alfred-llm") ? n.startsWith("alfred-kimi-http-")
-                    : n.startsWith("OkHttp") || n.contains("openai") || n.contains("langchain4j");
+            boolean mine = client.startsWith("floor") ? n.startsWith("HttpClient-") && n.contains("-Worker-")
+                    : client.startsWith("alfred-llm") ? n.startsWith("alfred-llm-http-")
+                    : n.startsWith("OkHttp") || n.contains("openai") || n.contains("langchain4j") || n.contains("anthropic");
             if (mine && t.isAlive()) {
                 owned++;
             }

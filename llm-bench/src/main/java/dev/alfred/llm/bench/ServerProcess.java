@@ -38,7 +38,20 @@ final class ServerProcess implements AutoCloseable {
     }
 
     URI base(int chunks, long paceMicros) {
-        return URI.create("http://127.0.0.1:" + port + "/n=" + chunks + "/pace=" + paceMicros + "/v1");
+        return base(chunks, paceMicros, "kimi");
+    }
+
+    /**
+     * The base URL of a scenario's stream.
+     *
+     * @param chunks     content chunks
+     * @param paceMicros the pause before each, or 0
+     * @param format     {@code kimi} or {@code anthropic}
+     * @return the base URL
+     */
+    URI base(int chunks, long paceMicros, String format) {
+        return URI.create("http://127.0.0.1:" + port + "/n=" + chunks + "/pace=" + paceMicros
+                + (format.equals("anthropic") ? "/fmt=1" : "") + "/v1");
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.alfred.llm.bench;
 
-import dev.alfred.llm.kimi.internal.SseParser;
+import dev.alfred.llm.http.sse.SseParser;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -15,6 +15,21 @@ public interface StreamClient {
     String name();
 
     /**
+     * The wire format of the streams the client reads: {@code kimi} (OpenAI chat completions as Kimi
+     * sends them) or {@code anthropic} (the Messages API).
+     *
+     * @return the format
+     */
+    default String format() {
+        return "kimi";
+    }
+
+    /** @return whether the client is one of ours, held to the targets */
+    default boolean ours() {
+        return name().startsWith("alfred-llm");
+    }
+
+    /**
      * Reads one whole stream.
      *
      * @param base     the base URL with the scenario in its path

@@ -18,6 +18,9 @@ class LoopbackSmokeTest {
         List<LoopbackBench.Row> rows = LoopbackBench.run(LoopbackBench.Sizes.SMOKE);
         // alfred-llm's rows against the floor; a -Ppeers build adds rows named "… · <peer>".
         assertEquals(18, rows.stream().filter(r -> !r.scenario().contains(" · ")).count(), rows.toString());
+        // The OpenAI provider on the same stream and the Anthropic one on its own, in S1 to S3.
+        assertEquals(10, rows.stream().filter(r -> r.scenario().endsWith(" · alfred-llm openai")).count(), rows.toString());
+        assertEquals(10, rows.stream().filter(r -> r.scenario().endsWith(" · alfred-llm anthropic")).count(), rows.toString());
         // The values are measurements (heap growth may even be slightly negative): finite is all that is asked.
         assertTrue(rows.stream().allMatch(r -> Double.isFinite(r.floor()) && Double.isFinite(r.ours())), rows.toString());
     }

@@ -59,14 +59,15 @@ import java.util.concurrent.Callable;
                 + " on a terminal without one, or the prompt read from standard input on a pipe.",
             "With no KIMI_API_KEY, base URL or provider given (or with --offline) it answers from a scripted demo"
                 + " server on loopback."},
-        footer = {"", "Environment: KIMI_API_KEY (or MOONSHOT_API_KEY), KIMI_BASE_URL, KIMI_MODEL, LLM_PROVIDER,"
-                + " RETRY_MAX_ATTEMPTS, RETRY_ENABLED, …", ExitCode.TEXT})
+        footer = {"", "Environment: LLM_PROVIDER; KIMI_API_KEY (or MOONSHOT_API_KEY), KIMI_BASE_URL, KIMI_MODEL;"
+                + " OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, OPENAI_DIALECT; ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,"
+                + " ANTHROPIC_MODEL; RETRY_MAX_ATTEMPTS, RETRY_ENABLED, …", ExitCode.TEXT})
 public final class AlfredChat implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "What to ask; the words are joined with spaces.")
     private List<String> prompt = new ArrayList<>();
 
-    @Option(names = "--provider", paramLabel = "ID", description = "Provider id (default: LLM_PROVIDER, else kimi).")
+    @Option(names = "--provider", paramLabel = "ID", description = "Provider id: openai, kimi or anthropic (default: LLM_PROVIDER, else kimi).")
     private String provider;
 
     @Option(names = "--model", description = "Model to use instead of the provider's default.")
@@ -81,7 +82,8 @@ public final class AlfredChat implements Callable<Integer> {
     @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature (Kimi's newer models fix it).")
     private Double temperature;
 
-    @Option(names = "--base-url", paramLabel = "URL", description = "The provider's base URL (sets <provider>.base.url).")
+    @Option(names = "--base-url", paramLabel = "URL", description = "The provider's base URL (sets <provider>.base.url); a loopback URL, such as a local"
+            + " OpenAI-compatible server with --provider openai, needs no key.")
     private String baseUrl;
 
     @Option(names = "--image", paramLabel = "FILE", description = "Attach an image (PNG, JPEG, GIF, WebP) to the prompt; repeatable.")

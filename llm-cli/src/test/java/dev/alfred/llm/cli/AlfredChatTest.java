@@ -228,7 +228,7 @@ class AlfredChatTest {
     @Test
     void anUnknownProviderIsAUsageErrorListingTheOnesFound() {
         assertEquals(2, run("--provider", "nope", "hi"));
-        assertTrue(stderr().contains("no LLM provider with id 'nope'; found: kimi"), stderr());
+        assertTrue(stderr().contains("no LLM provider with id 'nope'; found: anthropic, kimi, openai"), stderr());
     }
 
     @ParameterizedTest
@@ -249,8 +249,41 @@ class AlfredChatTest {
     void listProvidersShowsWhereEachCameFrom() {
         assertEquals(0, run("--list-providers"));
         assertTrue(stdout().contains("provider  kimi  dev.alfred.llm.kimi.KimiProviderFactory ("), stdout());
+        assertTrue(stdout().contains("provider  openai  dev.alfred.llm.openai.OpenAiProviderFactory ("), stdout());
+        assertTrue(stdout().contains("provider  anthropic  dev.alfred.llm.anthropic.AnthropicProviderFactory ("), stdout());
         assertTrue(stdout().contains("decorator retry  dev.alfred.llm.retry.RetryDecorator ("), stdout());
         assertTrue(stdout().contains("), order 100"), "the decorator's origin and order: " + stdout());
+    }
+
+    @Test
+    void aLocalOpenAiCompatibleServerNeedsOnlyItsBaseUrl() {
+        env.remove("KIMI_API_KEY");
+        env.remove("KIMI_BASE_URL");
+        try (FakeServer local = FakeServer.start(dev.alfred.llm.testkit.WireDialect.openAi())) {
+            local.enqueue(Reply.stream("From ", "a local server."));
+            assertEquals(0, run("--provider", "openai", "--base-url", local.baseUri().toString(), "--model", "qwen3", "hi"));
+            assertEquals("From a local server.", stdout().strip());
+            assertFalse(stderr().contains("demo server"), stderr());
+            dev.alfred.llm.testkit.RecordedRequest r = local.takeRequest();
+            assertEquals(java.util.Optional.empty(), r.header("authorization"), "no key, no Authorization header");
+            assertEquals("qwen3", r.json().path("model").asString());
+        }
+    }
+
+    @Test
+    void theAnthropicProviderIsChosenByIdAndAMissingKeyNamesItsVariable() {
+        env.remove("KIMI_API_KEY");
+        env.remove("KIMI_BASE_URL");
+        try (FakeServer claude = FakeServer.start(dev.alfred.llm.testkit.WireDialect.anthropic())) {
+            claude.enqueue(Reply.stream("Bonjour."));
+            env.put("ANTHROPIC_API_KEY", "sk-ant-cli-0123456789");
+            assertEquals(0, run("--provider", "anthropic", "--base-url", claude.baseUri().toString(), "hi"));
+            assertEquals("Bonjour.", stdout().strip());
+            assertEquals(java.util.Optional.of("sk-ant-cli-0123456789"), claude.takeRequest().header("x-api-key"));
+        }
+        env.remove("ANTHROPIC_API_KEY");
+        assertEquals(2, run("--provider", "anthropic", "hi"));
+        assertTrue(stderr().contains("ANTHROPIC_API_KEY"), stderr());
     }
 
     @Test

@@ -65,7 +65,8 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
 
     /**
      * Handles one event. Called on the reading thread; {@link #emit}, {@link #end()} and {@link #fail}
-     * say what it meant. Events after the end or a failure are not passed on.
+     * say what it meant (an {@link LlmException} it throws counts as {@link #fail}). Events after the
+     * end or a failure are not passed on.
      *
      * @param type   the event's type ({@code message} when the stream named none)
      * @param data   the data bytes (valid during the call only)
@@ -215,7 +216,11 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
         if (done || pendingFailure != null) {
             return;
         }
-        onEvent(type, data, length);
+        try {
+            onEvent(type, data, length);
+        } catch (LlmException e) {
+            fail(e); // thrown rather than failed: the parts of the same read still go out first
+        }
     }
 
     @Override

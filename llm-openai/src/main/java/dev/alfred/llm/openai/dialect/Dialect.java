@@ -43,7 +43,7 @@ public final class Dialect {
             .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches()).build();
     /** DeepSeek: {@code max_tokens}, no JSON schema answers, reasoning echoed on tool-call turns. */
     public static final Dialect DEEPSEEK = builder("deepseek").defaultModel("deepseek-chat").maxTokensField("max_tokens")
-            .capabilities(without(STANDARD_CAPABILITIES, Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.IMAGE_URLS))
+            .capabilities(STANDARD_CAPABILITIES.without(Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.IMAGE_URLS))
             .build();
     /** Ollama's {@code /v1}: {@code max_tokens}; a local server needs no key. */
     public static final Dialect OLLAMA = builder("ollama").maxTokensField("max_tokens").build();
@@ -115,14 +115,6 @@ public final class Dialect {
             m.put(d.name, d);
         }
         return Map.copyOf(m);
-    }
-
-    private static Capabilities without(Capabilities c, Capabilities.Feature... features) {
-        Set<Capabilities.Feature> s = new java.util.HashSet<>(c.features());
-        for (Capabilities.Feature f : features) {
-            s.remove(f);
-        }
-        return new Capabilities(s);
     }
 
     /**

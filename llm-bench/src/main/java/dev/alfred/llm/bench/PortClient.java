@@ -5,38 +5,66 @@ import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ToolCall;
+import dev.alfred.llm.anthropic.AnthropicProvider;
 import dev.alfred.llm.kimi.KimiProvider;
+import dev.alfred.llm.openai.OpenAiProvider;
 
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Our provider, as the bot uses it: {@link KimiProvider#stream}, text deltas concatenated; optionally
- * wrapped (S5 wraps it in the OpenTelemetry listener).
+ * One of our providers, as the bot uses it: {@code stream}, text deltas concatenated; optionally
+ * wrapped (S5 wraps Kimi in the OpenTelemetry listener).
  */
-public final class KimiClient implements StreamClient, AutoCloseable {
+public final class PortClient implements StreamClient, AutoCloseable {
 
     private final Map<URI, LlmProvider> providers = new ConcurrentHashMap<>();
     private final ChatRequest request = ChatRequest.of("bench");
     private final String name;
-    private final UnaryOperator<LlmProvider> wrap;
+    private final String format;
+    private final Function<URI, LlmProvider> create;
 
-    /** The bare provider. */
-    public KimiClient() {
-        this("alfred-llm", p -> p);
+    private PortClient(String name, String format, Function<URI, LlmProvider> create) {
+        this.name = name;
+        this.format = format;
+        this.create = create;
+    }
+
+    /** @return the Kimi provider, bare */
+    public static PortClient kimi() {
+        return kimi("alfred-llm", p -> p);
     }
 
     /**
-     * A wrapped provider.
+     * The Kimi provider, wrapped.
      *
      * @param name its name in the table
      * @param wrap what wraps each provider created
+     * @return the client
      */
-    public KimiClient(String name, UnaryOperator<LlmProvider> wrap) {
-        this.name = name;
-        this.wrap = wrap;
+    public static PortClient kimi(String name, UnaryOperator<LlmProvider> wrap) {
+        return new PortClient(name, "kimi",
+                b -> wrap.apply(KimiProvider.builder().apiKey("sk-bench").baseUrl(b).model("kimi-k3").build()));
+    }
+
+    /** @return the OpenAI-compatible provider reading the same Kimi-format stream */
+    public static PortClient openAi() {
+        return new PortClient("alfred-llm openai", "kimi",
+                b -> OpenAiProvider.builder().apiKey("sk-bench").baseUrl(b).model("kimi-k3").build());
+    }
+
+    /** @return the Anthropic provider reading an Anthropic-format stream */
+    public static PortClient anthropic() {
+        return new PortClient("alfred-llm anthropic", "anthropic",
+                b -> AnthropicProvider.builder().apiKey("sk-bench").baseUrl(b).model("claude-bench").build());
+    }
+
+    @Override
+    public String format() {
+        return format;
     }
 
     @Override
@@ -45,8 +73,7 @@ public final class KimiClient implements StreamClient, AutoCloseable {
     }
 
     private LlmProvider provider(URI base) {
-        return providers.computeIfAbsent(base,
-                b -> wrap.apply(KimiProvider.builder().apiKey("sk-bench").baseUrl(b).model("kimi-k3").build()));
+        return providers.computeIfAbsent(base, create);
     }
 
     @Override

@@ -9,7 +9,7 @@ import dev.alfred.llm.testkit.ProviderTarget;
 import java.util.Optional;
 
 /** A decorator must be substitutable: the retry decorator around Kimi keeps the whole provider contract. */
-class RetryingCompatibilityTest extends LlmProviderContract {
+class RetryingKimiCompatibilityTest extends LlmProviderContract {
 
     @Override
     protected LlmProvider createProvider(ProviderTarget target) {

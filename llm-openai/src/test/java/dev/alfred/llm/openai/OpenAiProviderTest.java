@@ -1,0 +1,273 @@
+package dev.alfred.llm.openai;
+
+import dev.alfred.llm.ChatDelta;
+import dev.alfred.llm.ChatMessage;
+import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.ChatResponse;
+import dev.alfred.llm.JsonSchema;
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.LlmProviders;
+import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.ProviderUnavailableException;
+import dev.alfred.llm.RateLimitException;
+import dev.alfred.llm.StreamInterruptedException;
+import dev.alfred.llm.ToolCall;
+import dev.alfred.llm.ToolDefinition;
+import dev.alfred.llm.Usage;
+import dev.alfred.llm.openai.dialect.Dialect;
+import dev.alfred.llm.testkit.FakeServer;
+import dev.alfred.llm.testkit.RecordedRequest;
+import dev.alfred.llm.testkit.Reply;
+import dev.alfred.llm.testkit.ScriptedStream;
+import dev.alfred.llm.testkit.StreamRecording;
+import dev.alfred.llm.testkit.WireDialect;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the OpenAI provider sends and reads for each server it speaks to, over real HTTP. */
+class OpenAiProviderTest {
+
+    private static final String KEY = "sk-openai-test-0123456789abcdefghij";
+    private static final ChatRequest HELLO = ChatRequest.of("hello");
+    private static final ToolDefinition WEATHER = ToolDefinition.function("get_weather", "The weather.",
+            JsonSchema.of("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"));
+
+    private final FakeServer server = FakeServer.start(WireDialect.openAi());
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private OpenAiProvider provider(Dialect dialect) {
+        return OpenAiProvider.builder().apiKey(KEY).baseUrl(server.baseUri()).model("gpt-4.1").dialect(dialect).build();
+    }
+
+    private static Reply sse(String... events) {
+        StringBuilder body = new StringBuilder();
+        for (String e : events) {
+            body.append(e).append("\n\n");
+        }
+        return Reply.raw(200, "text/event-stream", body.toString());
+    }
+
+    @Test
+    void aDefaultStreamAsksForUsageAsOpenAiWantsAndReportsIt() {
+        server.enqueue(Reply.stream("Hel", "lo"));
+        try (OpenAiProvider p = provider(Dialect.OPENAI)) {
+            ChatResponse r = StreamRecording.of(p.stream(HELLO.toBuilder().maxTokens(50).build())).assertCompleted();
+            assertEquals("Hello", r.content());
+            assertEquals(ScriptedStream.DEFAULT_USAGE, r.usage(), "usage from the extra chunk OpenAI sends when asked");
+        }
+        RecordedRequest req = server.takeRequest();
+        assertEquals(Optional.of("Bearer " + KEY), req.header("authorization"));
+        assertTrue(req.json().path("stream_options").path("include_usage").asBoolean());
+        assertEquals(50, req.json().path("max_completion_tokens").asInt());
+        assertFalse(req.json().has("max_tokens"));
+    }
+
+    @Test
+    void groqAndMistralGetNoStreamOptionsNoToolNamesAndMaxTokens() {
+        ChatRequest replay = ChatRequest.builder().user("weather?").tools(WEATHER)
+                .message(new dev.alfred.llm.AssistantMessage("", "thought", List.of(new ToolCall("call_0fypS1hVX12",
+                        "get_weather", "{\"city\":\"Oslo\"}", ToolCall.Status.COMPLETE)), dev.alfred.llm.ProviderState.NONE))
+                .message(ChatMessage.toolResult(new ToolCall("call_0fypS1hVX12", "get_weather", "{}", ToolCall.Status.COMPLETE), "cold"))
+                .maxTokens(9).build();
+        for (Dialect d : List.of(Dialect.GROQ, Dialect.MISTRAL)) {
+            server.enqueue(Reply.stream("ok"));
+            try (OpenAiProvider p = provider(d)) {
+                StreamRecording.of(p.stream(replay)).assertCompleted();
+            }
+            JsonNode body = server.takeRequest().json();
+            assertFalse(body.has("stream_options"), d + " rejects or ignores stream_options");
+            assertEquals(9, body.path("max_tokens").asInt(), d.toString());
+            assertFalse(body.has("max_completion_tokens"), d.toString());
+            JsonNode tool = body.path("messages").get(2);
+            assertFalse(tool.has("name"), d + " rejects a name on messages");
+            String sentId = body.path("messages").get(1).path("tool_calls").get(0).path("id").asString();
+            assertEquals(sentId, tool.path("tool_call_id").asString(), "the call and its result keep one id");
+            if (d == Dialect.MISTRAL) {
+                assertTrue(sentId.matches("[a-zA-Z0-9]{9}"), "Mistral takes 9 letters and digits: " + sentId);
+                assertFalse(body.path("messages").get(1).has("reasoning_content"), "Mistral rejects foreign fields");
+            } else {
+                assertEquals("call_0fypS1hVX12", sentId);
+                assertEquals("thought", body.path("messages").get(1).path("reasoning_content").asString());
+            }
+        }
+    }
+
+    @Test
+    void azureTakesItsKeyInApiKeyKeepsTheApiVersionAndSkipsItsEmptyFirstChunk() {
+        URI base = URI.create(server.baseUri() + "/openai/deployments/gpt?api-version=2024-10-21");
+        server.enqueue(sse("data: {\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",\"prompt_filter_results\":[]}",
+                "data: {\"id\":\"chatcmpl-1\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},"
+                        + "\"content_filter_results\":{}}]}",
+                "data: {\"id\":\"chatcmpl-1\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+                "data: [DONE]"));
+        try (OpenAiProvider p = OpenAiProvider.builder().apiKey(KEY).baseUrl(base).model("gpt").dialect(Dialect.AZURE).build()) {
+            ChatResponse r = StreamRecording.of(p.stream(HELLO)).assertCompleted();
+            assertEquals("Hi", r.content());
+            assertEquals("gpt-4o", r.model());
+            assertEquals("chatcmpl-1", r.id());
+        }
+        RecordedRequest req = server.takeRequest();
+        assertEquals("/v1/openai/deployments/gpt/chat/completions?api-version=2024-10-21", req.path());
+        assertEquals(Optional.of(KEY), req.header("api-key"));
+        assertEquals(Optional.empty(), req.header("authorization"));
+    }
+
+    @Test
+    void aLoopbackServerNeedsNoKeyAndARemoteOneDoes() {
+        server.enqueue(Reply.chat("local"));
+        try (OpenAiProvider p = OpenAiProvider.builder().baseUrl(server.baseUri()).model("qwen3").build()) {
+            assertEquals("local", p.chat(HELLO).content());
+            assertFalse(p.toString().contains("****"), p.toString());
+        }
+        assertEquals(Optional.empty(), server.takeRequest().header("authorization"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OpenAiProvider.builder().build());
+        assertTrue(e.getMessage().contains("OPENAI_API_KEY"), e.getMessage());
+        IllegalArgumentException model = assertThrows(IllegalArgumentException.class, () -> OpenAiProvider.builder()
+                .baseUrl(URI.create("http://localhost:11434/v1")).build());
+        assertTrue(model.getMessage().contains("ollama") && model.getMessage().contains("OPENAI_MODEL"), model.getMessage());
+    }
+
+    @Test
+    void theDialectIsGuessedFromTheHostOrNamedBySetting() {
+        assertSame(Dialect.OPENAI, Dialect.forBaseUrl(URI.create("https://api.openai.com/v1")));
+        assertSame(Dialect.AZURE, Dialect.forBaseUrl(URI.create("https://acme.openai.azure.com/openai/v1")));
+        assertSame(Dialect.DEEPSEEK, Dialect.forBaseUrl(URI.create("https://api.deepseek.com")));
+        assertSame(Dialect.OLLAMA, Dialect.forBaseUrl(URI.create("http://localhost:11434/v1")));
+        assertSame(Dialect.OPENROUTER, Dialect.forBaseUrl(URI.create("https://openrouter.ai/api/v1")));
+        assertSame(Dialect.GROQ, Dialect.forBaseUrl(URI.create("https://api.groq.com/openai/v1")));
+        assertSame(Dialect.MISTRAL, Dialect.forBaseUrl(URI.create("https://api.mistral.ai/v1")));
+        assertSame(Dialect.OPENAI, Dialect.forBaseUrl(URI.create("http://127.0.0.1:8000/v1")));
+        assertSame(Dialect.VLLM, Dialect.named(" VLLM "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dialect.named("gemini"));
+        assertTrue(e.getMessage().contains("azure, deepseek, groq, llamacpp, mistral, ollama, openai, openrouter, vllm"),
+                e.getMessage());
+        server.enqueue(Reply.chat("spi"));
+        try (LlmProvider p = LlmProviders.create("openai", ProviderConfig.of(Map.of("OPENAI_BASE_URL",
+                server.baseUri().toString(), "OPENAI_MODEL", "m", "OPENAI_DIALECT", "deepseek")))) {
+            assertEquals("spi", p.chat(HELLO.toBuilder().maxTokens(5).build()).content());
+            assertEquals("deepseek", ((OpenAiProvider) p).dialect().name());
+        }
+        assertEquals(5, server.takeRequest().json().path("max_tokens").asInt());
+    }
+
+    @Test
+    void reasoningModelsGetNoTemperatureAndTheResponseSaysSo() {
+        server.enqueue(Reply.chat("a")).enqueue(Reply.chat("b"));
+        try (OpenAiProvider p = provider(Dialect.OPENAI)) {
+            ChatResponse r = p.chat(HELLO.toBuilder().model("gpt-5-mini").temperature(0.2).build());
+            assertTrue(r.warnings().contains("temperature and top_p were not sent: gpt-5-mini accepts only their defaults"),
+                    r.warnings().toString());
+            p.chat(HELLO.toBuilder().temperature(0.2).build());
+        }
+        assertFalse(server.takeRequest().json().has("temperature"));
+        assertEquals(0.2, server.takeRequest().json().path("temperature").asDouble());
+    }
+
+    @Test
+    void everyReasoningFieldAndUsagePlacementIsRead() {
+        server.enqueue(sse("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"vllm thinks\"}}]}",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"thinking\",\"thinking\":"
+                        + "[{\"type\":\"text\",\"text\":\" magistral thinks\"}]},{\"type\":\"text\",\"text\":\"A\"}]}}]}",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":null,\"content\":\"B\"},\"finish_reason\":\"stop\"}],"
+                        + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":4,\"prompt_cache_hit_tokens\":6,"
+                        + "\"completion_tokens_details\":{\"reasoning_tokens\":9}},"
+                        + "\"x_groq\":{\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":4}}}",
+                ": OPENROUTER PROCESSING",
+                "data: [DONE]"));
+        try (OpenAiProvider p = provider(Dialect.OPENAI)) {
+            StreamRecording rec = StreamRecording.of(p.stream(HELLO));
+            ChatResponse r = rec.assertCompleted();
+            assertEquals(List.of(ChatDelta.reasoning("vllm thinks"), ChatDelta.reasoning(" magistral thinks"),
+                    ChatDelta.text("A"), ChatDelta.text("B")), rec.deltas());
+            assertEquals(new Usage(10, 4, 14, 6, 0, 4), r.usage(), "cache hits read, reasoning clamped, x_groq not added");
+        }
+    }
+
+    @Test
+    void reasoningDetailsAndExtraContentGoBackVerbatim() {
+        server.enqueue(sse("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"R\",\"reasoning_details\":"
+                        + "[{\"type\":\"reasoning.text\",\"text\":\"R\",\"index\":0}]}}]}",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_details\":[{\"type\":\"reasoning.text\",\"signature\":\"sig==\"}],"
+                        + "\"tool_calls\":[{\"index\":0,\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                        + "\"arguments\":\"{}\"},\"extra_content\":{\"google\":{\"thought_signature\":\"ts==\"}}}]}}]}",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}",
+                "data: [DONE]"));
+        server.enqueue(Reply.chat("done"));
+        try (OpenAiProvider p = provider(Dialect.OPENROUTER)) {
+            ChatRequest ask = ChatRequest.builder().user("weather?").tools(WEATHER).build();
+            ChatResponse r = StreamRecording.of(p.stream(ask)).assertCompleted();
+            assertEquals("openai", r.state().providerId());
+            p.chat(ask.toBuilder().message(ChatMessage.of(r)).message(ChatMessage.toolResult(r.toolCalls().get(0), "sun")).build());
+        }
+        server.takeRequest();
+        JsonNode assistant = server.takeRequest().json().path("messages").get(1);
+        assertEquals("[{\"type\":\"reasoning.text\",\"text\":\"R\",\"index\":0},{\"type\":\"reasoning.text\",\"signature\":\"sig==\"}]",
+                assistant.path("reasoning_details").toString());
+        assertEquals("{\"google\":{\"thought_signature\":\"ts==\"}}", assistant.path("tool_calls").get(0).path("extra_content").toString());
+    }
+
+    @Test
+    void anErrorInPlaceOfFurtherDeltasFailsTypedAndDoneAfterAnErrorProvesNothing() {
+        server.enqueue(Reply.stream(ScriptedStream.ofText("a", "b", "c")
+                .withRawEventAt(1, server.dialect().errorEvent("server_error", "upstream died")).cutAfter(1)));
+        server.enqueue(Reply.stream(ScriptedStream.ofText("x").withRawEvent(
+                "data: {\"error\":{\"code\":400,\"message\":\"Token limit reached\"},\"choices\":[]}")));
+        try (OpenAiProvider p = provider(Dialect.OPENROUTER)) {
+            StreamRecording cut = StreamRecording.of(p.stream(HELLO));
+            StreamInterruptedException e = cut.assertFailed(StreamInterruptedException.class);
+            assertEquals("a", e.partialContent());
+            assertInstanceOf(ProviderUnavailableException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("upstream died"), e.getCause().getMessage());
+            StreamRecording done = StreamRecording.of(p.stream(HELLO));
+            assertNull(done.response(), "[DONE] after an error is not a success");
+            assertTrue(done.failure().getCause().getMessage().contains("Token limit reached"), done.failure().toString());
+        }
+    }
+
+    @Test
+    void groqsErrorEventEndsTheStreamWithTheServersErrorNotATruncation() {
+        server.enqueue(sse("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"so\"}}]}",
+                "event: error\ndata: {\"error\":{\"message\":\"Tool call validation failed\",\"type\":\"invalid_request_error\","
+                        + "\"code\":\"tool_use_failed\",\"failed_generation\":\"x\",\"status_code\":400}}"));
+        server.enqueue(sse("event: error\ndata: {\"error\":{\"message\":\"Overloaded\",\"type\":\"engine_overloaded_error\"}}"));
+        try (OpenAiProvider p = provider(Dialect.GROQ)) {
+            StreamInterruptedException e = StreamRecording.of(p.stream(HELLO)).assertFailed(StreamInterruptedException.class);
+            assertEquals("so", e.partialContent());
+            assertTrue(e.getCause().getMessage().contains("Tool call validation failed"), e.getCause().getMessage());
+            assertFalse(e.getCause().getMessage().contains("[DONE]"), e.getCause().getMessage());
+            RateLimitException overloaded = assertInstanceOf(RateLimitException.class,
+                    StreamRecording.of(p.stream(HELLO)).failure());
+            assertTrue(overloaded.isRetryable());
+        }
+    }
+
+    @Test
+    void aStreamCutInsideAnEventIsTruncated() {
+        ScriptedStream script = ScriptedStream.ofText("one ", "two");
+        String body = server.dialect().streamBody(script);
+        server.enqueue(Reply.stream(script.cutAtByte(body.indexOf("two") + 1)));
+        try (OpenAiProvider p = provider(Dialect.OPENAI)) {
+            StreamInterruptedException e = StreamRecording.of(p.stream(HELLO)).assertFailed(StreamInterruptedException.class);
+            assertEquals("one ", e.partialContent());
+            assertTrue(e.getCause().getMessage().contains("before data: [DONE]"), e.getCause().getMessage());
+        }
+    }
+}

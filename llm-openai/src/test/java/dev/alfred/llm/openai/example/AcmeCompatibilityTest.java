@@ -1,0 +1,39 @@
+package dev.alfred.llm.openai.example;
+
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.LlmProviders;
+import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.testkit.LlmProviderContract;
+import dev.alfred.llm.testkit.ProviderTarget;
+import dev.alfred.llm.testkit.WireDialect;
+
+import java.util.Optional;
+
+/** The README's line-counted example provider keeps the whole contract, found through discovery. */
+class AcmeCompatibilityTest extends LlmProviderContract {
+
+    @Override
+    protected LlmProvider createProvider(ProviderTarget target) {
+        return LlmProviders.create("acme", discoveryConfig(target));
+    }
+
+    @Override
+    protected WireDialect dialect() {
+        return WireDialect.openAi();
+    }
+
+    @Override
+    protected Optional<String> providerId() {
+        return Optional.of("acme");
+    }
+
+    @Override
+    protected ProviderConfig discoveryConfig(ProviderTarget target) {
+        return ProviderConfig.builder()
+                .secret("ACME_API_KEY", target.apiKey())
+                .set("ACME_BASE_URL", target.baseUri().toString())
+                .set("ACME_IDLE_TIMEOUT", target.idleTimeout().toMillis() + "ms")
+                .set("ACME_HEADERS_TIMEOUT", target.headersTimeout().toMillis() + "ms")
+                .build();
+    }
+}
