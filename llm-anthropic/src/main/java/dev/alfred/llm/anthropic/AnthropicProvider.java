@@ -18,30 +18,23 @@ import dev.alfred.llm.anthropic.internal.wire.RequestEncoder;
 import dev.alfred.llm.anthropic.internal.wire.StopReasons;
 import dev.alfred.llm.http.ExchangeSettings;
 import dev.alfred.llm.http.HttpExchange;
+import dev.alfred.llm.http.HttpProviderBuilder;
 import dev.alfred.llm.http.HttpTransport;
-import dev.alfred.llm.http.Watchdog;
 import dev.alfred.llm.http.error.ErrorBody;
-import dev.alfred.llm.http.error.ErrorMapper;
 import dev.alfred.llm.http.error.ErrorRules;
-import dev.alfred.llm.http.sse.SseParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The Anthropic Messages API provider ({@code POST /v1/messages}), for Claude and for the servers that
@@ -102,29 +95,27 @@ public final class AnthropicProvider implements LlmProvider {
     private final HttpTransport http;
     private final ExchangeSettings settings;
     private final int maxLineBytes;
-    private final int maxToolCalls;
-    private final int maxToolArgumentChars;
+    private final Supplier<ResponseAccumulator> accumulators;
     private final RequestEncoder encoder = new RequestEncoder(ID);
     private final EventDecoder decoder = new EventDecoder();
     private volatile boolean closed;
 
-    private AnthropicProvider(Builder b) {
-        this.apiKey = b.apiKey;
-        this.baseUrl = b.baseUrl;
-        this.endpoint = HttpTransport.resolve(b.baseUrl, "v1/messages");
-        this.model = b.model;
+    private AnthropicProvider(Builder b, String apiKey, URI baseUrl, String model, Map<String, String> extraHeaders,
+                              ExchangeSettings settings, int maxLineBytes, Supplier<ResponseAccumulator> accumulators,
+                              HttpTransport http) {
+        this.apiKey = apiKey;
+        this.baseUrl = baseUrl;
+        this.endpoint = HttpTransport.resolve(baseUrl, "v1/messages");
+        this.model = model;
         this.maxTokens = b.maxTokens;
         this.bearer = b.bearer;
         this.version = b.version;
         this.betas = String.join(",", b.betas);
-        this.extraHeaders = Map.copyOf(b.extraHeaders);
-        ErrorMapper errors = new ErrorMapper(ID, apiKey, b.clock, "request-id", ErrorRules.STANDARD);
-        this.settings = new ExchangeSettings(ID, b.connectTimeout, b.headersTimeout, b.idleTimeout, b.totalTimeout,
-                errors, b.watchdog);
-        this.maxLineBytes = b.maxLineBytes;
-        this.maxToolCalls = b.maxToolCalls;
-        this.maxToolArgumentChars = b.maxToolArgumentChars;
-        this.http = HttpTransport.create(b.connectTimeout, b.httpClient, b.executor);
+        this.extraHeaders = extraHeaders;
+        this.settings = settings;
+        this.maxLineBytes = maxLineBytes;
+        this.accumulators = accumulators;
+        this.http = http;
     }
 
     /**
@@ -234,7 +225,7 @@ public final class AnthropicProvider implements LlmProvider {
     }
 
     private ResponseAccumulator accumulator() {
-        return new ResponseAccumulator(ID, maxToolCalls, maxToolArgumentChars);
+        return accumulators.get();
     }
 
     private HttpExchange send(ChatRequest request, boolean stream, List<String> warnings) {
@@ -304,63 +295,18 @@ public final class AnthropicProvider implements LlmProvider {
                 + (apiKey == null ? "none" : "****") + "}";
     }
 
-    /** Builds an {@link AnthropicProvider}; not thread-safe. The API key is required unless the base URL is loopback. */
-    public static final class Builder {
-        private String apiKey;
-        private URI baseUrl = ANTHROPIC_URL;
-        private String model = DEFAULT_MODEL;
+    /**
+     * Builds an {@link AnthropicProvider}; not thread-safe. The API key is required unless the base URL
+     * is loopback. The settings every provider shares are documented on {@link HttpProviderBuilder}.
+     */
+    public static final class Builder extends HttpProviderBuilder<Builder> {
         private int maxTokens = DEFAULT_MAX_TOKENS;
         private boolean bearer;
         private String version = DEFAULT_VERSION;
         private final Set<String> betas = new LinkedHashSet<>();
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration headersTimeout = Duration.ofSeconds(60);
-        private Duration idleTimeout = Duration.ofSeconds(120);
-        private Duration totalTimeout = Duration.ofMinutes(15);
-        private int maxLineBytes = SseParser.DEFAULT_MAX_LINE_BYTES;
-        private HttpClient httpClient;
-        private Executor executor;
-        private Clock clock = Clock.systemUTC();
-        private Watchdog watchdog = Watchdog.shared();
-        private boolean allowInsecureHttp;
-        private int maxToolCalls = ResponseAccumulator.DEFAULT_MAX_TOOL_CALLS;
-        private int maxToolArgumentChars = ResponseAccumulator.DEFAULT_MAX_ARGUMENT_CHARS;
-        private final Map<String, String> extraHeaders = new LinkedHashMap<>();
 
         private Builder() {
-        }
-
-        /**
-         * Sets the API key; required unless the base URL is loopback.
-         *
-         * @param apiKey the key
-         * @return this builder
-         */
-        public Builder apiKey(String apiKey) {
-            this.apiKey = apiKey;
-            return this;
-        }
-
-        /**
-         * Sets the base URL, to which {@code /v1/messages} is appended; default {@link #ANTHROPIC_URL}.
-         *
-         * @param baseUrl an absolute http(s) URL such as {@link #MOONSHOT_URL}
-         * @return this builder
-         */
-        public Builder baseUrl(URI baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
-            return this;
-        }
-
-        /**
-         * Sets the default model; a request's own model overrides it. Default {@link #DEFAULT_MODEL}.
-         *
-         * @param model the model id
-         * @return this builder
-         */
-        public Builder model(String model) {
-            this.model = model;
-            return this;
+            super(ANTHROPIC_URL, DEFAULT_MODEL, RESERVED_HEADERS);
         }
 
         /**
@@ -413,158 +359,6 @@ public final class AnthropicProvider implements LlmProvider {
         }
 
         /**
-         * Sets the connect timeout (default 10 s). Ignored with {@link #httpClient}.
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Sets how long a stream's response head may take (default 60 s).
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder headersTimeout(Duration timeout) {
-            this.headersTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Sets the longest gap between two reads of a response body (default 120 s).
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Sets the deadline for a whole exchange, head and body (default 15 min).
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder totalTimeout(Duration timeout) {
-            this.totalTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Sets the longest event-stream line accepted (default 1 MiB).
-         *
-         * @param bytes a positive count
-         * @return this builder
-         */
-        public Builder maxLineBytes(int bytes) {
-            this.maxLineBytes = bytes;
-            return this;
-        }
-
-        /**
-         * Shares an existing HTTP client instead of creating one; the provider will not close it.
-         *
-         * @param client the client
-         * @return this builder
-         */
-        public Builder httpClient(HttpClient client) {
-            this.httpClient = client;
-            return this;
-        }
-
-        /**
-         * Sets the executor of the HTTP client the provider creates (default: the pool all providers
-         * share).
-         *
-         * @param executor the executor; the caller keeps ownership
-         * @return this builder
-         */
-        public Builder executor(Executor executor) {
-            this.executor = executor;
-            return this;
-        }
-
-        /**
-         * Sets the clock that interprets an HTTP-date {@code Retry-After}.
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * Sets the watchdog that enforces the deadlines; a {@link Watchdog#manual manual} one for tests.
-         *
-         * @param watchdog the watchdog
-         * @return this builder
-         */
-        public Builder watchdog(Watchdog watchdog) {
-            this.watchdog = Objects.requireNonNull(watchdog, "watchdog");
-            return this;
-        }
-
-        /**
-         * Allows a plain {@code http://} base URL to a host that is not loopback.
-         *
-         * @param allow whether to accept plain http to any host
-         * @return this builder
-         */
-        public Builder allowInsecureHttp(boolean allow) {
-            this.allowInsecureHttp = allow;
-            return this;
-        }
-
-        /**
-         * Sets the most tool calls one answer may carry (default 128).
-         *
-         * @param calls a positive count
-         * @return this builder
-         */
-        public Builder maxToolCalls(int calls) {
-            this.maxToolCalls = calls;
-            return this;
-        }
-
-        /**
-         * Sets the most characters of one tool call's input (default 8 Mi).
-         *
-         * @param chars a positive count
-         * @return this builder
-         */
-        public Builder maxToolArgumentChars(int chars) {
-            this.maxToolArgumentChars = chars;
-            return this;
-        }
-
-        /**
-         * Adds a header to every request. The provider's own headers cannot be replaced.
-         *
-         * @param name  the header name
-         * @param value the value
-         * @return this builder
-         * @throws IllegalArgumentException if the name is one of the provider's own headers, or blank
-         */
-        public Builder header(String name, String value) {
-            if (name == null || name.isBlank() || value == null) {
-                throw new IllegalArgumentException("header name must not be blank and value not null");
-            }
-            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("header '" + name + "' is set by the provider and cannot be replaced");
-            }
-            extraHeaders.put(name, value);
-            return this;
-        }
-
-        /**
          * Builds the provider.
          *
          * @return the provider
@@ -572,34 +366,13 @@ public final class AnthropicProvider implements LlmProvider {
          *                                  invalid (naming it)
          */
         public AnthropicProvider build() {
-            HttpTransport.checkBaseUrl(baseUrl, allowInsecureHttp, "anthropic.base.url, ANTHROPIC_BASE_URL");
-            if (apiKey != null) {
-                apiKey = apiKey.strip();
-                if (apiKey.isEmpty()) {
-                    apiKey = null;
-                } else if (apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-                    throw new IllegalArgumentException("apiKey contains whitespace or non-ASCII characters");
-                }
-            }
-            if (apiKey == null && !HttpTransport.isLoopback(baseUrl.getHost())) {
-                throw new IllegalArgumentException("apiKey is missing: set ANTHROPIC_API_KEY, or call apiKey(...)"
-                        + " (only a loopback base URL, a local server, may go without one)");
-            }
-            if (model == null || model.isBlank()) {
-                throw new IllegalArgumentException("model must not be blank");
-            }
+            checkSettings("set ANTHROPIC_API_KEY, or call apiKey(...)", "anthropic.base.url, ANTHROPIC_BASE_URL",
+                    DEFAULT_MODEL, "set ANTHROPIC_MODEL, or call model(...)");
             if (maxTokens <= 0) {
                 throw new IllegalArgumentException("maxTokens must be positive, was " + maxTokens);
             }
-            ExchangeSettings.requirePositive("connectTimeout", connectTimeout);
-            ExchangeSettings.requirePositive("headersTimeout", headersTimeout);
-            ExchangeSettings.requirePositive("idleTimeout", idleTimeout);
-            ExchangeSettings.requirePositive("totalTimeout", totalTimeout);
-            if (maxToolCalls <= 0 || maxToolArgumentChars <= 0 || maxLineBytes <= 0) {
-                throw new IllegalArgumentException("maxToolCalls, maxToolArgumentChars and maxLineBytes must be"
-                        + " positive, were " + maxToolCalls + ", " + maxToolArgumentChars + " and " + maxLineBytes);
-            }
-            return new AnthropicProvider(this);
+            return new AnthropicProvider(this, apiKey(), baseUrl(), model(), extraHeaders(),
+                    exchangeSettings(ID, "request-id", ErrorRules.STANDARD), maxLineBytes(), accumulators(ID), transport());
         }
     }
 }

@@ -12,10 +12,8 @@ import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.http.ExchangeSettings;
 import dev.alfred.llm.http.HttpExchange;
+import dev.alfred.llm.http.HttpProviderBuilder;
 import dev.alfred.llm.http.HttpTransport;
-import dev.alfred.llm.http.Watchdog;
-import dev.alfred.llm.http.error.ErrorMapper;
-import dev.alfred.llm.http.sse.SseParser;
 import dev.alfred.llm.openai.dialect.Dialect;
 import dev.alfred.llm.openai.internal.stream.OpenAiChatStream;
 import dev.alfred.llm.openai.internal.wire.ChoiceParts;
@@ -28,19 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * A provider for any server that speaks OpenAI's chat-completions API: OpenAI itself, and Azure,
@@ -68,7 +61,8 @@ public final class OpenAiProvider implements LlmProvider {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiProvider.class);
     private static final int MAX_RESPONSE_BYTES = 32 << 20;
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
-    private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "user-agent", "content-type", "accept");
+    private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "api-key", "user-agent", "content-type",
+            "accept");
 
     private final String id;
     private final String apiKey;
@@ -80,28 +74,26 @@ public final class OpenAiProvider implements LlmProvider {
     private final HttpTransport http;
     private final ExchangeSettings settings;
     private final int maxLineBytes;
-    private final int maxToolCalls;
-    private final int maxToolArgumentChars;
+    private final Supplier<ResponseAccumulator> accumulators;
     private final RequestEncoder encoder;
     private final ChunkDecoder decoder = new ChunkDecoder();
     private volatile boolean closed;
 
-    private OpenAiProvider(Builder b) {
-        this.id = b.id;
-        this.apiKey = b.apiKey;
-        this.baseUrl = b.baseUrl;
-        this.endpoint = HttpTransport.resolve(b.baseUrl, "chat/completions");
-        this.dialect = b.dialect;
-        this.model = b.model;
-        this.extraHeaders = Map.copyOf(b.extraHeaders);
-        ErrorMapper errors = new ErrorMapper(id, apiKey, b.clock, dialect.requestIdHeader(), dialect.errorRules());
-        this.settings = new ExchangeSettings(id, b.connectTimeout, b.headersTimeout, b.idleTimeout, b.totalTimeout,
-                errors, b.watchdog);
-        this.maxLineBytes = b.maxLineBytes;
-        this.maxToolCalls = b.maxToolCalls;
-        this.maxToolArgumentChars = b.maxToolArgumentChars;
+    private OpenAiProvider(String id, Dialect dialect, String apiKey, URI baseUrl, String model,
+                           Map<String, String> extraHeaders, ExchangeSettings settings, int maxLineBytes,
+                           Supplier<ResponseAccumulator> accumulators, HttpTransport http) {
+        this.id = id;
+        this.apiKey = apiKey;
+        this.baseUrl = baseUrl;
+        this.endpoint = HttpTransport.resolve(baseUrl, "chat/completions");
+        this.dialect = dialect;
+        this.model = model;
+        this.extraHeaders = extraHeaders;
+        this.settings = settings;
+        this.maxLineBytes = maxLineBytes;
+        this.accumulators = accumulators;
         this.encoder = new RequestEncoder(id, dialect);
-        this.http = HttpTransport.create(b.connectTimeout, b.httpClient, b.executor);
+        this.http = http;
     }
 
     /**
@@ -206,7 +198,7 @@ public final class OpenAiProvider implements LlmProvider {
     }
 
     private ResponseAccumulator accumulator() {
-        return new ResponseAccumulator(id, maxToolCalls, maxToolArgumentChars);
+        return accumulators.get();
     }
 
     private HttpExchange send(ChatRequest request, boolean stream, List<String> warnings) {
@@ -269,31 +261,17 @@ public final class OpenAiProvider implements LlmProvider {
 
     /**
      * Builds an {@link OpenAiProvider}; not thread-safe. The API key is required unless the base URL
-     * is loopback (a local server); the model unless the dialect has a default.
+     * is loopback (a local server); the model unless the dialect has a default. The settings every
+     * provider shares are documented on {@link HttpProviderBuilder}.
      */
-    public static final class Builder {
+    public static final class Builder extends HttpProviderBuilder<Builder> {
         private String id = ID;
-        private String apiKey;
-        private URI baseUrl = OPENAI_URL;
-        private String model;
         private Dialect dialect;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration headersTimeout = Duration.ofSeconds(60);
-        private Duration idleTimeout = Duration.ofSeconds(120);
-        private Duration totalTimeout = Duration.ofMinutes(15);
-        private int maxLineBytes = SseParser.DEFAULT_MAX_LINE_BYTES;
-        private HttpClient httpClient;
-        private Executor executor;
-        private Clock clock = Clock.systemUTC();
-        private Watchdog watchdog = Watchdog.shared();
-        private boolean allowInsecureHttp;
-        private int maxToolCalls = ResponseAccumulator.DEFAULT_MAX_TOOL_CALLS;
-        private int maxToolArgumentChars = ResponseAccumulator.DEFAULT_MAX_ARGUMENT_CHARS;
         private String keyHint = "set OPENAI_API_KEY, or call apiKey(...)";
         private String urlSettings = "openai.base.url, OPENAI_BASE_URL";
-        private final Map<String, String> extraHeaders = new LinkedHashMap<>();
 
         private Builder() {
+            super(OPENAI_URL, null, RESERVED_HEADERS);
         }
 
         /**
@@ -309,40 +287,6 @@ public final class OpenAiProvider implements LlmProvider {
         }
 
         /**
-         * Sets the API key; required unless the base URL is loopback.
-         *
-         * @param apiKey the key, or null for none
-         * @return this builder
-         */
-        public Builder apiKey(String apiKey) {
-            this.apiKey = apiKey;
-            return this;
-        }
-
-        /**
-         * Sets the base URL; the default is {@link #OPENAI_URL}. A query ({@code ?api-version=…} for
-         * Azure's deployment URLs) is kept after the path.
-         *
-         * @param baseUrl an absolute http(s) URL such as {@code https://api.deepseek.com}
-         * @return this builder
-         */
-        public Builder baseUrl(URI baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
-            return this;
-        }
-
-        /**
-         * Sets the default model; a request's own model overrides it. Default: the dialect's.
-         *
-         * @param model the model id
-         * @return this builder
-         */
-        public Builder model(String model) {
-            this.model = model;
-            return this;
-        }
-
-        /**
          * Sets the server's dialect; by default it is guessed from the base URL's host.
          *
          * @param dialect the dialect
@@ -350,144 +294,6 @@ public final class OpenAiProvider implements LlmProvider {
          */
         public Builder dialect(Dialect dialect) {
             this.dialect = Objects.requireNonNull(dialect, "dialect");
-            return this;
-        }
-
-        /**
-         * Sets the connect timeout (default 10 s). Ignored with {@link #httpClient}.
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Sets how long a stream's response head may take (default 60 s). A non-stream chat's head only
-         * comes after generation, so chat waits up to {@link #totalTimeout} instead.
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder headersTimeout(Duration timeout) {
-            this.headersTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Sets the longest gap between two reads of a response body (default 120 s).
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Sets the deadline for a whole exchange, head and body (default 15 min).
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder totalTimeout(Duration timeout) {
-            this.totalTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Sets the longest event-stream line accepted (default 1 MiB).
-         *
-         * @param bytes a positive count
-         * @return this builder
-         */
-        public Builder maxLineBytes(int bytes) {
-            this.maxLineBytes = bytes;
-            return this;
-        }
-
-        /**
-         * Shares an existing HTTP client instead of creating one; the provider will not close it.
-         *
-         * @param client the client
-         * @return this builder
-         */
-        public Builder httpClient(HttpClient client) {
-            this.httpClient = client;
-            return this;
-        }
-
-        /**
-         * Sets the executor of the HTTP client the provider creates (default: a pool shared by all
-         * providers, at most 8 daemon threads, released when idle).
-         *
-         * @param executor the executor; the caller keeps ownership
-         * @return this builder
-         */
-        public Builder executor(Executor executor) {
-            this.executor = executor;
-            return this;
-        }
-
-        /**
-         * Sets the clock that interprets an HTTP-date {@code Retry-After}.
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * Sets the watchdog that enforces the deadlines: {@link Watchdog#shared()} by default, a
-         * {@link Watchdog#manual manual} one for tests on fake time.
-         *
-         * @param watchdog the watchdog
-         * @return this builder
-         */
-        public Builder watchdog(Watchdog watchdog) {
-            this.watchdog = Objects.requireNonNull(watchdog, "watchdog");
-            return this;
-        }
-
-        /**
-         * Allows a plain {@code http://} base URL to a host that is not loopback. Off by default: the API
-         * key would cross the network in clear. Loopback is always allowed.
-         *
-         * @param allow whether to accept plain http to any host
-         * @return this builder
-         */
-        public Builder allowInsecureHttp(boolean allow) {
-            this.allowInsecureHttp = allow;
-            return this;
-        }
-
-        /**
-         * Sets the most tool calls one answer may carry; more fail the call with a
-         * {@link dev.alfred.llm.ResponseTooLargeException}. Default 128.
-         *
-         * @param calls a positive count
-         * @return this builder
-         */
-        public Builder maxToolCalls(int calls) {
-            this.maxToolCalls = calls;
-            return this;
-        }
-
-        /**
-         * Sets the most characters of one tool call's arguments; more fail the call with a
-         * {@link dev.alfred.llm.ResponseTooLargeException}. Default 8 Mi.
-         *
-         * @param chars a positive count
-         * @return this builder
-         */
-        public Builder maxToolArgumentChars(int chars) {
-            this.maxToolArgumentChars = chars;
             return this;
         }
 
@@ -506,71 +312,18 @@ public final class OpenAiProvider implements LlmProvider {
         }
 
         /**
-         * Adds a header to every request, such as an organisation or gateway header. The provider's own
-         * {@code Authorization}, {@code User-Agent}, {@code Content-Type} and {@code Accept} cannot be
-         * replaced.
-         *
-         * @param name  the header name
-         * @param value the value
-         * @return this builder
-         * @throws IllegalArgumentException if the name is one of the provider's own headers, or blank
-         */
-        public Builder header(String name, String value) {
-            if (name == null || name.isBlank() || value == null) {
-                throw new IllegalArgumentException("header name must not be blank and value not null");
-            }
-            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("header '" + name + "' is set by the provider and cannot be replaced");
-            }
-            extraHeaders.put(name, value);
-            return this;
-        }
-
-        /**
          * Builds the provider.
          *
          * @return the provider
-         * @throws IllegalArgumentException if the API key is missing for a remote server, or a setting is
-         *                                  invalid (naming it)
+         * @throws IllegalArgumentException if the API key is missing for a remote server, the model for a
+         *                                  dialect without a default, or a setting is invalid (naming it)
          */
         public OpenAiProvider build() {
-            HttpTransport.checkBaseUrl(baseUrl, allowInsecureHttp, urlSettings);
-            if (dialect == null) {
-                dialect = Dialect.forBaseUrl(baseUrl);
-            }
-            if (apiKey != null) {
-                apiKey = apiKey.strip();
-                if (apiKey.isEmpty()) {
-                    apiKey = null;
-                } else if (apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-                    throw new IllegalArgumentException("apiKey contains whitespace or non-ASCII characters");
-                }
-            }
-            if (apiKey == null && !HttpTransport.isLoopback(baseUrl.getHost())) {
-                throw new IllegalArgumentException("apiKey is missing: " + keyHint
-                        + " (only a loopback base URL, a local server, may go without one)");
-            }
-            if (model == null) {
-                model = dialect.defaultModel();
-            }
-            if (model == null || model.isBlank()) {
-                throw new IllegalArgumentException("model must be set for the " + dialect.name()
-                        + " dialect, which has no default: set OPENAI_MODEL, or call model(...)");
-            }
-            ExchangeSettings.requirePositive("connectTimeout", connectTimeout);
-            ExchangeSettings.requirePositive("headersTimeout", headersTimeout);
-            ExchangeSettings.requirePositive("idleTimeout", idleTimeout);
-            ExchangeSettings.requirePositive("totalTimeout", totalTimeout);
-            if (maxToolCalls <= 0) {
-                throw new IllegalArgumentException("maxToolCalls must be positive, was " + maxToolCalls);
-            }
-            if (maxToolArgumentChars <= 0) {
-                throw new IllegalArgumentException("maxToolArgumentChars must be positive, was " + maxToolArgumentChars);
-            }
-            if (maxLineBytes <= 0) {
-                throw new IllegalArgumentException("maxLineBytes must be positive, was " + maxLineBytes);
-            }
-            return new OpenAiProvider(this);
+            Dialect d = dialect != null ? dialect : Dialect.forBaseUrl(baseUrl());
+            checkSettings(keyHint, urlSettings, d.defaultModel(), "the " + d.name()
+                    + " dialect has no default model: set OPENAI_MODEL, or call model(...)");
+            return new OpenAiProvider(id, d, apiKey(), baseUrl(), model(), extraHeaders(),
+                    exchangeSettings(id, d.requestIdHeader(), d.errorRules()), maxLineBytes(), accumulators(id), transport());
         }
     }
 }

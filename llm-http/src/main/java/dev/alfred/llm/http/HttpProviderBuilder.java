@@ -1,0 +1,394 @@
+package dev.alfred.llm.http;
+
+import dev.alfred.llm.ResponseAccumulator;
+import dev.alfred.llm.http.error.ErrorMapper;
+import dev.alfred.llm.http.sse.SseParser;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * The settings every provider on llm-http shares, as a builder its own builder extends: key, base URL,
+ * model, the four deadlines, the longest event-stream line, the HTTP client or its executor, the clock
+ * for HTTP-date {@code Retry-After}s, the watchdog, plain http to a remote host, the bounds on an
+ * answer's tool calls, and extra headers. {@link #checkSettings} checks them all at once, naming what is
+ * wrong; {@link #transport()} and {@link #exchangeSettings} turn them into what an exchange needs. Not
+ * thread-safe.
+ *
+ * @param <B> the provider's own builder
+ */
+public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
+
+    private String apiKey;
+    private URI baseUrl;
+    private String model;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration headersTimeout = Duration.ofSeconds(60);
+    private Duration idleTimeout = Duration.ofSeconds(120);
+    private Duration totalTimeout = Duration.ofMinutes(15);
+    private int maxLineBytes = SseParser.DEFAULT_MAX_LINE_BYTES;
+    private HttpClient httpClient;
+    private Executor executor;
+    private Clock clock = Clock.systemUTC();
+    private Watchdog watchdog = Watchdog.shared();
+    private boolean allowInsecureHttp;
+    private int maxToolCalls = ResponseAccumulator.DEFAULT_MAX_TOOL_CALLS;
+    private int maxToolArgumentChars = ResponseAccumulator.DEFAULT_MAX_ARGUMENT_CHARS;
+    private final Set<String> reservedHeaders;
+    private final Map<String, String> extraHeaders = new LinkedHashMap<>();
+
+    /**
+     * A builder with a provider's defaults.
+     *
+     * @param baseUrl         the default base URL
+     * @param model           the default model, or null when the provider decides later
+     * @param reservedHeaders the headers the provider sets itself, lower case, which {@link #header} refuses
+     */
+    protected HttpProviderBuilder(URI baseUrl, String model, Set<String> reservedHeaders) {
+        this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+        this.model = model;
+        this.reservedHeaders = Set.copyOf(reservedHeaders);
+    }
+
+    /** @return this builder, typed as the provider's */
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /**
+     * Sets the API key; a provider requires one unless the base URL is loopback (a local server).
+     *
+     * @param apiKey the key, or null
+     * @return this builder
+     */
+    public B apiKey(String apiKey) {
+        this.apiKey = apiKey;
+        return self();
+    }
+
+    /**
+     * Sets the base URL.
+     *
+     * @param baseUrl an absolute http(s) URL
+     * @return this builder
+     * @throws NullPointerException if baseUrl is null
+     */
+    public B baseUrl(URI baseUrl) {
+        this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+        return self();
+    }
+
+    /**
+     * Sets the default model; a request's own model overrides it.
+     *
+     * @param model the model id
+     * @return this builder
+     */
+    public B model(String model) {
+        this.model = model;
+        return self();
+    }
+
+    /**
+     * Sets the connect timeout (default 10 s). Ignored with {@link #httpClient}.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public B connectTimeout(Duration timeout) {
+        this.connectTimeout = timeout;
+        return self();
+    }
+
+    /**
+     * Sets how long a stream's response head may take (default 60 s). A non-stream chat's head only
+     * comes after generation, so chat waits up to {@link #totalTimeout} instead.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public B headersTimeout(Duration timeout) {
+        this.headersTimeout = timeout;
+        return self();
+    }
+
+    /**
+     * Sets the longest gap between two reads of a response body (default 120 s).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public B idleTimeout(Duration timeout) {
+        this.idleTimeout = timeout;
+        return self();
+    }
+
+    /**
+     * Sets the deadline for a whole exchange, head and body (default 15 min).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public B totalTimeout(Duration timeout) {
+        this.totalTimeout = timeout;
+        return self();
+    }
+
+    /**
+     * Sets the longest event-stream line accepted (default 1 MiB).
+     *
+     * @param bytes a positive count
+     * @return this builder
+     */
+    public B maxLineBytes(int bytes) {
+        this.maxLineBytes = bytes;
+        return self();
+    }
+
+    /**
+     * Shares an existing HTTP client instead of creating one; the provider will not close it.
+     *
+     * @param client the client
+     * @return this builder
+     */
+    public B httpClient(HttpClient client) {
+        this.httpClient = client;
+        return self();
+    }
+
+    /**
+     * Sets the executor of the HTTP client the provider creates (default: a pool shared by all
+     * providers, at most 8 daemon threads, released when idle).
+     *
+     * @param executor the executor; the caller keeps ownership
+     * @return this builder
+     */
+    public B executor(Executor executor) {
+        this.executor = executor;
+        return self();
+    }
+
+    /**
+     * Sets the clock that interprets an HTTP-date {@code Retry-After}.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public B clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return self();
+    }
+
+    /**
+     * Sets the watchdog that enforces the deadlines: {@link Watchdog#shared()} by default, a
+     * {@link Watchdog#manual manual} one for tests on fake time.
+     *
+     * @param watchdog the watchdog
+     * @return this builder
+     */
+    public B watchdog(Watchdog watchdog) {
+        this.watchdog = Objects.requireNonNull(watchdog, "watchdog");
+        return self();
+    }
+
+    /**
+     * Allows a plain {@code http://} base URL to a host that is not loopback. Off by default: the API
+     * key would cross the network in clear. Loopback ({@code localhost}, {@code 127.0.0.0/8},
+     * {@code [::1]}) is always allowed, for local servers and test servers.
+     *
+     * @param allow whether to accept plain http to any host
+     * @return this builder
+     */
+    public B allowInsecureHttp(boolean allow) {
+        this.allowInsecureHttp = allow;
+        return self();
+    }
+
+    /**
+     * Sets the most tool calls one answer may carry; more fail the call with a
+     * {@link dev.alfred.llm.ResponseTooLargeException}. Default 128.
+     *
+     * @param calls a positive count
+     * @return this builder
+     */
+    public B maxToolCalls(int calls) {
+        this.maxToolCalls = calls;
+        return self();
+    }
+
+    /**
+     * Sets the most characters of one tool call's arguments; more fail the call with a
+     * {@link dev.alfred.llm.ResponseTooLargeException}. Default 8 Mi.
+     *
+     * @param chars a positive count
+     * @return this builder
+     */
+    public B maxToolArgumentChars(int chars) {
+        this.maxToolArgumentChars = chars;
+        return self();
+    }
+
+    /**
+     * Adds a header to every request, such as an organisation or gateway header. The provider's own
+     * headers cannot be replaced.
+     *
+     * @param name  the header name
+     * @param value the value
+     * @return this builder
+     * @throws IllegalArgumentException if the name is one of the provider's own headers, or blank
+     */
+    public B header(String name, String value) {
+        if (name == null || name.isBlank() || value == null) {
+            throw new IllegalArgumentException("header name must not be blank and value not null");
+        }
+        if (reservedHeaders.contains(name.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("header '" + name + "' is set by the provider and cannot be replaced");
+        }
+        extraHeaders.put(name, value);
+        return self();
+    }
+
+    /**
+     * Copies every setting of this builder to another provider's, such as a preset's to its engine's.
+     *
+     * @param other the other builder
+     * @param <T>   its type
+     * @return the other builder
+     */
+    protected final <T extends HttpProviderBuilder<T>> T copyTo(T other) {
+        HttpProviderBuilder<T> o = other;
+        o.apiKey = apiKey;
+        o.baseUrl = baseUrl;
+        o.model = model;
+        o.connectTimeout = connectTimeout;
+        o.headersTimeout = headersTimeout;
+        o.idleTimeout = idleTimeout;
+        o.totalTimeout = totalTimeout;
+        o.maxLineBytes = maxLineBytes;
+        o.httpClient = httpClient;
+        o.executor = executor;
+        o.clock = clock;
+        o.watchdog = watchdog;
+        o.allowInsecureHttp = allowInsecureHttp;
+        o.maxToolCalls = maxToolCalls;
+        o.maxToolArgumentChars = maxToolArgumentChars;
+        extraHeaders.forEach(other::header);
+        return other;
+    }
+
+    /**
+     * Checks every setting, strips the key, and fills in the model when none was set.
+     *
+     * @param keyHint      what the message about a missing key tells the user to set
+     * @param urlSettings  the settings that name the base URL, for the message about plain http
+     * @param defaultModel the model when none was set, or null when one must be
+     * @param modelHint    what the message about a missing model says
+     * @throws IllegalArgumentException naming the first setting that is wrong
+     */
+    protected final void checkSettings(String keyHint, String urlSettings, String defaultModel, String modelHint) {
+        HttpTransport.checkBaseUrl(baseUrl, allowInsecureHttp, urlSettings);
+        if (apiKey != null) {
+            apiKey = apiKey.strip();
+            if (apiKey.isEmpty()) {
+                apiKey = null;
+            } else if (apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+                throw new IllegalArgumentException("apiKey contains whitespace or non-ASCII characters");
+            }
+        }
+        if (apiKey == null && !HttpTransport.isLoopback(baseUrl.getHost())) {
+            throw new IllegalArgumentException("apiKey is missing: " + keyHint
+                    + " (only a loopback base URL, a local server, may go without one)");
+        }
+        if (model == null) {
+            model = defaultModel;
+        }
+        if (model == null) {
+            throw new IllegalArgumentException("model is missing: " + modelHint);
+        }
+        if (model.isBlank()) {
+            throw new IllegalArgumentException("model must not be blank");
+        }
+        ExchangeSettings.requirePositive("connectTimeout", connectTimeout);
+        ExchangeSettings.requirePositive("headersTimeout", headersTimeout);
+        ExchangeSettings.requirePositive("idleTimeout", idleTimeout);
+        ExchangeSettings.requirePositive("totalTimeout", totalTimeout);
+        requirePositive("maxToolCalls", maxToolCalls);
+        requirePositive("maxToolArgumentChars", maxToolArgumentChars);
+        requirePositive("maxLineBytes", maxLineBytes);
+    }
+
+    private static void requirePositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    /**
+     * The transport these settings describe: the caller's client, or one of its own.
+     *
+     * @return a new transport
+     */
+    protected final HttpTransport transport() {
+        return HttpTransport.create(connectTimeout, httpClient, executor);
+    }
+
+    /**
+     * The exchange settings, for a provider's id and error mapping.
+     *
+     * @param providerId      the id
+     * @param requestIdHeader the response header with the request id
+     * @param rules           the provider's own reading of its errors
+     * @return the settings
+     */
+    protected final ExchangeSettings exchangeSettings(String providerId, String requestIdHeader,
+                                                      dev.alfred.llm.http.error.ErrorRules rules) {
+        return new ExchangeSettings(providerId, connectTimeout, headersTimeout, idleTimeout, totalTimeout,
+                new ErrorMapper(providerId, apiKey, clock, requestIdHeader, rules), watchdog);
+    }
+
+    /**
+     * Where each answer's accumulator comes from, with the tool-call bounds.
+     *
+     * @param providerId the provider named in the accumulator's exceptions
+     * @return a supplier of fresh accumulators
+     */
+    protected final java.util.function.Supplier<ResponseAccumulator> accumulators(String providerId) {
+        int calls = maxToolCalls;
+        int chars = maxToolArgumentChars;
+        return () -> new ResponseAccumulator(providerId, calls, chars);
+    }
+
+    /** @return the key, or null (after {@link #checkSettings}: stripped, null when empty) */
+    protected final String apiKey() {
+        return apiKey;
+    }
+
+    /** @return the base URL */
+    protected final URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** @return the model (after {@link #checkSettings}: never null) */
+    protected final String model() {
+        return model;
+    }
+
+    /** @return the longest event-stream line */
+    protected final int maxLineBytes() {
+        return maxLineBytes;
+    }
+
+    /** @return the extra headers, in the order added */
+    protected final Map<String, String> extraHeaders() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extraHeaders));
+    }
+}
