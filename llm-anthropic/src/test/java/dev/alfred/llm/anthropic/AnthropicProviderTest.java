@@ -280,4 +280,35 @@ class AnthropicProviderTest {
             }
         }));
     }
+
+    @Test
+    void theEventNameStandsInForAMissingTypeAndUsageFromMessageStartAloneCounts() {
+        server.enqueue(sse(START,
+                "event: content_block_start\ndata: {\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"Hi\"}}",
+                "event: message_delta\ndata: {\"delta\":{\"stop_reason\":\"max_tokens\"}}",
+                "event: message_stop\ndata: {}"));
+        try (AnthropicProvider p = provider()) {
+            ChatResponse r = StreamRecording.of(p.stream(HELLO)).assertCompleted();
+            assertEquals("Hi", r.content());
+            assertEquals(dev.alfred.llm.FinishReason.LENGTH, r.finishReason());
+            assertEquals("max_tokens", r.rawFinishReason());
+            assertEquals(new Usage(25, 1, 26, 5, 0, 0), r.usage());
+        }
+    }
+
+    @Test
+    void anErrorEventThatIsNotJsonAndAJsonErrorInsteadOfAStreamAreTypedErrors() {
+        server.enqueue(sse(START, "event: error\ndata: upstream exploded"));
+        server.enqueue(Reply.raw(200, "application/json", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
+                + "\"message\":\"Overloaded\"}}"));
+        server.enqueue(sse(START, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"));
+        try (AnthropicProvider p = provider()) {
+            LlmException notJson = StreamRecording.of(p.stream(HELLO)).failure();
+            assertInstanceOf(ProviderUnavailableException.class, notJson);
+            assertTrue(notJson.getMessage().contains("upstream exploded"), notJson.getMessage());
+            assertInstanceOf(RateLimitException.class, StreamRecording.of(p.stream(HELLO)).failure());
+            LlmException cut = StreamRecording.of(p.stream(HELLO)).failure();
+            assertTrue(cut.getMessage().contains("malformed event 'content_block_start'"), cut.getMessage());
+        }
+    }
 }

@@ -5,6 +5,7 @@ import dev.alfred.llm.ChatMessage;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.JsonSchema;
+import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.LlmProviders;
 import dev.alfred.llm.ProviderConfig;
@@ -72,6 +73,7 @@ class OpenAiProviderTest {
             ChatResponse r = StreamRecording.of(p.stream(HELLO.toBuilder().maxTokens(50).build())).assertCompleted();
             assertEquals("Hello", r.content());
             assertEquals(ScriptedStream.DEFAULT_USAGE, r.usage(), "usage from the extra chunk OpenAI sends when asked");
+            assertEquals(dev.alfred.llm.FinishReason.STOP, r.finishReason());
         }
         RecordedRequest req = server.takeRequest();
         assertEquals(Optional.of("Bearer " + KEY), req.header("authorization"));
@@ -268,6 +270,23 @@ class OpenAiProviderTest {
             StreamInterruptedException e = StreamRecording.of(p.stream(HELLO)).assertFailed(StreamInterruptedException.class);
             assertEquals("one ", e.partialContent());
             assertTrue(e.getCause().getMessage().contains("before data: [DONE]"), e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void anErrorEventThatIsNotJsonAndAJsonErrorInsteadOfAStreamAreTypedErrors() {
+        server.enqueue(sse("event: error\ndata: upstream exploded"));
+        server.enqueue(Reply.raw(200, "application/json", "{\"error\":{\"message\":\"quota gone\",\"type\":\"insufficient_quota\"}}"));
+        server.enqueue(Reply.raw(200, "text/plain", "hello"));
+        try (OpenAiProvider p = provider(Dialect.OPENAI)) {
+            LlmException notJson = StreamRecording.of(p.stream(HELLO)).failure();
+            assertInstanceOf(ProviderUnavailableException.class, notJson);
+            assertTrue(notJson.getMessage().contains("upstream exploded"), notJson.getMessage());
+            LlmException quota = StreamRecording.of(p.stream(HELLO)).failure();
+            assertInstanceOf(dev.alfred.llm.QuotaExceededException.class, quota);
+            assertTrue(quota.getMessage().contains("quota gone"), quota.getMessage());
+            LlmException text = StreamRecording.of(p.stream(HELLO)).failure();
+            assertTrue(text.getMessage().contains("expected an event stream but got content type 'text/plain"), text.getMessage());
         }
     }
 }

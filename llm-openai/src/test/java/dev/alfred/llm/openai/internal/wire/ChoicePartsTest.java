@@ -32,6 +32,7 @@ class ChoicePartsTest {
             f.id = e.id;
             f.name = e.name;
             f.arguments = e.arguments;
+            f.extraContent = e.extraContent;
         }
         parts.accept(c, out::add, warnings::add);
     }
@@ -126,5 +127,41 @@ class ChoicePartsTest {
     void fragmentsBeforeAnyCallGoToIndexZero() {
         feed(entry(NONE, null, null, "{}"));
         assertEquals(List.of(args(0, "{}")), out);
+    }
+
+    @Test
+    void reasoningDetailsAndExtraContentBecomeStateByCallId() {
+        assertEquals(dev.alfred.llm.ProviderState.NONE, parts.state("openai"));
+        Chunk first = new Chunk();
+        first.reasoningDetails = "{\"a\":1}";
+        parts.accept(first, out::add, warnings::add);
+        Chunk.ToolFragment call = entry(0, "c1", "get_time", "{}");
+        call.extraContent = "{\"g\":1}";
+        feed(call);
+        Chunk.ToolFragment unstarted = entry(5, null, null, "x");
+        unstarted.extraContent = "{\"lost\":1}";
+        feed(unstarted);
+        Chunk second = new Chunk();
+        second.reasoningDetails = "{\"b\":2}";
+        parts.accept(second, out::add, warnings::add);
+        assertEquals(new dev.alfred.llm.ProviderState("openai", java.util.Map.of("reasoning_details", "[{\"a\":1},{\"b\":2}]",
+                "extra_content:c1", "{\"g\":1}")), parts.state("openai"));
+        ChoiceParts onlyCall = new ChoiceParts();
+        Chunk.ToolFragment c = entry(0, "c9", "f", null);
+        c.extraContent = "{}";
+        onlyCall.accept(c, d -> { }, w -> { });
+        assertEquals(java.util.Map.of("extra_content:c9", "{}"), onlyCall.state("p").values());
+    }
+
+    @Test
+    void anIndexlessEntryWithOnlyANameContinuesTheFirstCall() {
+        feed(entry(NONE, "a", "f", "{\"x\":"), entry(NONE, null, "f", "1}"));
+        assertEquals(List.of(start(0, "a", "f"), args(0, "{\"x\":"), args(0, "1}")), out);
+    }
+
+    @Test
+    void theLargestIntIndexIsStillAnIndex() {
+        feed(entry(Integer.MAX_VALUE, "big", "f", null));
+        assertEquals(List.of(start(Integer.MAX_VALUE, "big", "f")), out);
     }
 }

@@ -179,4 +179,84 @@ class ChunkDecoderTest {
                 "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[\"x\"]}}]}"));
         assertEquals("a tool_calls entry is not an object", e.getMessage());
     }
+
+    @Test
+    void reasoningContentWinsOverReasoningAndEitherIsRead() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        assertEquals("vllm", feed(d, "{\"choices\":[{\"delta\":{\"reasoning\":\"vllm\"}}]}").reasoning());
+        assertEquals("kimi", feed(d, "{\"choices\":[{\"delta\":{\"reasoning\":\"or\",\"reasoning_content\":\"kimi\"}}]}").reasoning());
+        assertEquals("or", feed(d, "{\"choices\":[{\"delta\":{\"reasoning_content\":null,\"reasoning\":\"or\"}}]}").reasoning());
+        assertNull(feed(d, "{\"choices\":[{\"delta\":{\"reasoning\":{\"summary\":[]}}}]}").reasoning(), "an object is skipped");
+    }
+
+    @Test
+    void mistralsTypedContentPartsAreTextAndThinking() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        Chunk c = feed(d, "{\"choices\":[{\"delta\":{\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\","
+                + "\"text\":\"a\"},7,{\"type\":\"text\",\"text\":\"b\",\"x\":1}]},\"plain \",{\"type\":\"text\",\"text\":\"t\"},"
+                + "{\"type\":\"text\",\"text\":\"u\"},3,{\"type\":\"image\"}]}}]}");
+        assertEquals("ab", c.reasoning());
+        assertEquals("plain tu", c.content());
+        assertThrows(MalformedChunkException.class, () -> feed(ChunkDecoder.streaming(),
+                "{\"choices\":[{\"delta\":{\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"text\":\"a\"}"));
+        assertThrows(MalformedChunkException.class, () -> feed(ChunkDecoder.streaming(),
+                "{\"choices\":[{\"delta\":{\"content\":[\"a\""));
+    }
+
+    @Test
+    void reasoningDetailsEntriesAreJoinedAcrossOneChunkAndEmptyOnesAddNothing() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        assertEquals("{\"a\":1},{\"b\":[2]},{\"c\":3}", feed(d, "{\"choices\":[{\"delta\":{\"reasoning_details\":[{\"a\":1},"
+                + "{\"b\":[2]}],\"reasoning_details\":[],\"reasoning_details\":[{\"c\":3}]}}]}").reasoningDetails());
+        assertNull(feed(d, "{\"choices\":[{\"delta\":{\"reasoning_details\":[]}}]}").reasoningDetails());
+        assertNull(feed(d, "{\"choices\":[{\"delta\":{\"reasoning_details\":\"no\"}}]}").reasoningDetails());
+        assertThrows(MalformedChunkException.class, () -> feed(ChunkDecoder.streaming(),
+                "{\"choices\":[{\"delta\":{\"reasoning_details\":[{\"a\":1}"));
+    }
+
+    @Test
+    void azuresEmptyIdAndModelDoNotHideTheRealOnes() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        Chunk first = feed(d, "{\"choices\":[],\"id\":\"\",\"model\":\"\"}");
+        assertEquals("", first.model());
+        Chunk second = feed(d, "{\"id\":\"c-1\",\"model\":\"gpt-4o\",\"choices\":[]}");
+        assertEquals("gpt-4o", second.model());
+        assertEquals("c-1", second.id());
+        Chunk third = feed(d, "{\"id\":\"c-2\",\"model\":\"other\",\"choices\":[]}");
+        assertNull(third.model(), "known once it was not empty");
+        assertNull(third.id());
+    }
+
+    @Test
+    void deepSeeksCacheHitsAndAToolCallsExtraContentAreRead() {
+        Chunk c = feed(ChunkDecoder.streaming(), "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"x\","
+                + "\"extra_content\":{\"google\":{\"s\":\"1\"}}},{\"index\":1,\"extra_content\":\"no\"}]}}],"
+                + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":1,\"prompt_cache_hit_tokens\":7}}");
+        assertEquals("{\"google\":{\"s\":\"1\"}}", c.tool(0).extraContent());
+        assertNull(c.tool(1).extraContent());
+        assertEquals(7, c.usage().cachedTokens());
+    }
+
+    @Test
+    void aTotalBeyondLongOrNotFiniteIsRecomputedAndAnErrorKeepsAllItsFields() {
+        Chunk huge = feed(ChunkDecoder.streaming(), "{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2,"
+                + "\"total_tokens\":99999999999999999999999}}");
+        assertEquals(6, huge.usage().totalTokens());
+        Chunk infinite = feed(ChunkDecoder.streaming(), "{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2.9,"
+                + "\"total_tokens\":1e400}}");
+        assertEquals(new Usage(4, 2, 6, 0, 0, 0), infinite.usage());
+        Chunk error = feed(ChunkDecoder.streaming(), "{\"error\":{\"message\":\"m\",\"type\":\"t\",\"code\":429}}");
+        assertTrue(error.isError());
+        assertEquals(java.util.List.of("m", "t", "429"), java.util.List.of(error.errorMessage(), error.errorType(), error.errorCode()));
+    }
+
+    @Test
+    void aToolCallIndexThatIsNotANumberIsNoIndexAndItsValueIsSkipped() {
+        Chunk c = feed(ChunkDecoder.streaming(), "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":[1,{\"a\":2}],"
+                + "\"id\":\"x\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}}]}");
+        assertEquals(1, c.toolCount());
+        assertEquals(Chunk.ToolFragment.NO_INDEX, c.tool(0).index());
+        assertEquals("x", c.tool(0).id());
+        assertEquals("f", c.tool(0).name());
+    }
 }
