@@ -4,6 +4,7 @@ import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.ResponseAccumulator;
+import dev.alfred.llm.http.error.ErrorBody;
 import dev.alfred.llm.http.error.SecretScrubber;
 import dev.alfred.llm.http.sse.SseFormatException;
 import dev.alfred.llm.http.sse.SseParser;
@@ -83,14 +84,16 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
     protected abstract String truncationMessage();
 
     /**
-     * A body that is not an event stream: the subclass may recognise an error object in it and return
-     * the exception; by default nothing is recognised and the content type is reported.
+     * A body that is not an event stream: by default an error object in any shape {@link ErrorBody}
+     * reads is mapped as an error, and anything else is reported by its content type; a subclass may
+     * read its own format.
      *
      * @param body the body, up to 64 KiB
-     * @return the exception, or null
+     * @return the exception, or null to report the content type
      */
     protected LlmException unexpectedBody(byte[] body) {
-        return null;
+        ErrorBody error = ErrorBody.parse(body, 0, body.length);
+        return error == null ? null : settings.errors().fromStreamError(error, requestId);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.alfred.llm.anthropic.internal.stream;
 
-import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.anthropic.internal.wire.Blocks;
 import dev.alfred.llm.anthropic.internal.wire.Event;
@@ -110,11 +109,5 @@ public final class AnthropicChatStream extends EventStreamChatStream {
     @Override
     protected String truncationMessage() {
         return "stream ended before message_stop";
-    }
-
-    @Override
-    protected LlmException unexpectedBody(byte[] body) {
-        ErrorBody e = ErrorBody.parse(body, 0, body.length);
-        return e == null ? null : settings().errors().fromStreamError(e, requestId());
     }
 }

@@ -1,6 +1,5 @@
 package dev.alfred.llm.openai.internal.stream;
 
-import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.http.EventStreamChatStream;
 import dev.alfred.llm.http.ExchangeSettings;
@@ -95,11 +94,5 @@ public final class OpenAiChatStream extends EventStreamChatStream {
     @Override
     protected String truncationMessage() {
         return "stream ended before data: [DONE]";
-    }
-
-    @Override
-    protected LlmException unexpectedBody(byte[] body) {
-        ErrorBody e = ErrorBody.parse(body, 0, body.length);
-        return e == null ? null : settings().errors().fromStreamError(e, requestId());
     }
 }
