@@ -136,7 +136,11 @@ public record ErrorBody(String type, String message, String code, String request
         return new ErrorBody(type, message, code, null);
     }
 
-    /** The type, else the code: what a caller matches on. */
+    /**
+     * The type, else the code: what a caller matches on.
+     *
+     * @return the type or the code, or null when the body had neither
+     */
     public String typeOrCode() {
         return type != null ? type : code;
     }

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *
  * <p>The presets are selected by the setting {@code openai.dialect}, or guessed from the base URL's
  * host ({@link #forBaseUrl}). A server with other needs gets its own with {@link #builder(String)} or
- * {@link #toBuilder()}. Immutable and thread-safe.
+ * {@link #toBuilder(String)}. Immutable and thread-safe.
  */
 public final class Dialect {
 
