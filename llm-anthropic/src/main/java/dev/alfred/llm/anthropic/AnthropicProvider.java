@@ -183,13 +183,7 @@ public final class AnthropicProvider implements LlmProvider {
             if (error != null) {
                 throw settings.errors().fromStreamError(error, requestId);
             }
-            EventDecoder.Message m;
-            try {
-                m = decoder.decodeMessage(body, body.length);
-            } catch (MalformedEventException e) {
-                throw new ProviderUnavailableException(settings.errors().describe(200, null,
-                        "malformed response body (" + e.getMessage() + ")", requestId), ID, 200, null, null, requestId, null);
-            }
+            EventDecoder.Message m = decoder.decodeMessage(body, body.length);
             ResponseAccumulator acc = accumulator();
             warnings.forEach(acc::warn);
             Blocks blocks = new Blocks(acc::accept, acc::warn);

@@ -30,7 +30,7 @@ public final class EventDecoder {
 
     /** One content block of a whole message. */
     public static final class Block {
-        final String type;
+        String type = "?";
         String text;
         String signature;
         String data;
@@ -38,8 +38,7 @@ public final class EventDecoder {
         String name;
         String input;
 
-        Block(String type) {
-            this.type = type;
+        Block() {
         }
 
         /** @return the block's type: {@code text}, {@code thinking}, {@code redacted_thinking}, {@code tool_use}, … */
@@ -145,16 +144,14 @@ public final class EventDecoder {
     }
 
     private static Block block(JsonParser p) {
-        String type = null;
-        Block b = new Block("?");
-        String text = null;
+        Block b = new Block();
         String name;
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
             switch (name) {
-                case "type": type = scalar(p, t); break;
+                case "type": b.type = typeOr(b.type, scalar(p, t)); break;
                 case "text":
-                case "thinking": text = scalar(p, t); break;
+                case "thinking": b.text = scalar(p, t); break;
                 case "signature": b.signature = scalar(p, t); break;
                 case "data": b.data = scalar(p, t); break;
                 case "id": b.id = scalar(p, t); break;
@@ -163,14 +160,11 @@ public final class EventDecoder {
                 default: p.skipChildren();
             }
         }
-        Block typed = new Block(type == null ? "?" : type);
-        typed.text = text;
-        typed.signature = b.signature;
-        typed.data = b.data;
-        typed.id = b.id;
-        typed.name = b.name;
-        typed.input = b.input;
-        return typed;
+        return b;
+    }
+
+    private static String typeOr(String fallback, String type) {
+        return type != null ? type : fallback;
     }
 
     /**
