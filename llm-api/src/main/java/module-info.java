@@ -8,8 +8,10 @@ module dev.alfred.llm {
 
     exports dev.alfred.llm;
     exports dev.alfred.llm.spi;
+    exports dev.alfred.llm.observe;
+    exports dev.alfred.llm.config;
 
     uses dev.alfred.llm.spi.LlmProviderFactory;
     uses dev.alfred.llm.spi.LlmProviderDecorator;
-    uses dev.alfred.llm.LlmListener;
+    uses dev.alfred.llm.observe.LlmListener;
 }

@@ -1,5 +1,9 @@
 package dev.alfred.llm;
 
+import dev.alfred.llm.config.ProviderConfig;
+
+import dev.alfred.llm.observe.LlmListener;
+
 import dev.alfred.llm.internal.PullPublisher;
 
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.alfred.llm;
 
-import dev.alfred.llm.internal.ServiceDiscovery;
-import dev.alfred.llm.spi.LlmProviderDecorator;
-import dev.alfred.llm.spi.LlmProviderFactory;
+import dev.alfred.llm.config.ProviderConfig;
+import dev.alfred.llm.config.ProviderRegistry;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.alfred.llm.observe.LlmListener;
+
+
 import java.util.Set;
 
 /**
@@ -90,12 +90,6 @@ public final class LlmProviders {
      * @throws NullPointerException if loader is null
      */
     public static ProviderRegistry registry(ClassLoader loader) {
-        ServiceDiscovery<LlmProviderFactory> factories = ServiceDiscovery.load(LlmProviderFactory.class, loader, LlmProviderFactory::id);
-        ServiceDiscovery<LlmProviderDecorator> decorators = ServiceDiscovery.load(LlmProviderDecorator.class, loader, LlmProviderDecorator::id);
-        ServiceDiscovery<LlmListener> listeners = ServiceDiscovery.load(LlmListener.class, loader, l -> l.getClass().getName());
-        List<Throwable> failures = new ArrayList<>(factories.failures());
-        failures.addAll(decorators.failures());
-        failures.addAll(listeners.failures());
-        return ProviderRegistry.discovered(factories.services(), decorators.services(), listeners.services(), failures);
+        return ProviderRegistry.discover(loader);
     }
 }

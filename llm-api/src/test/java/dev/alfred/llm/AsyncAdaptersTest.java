@@ -1,5 +1,7 @@
 package dev.alfred.llm;
 
+import dev.alfred.llm.config.ProviderConfig;
+
 import dev.alfred.llm.fixtures.EchoProvider;
 import org.junit.jupiter.api.Test;
 

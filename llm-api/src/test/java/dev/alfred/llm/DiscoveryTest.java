@@ -1,5 +1,8 @@
 package dev.alfred.llm;
 
+import dev.alfred.llm.config.ProviderConfig;
+import dev.alfred.llm.config.ProviderRegistry;
+
 import dev.alfred.llm.fixtures.CountingListener;
 import dev.alfred.llm.fixtures.EchoProvider;
 import dev.alfred.llm.fixtures.EchoProviderFactory;

@@ -25,11 +25,11 @@ class ModulePathTest {
         Configuration cf = ModuleLayer.boot().configuration()
                 .resolveAndBind(finder, ModuleFinder.of(), Set.of("dev.alfred.llm"));
         ModuleDescriptor d = cf.findModule("dev.alfred.llm").orElseThrow().reference().descriptor();
-        assertEquals(Set.of("dev.alfred.llm", "dev.alfred.llm.spi"),
+        assertEquals(Set.of("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.observe", "dev.alfred.llm.config"),
                 d.exports().stream().map(ModuleDescriptor.Exports::source).collect(java.util.stream.Collectors.toSet()));
         assertTrue(d.packages().contains("dev.alfred.llm.internal"), "internal exists but is not exported");
         assertEquals(Set.of("dev.alfred.llm.spi.LlmProviderFactory", "dev.alfred.llm.spi.LlmProviderDecorator",
-                "dev.alfred.llm.LlmListener"), d.uses());
+                "dev.alfred.llm.observe.LlmListener"), d.uses());
         ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
         Class<?> registry = layer.findLoader("dev.alfred.llm").loadClass("dev.alfred.llm.LlmProviders");
         assertEquals("dev.alfred.llm", registry.getModule().getName());

@@ -1,5 +1,8 @@
 package dev.alfred.llm;
 
+import dev.alfred.llm.config.ProviderConfig;
+import dev.alfred.llm.config.ProviderRegistry;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.alfred.llm.anthropic;
 
 import dev.alfred.llm.LlmProvider;
-import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.spi.LlmProviderFactory;
 
 import java.util.Locale;

@@ -8,7 +8,7 @@ import java.time.Duration;
  * The events a decorator reports about the call it takes part in, for decorator authors: a retry
  * decorator reports each retry here, and the listening layer around it ({@link
  * dev.alfred.llm.LlmProvider#withListeners}) passes it to its listeners as
- * {@link dev.alfred.llm.LlmListener#onRetry}.
+ * {@link dev.alfred.llm.observe.LlmListener#onRetry}.
  *
  * <p>The listening layer makes its call's events {@link #current()} on the calling thread while it
  * calls the provider inside it ({@code chat}, {@code stream}), so a decorator takes them when a call

@@ -3,7 +3,7 @@ package dev.alfred.llm.spi;
 import java.util.Set;
 
 import dev.alfred.llm.LlmProvider;
-import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.config.ProviderConfig;
 
 /**
  * A service that wraps every provider created through discovery, such as retries, metrics or logging.

@@ -3,7 +3,7 @@ package dev.alfred.llm.spi;
 import java.util.Set;
 
 import dev.alfred.llm.LlmProvider;
-import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.config.ProviderConfig;
 
 /**
  * The service a provider registers so that applications find it by id with no code of their own:

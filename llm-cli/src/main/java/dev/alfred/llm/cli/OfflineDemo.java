@@ -1,6 +1,6 @@
 package dev.alfred.llm.cli;
 
-import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.cli.demo.ScriptedServer;
 
 import java.time.Duration;

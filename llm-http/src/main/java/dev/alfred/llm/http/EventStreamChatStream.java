@@ -5,7 +5,7 @@ import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.http.error.ErrorBody;
-import dev.alfred.llm.http.error.SecretScrubber;
+import dev.alfred.llm.spi.SecretScrubber;
 import dev.alfred.llm.http.sse.SseFormatException;
 import dev.alfred.llm.http.sse.SseParser;
 import dev.alfred.llm.spi.AbstractChatStream;

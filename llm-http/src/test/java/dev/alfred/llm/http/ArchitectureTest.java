@@ -23,7 +23,7 @@ class ArchitectureTest {
     @Test
     void dependsOnlyOnThePortTheJdkJacksonCoreAndSlf4j() {
         classes().should().onlyDependOnClassesThat()
-                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.http..", "java..",
+                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.observe", "dev.alfred.llm.config", "dev.alfred.llm.http..", "java..",
                         "tools.jackson.core..", "org.slf4j..")
                 .check(HTTP);
     }

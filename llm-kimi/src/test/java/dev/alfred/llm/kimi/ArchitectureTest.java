@@ -19,7 +19,7 @@ class ArchitectureTest {
     @Test
     void dependsOnlyOnThePortTheOpenAiEngineTheJdkAndSlf4j() {
         classes().should().onlyDependOnClassesThat()
-                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.kimi..", "java..",
+                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.observe", "dev.alfred.llm.config", "dev.alfred.llm.kimi..", "java..",
                         "dev.alfred.llm.openai", "dev.alfred.llm.openai.dialect", "dev.alfred.llm.http",
                         "dev.alfred.llm.http.error", "org.slf4j..")
                 .check(KIMI);

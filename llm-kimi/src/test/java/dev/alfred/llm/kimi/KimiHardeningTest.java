@@ -4,7 +4,7 @@ import dev.alfred.llm.AuthenticationException;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmException;
-import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.RateLimitException;
 import dev.alfred.llm.StreamInterruptedException;

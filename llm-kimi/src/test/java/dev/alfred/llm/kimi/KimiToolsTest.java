@@ -293,14 +293,14 @@ class KimiToolsTest {
     @Test
     void theBoundsAreSettingsOfTheDiscoveredProvider() {
         kimi.close();
-        kimi = (KimiProvider) new KimiProviderFactory().create(dev.alfred.llm.ProviderConfig.builder()
+        kimi = (KimiProvider) new KimiProviderFactory().create(dev.alfred.llm.config.ProviderConfig.builder()
                 .secret("KIMI_API_KEY", KEY).set("KIMI_BASE_URL", server.baseUri().toString())
                 .set("KIMI_MAX_TOOL_CALLS", "1").set("kimi.max-tool-argument-chars", "100").build());
         StreamRecording two = stream(events(toolDelta("[{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}},"
                 + "{\"index\":1,\"id\":\"b\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]"), FINISH_TOOLS, "[DONE]"));
         assertEquals("kimi: the answer has more than 1 tool calls",
                 two.assertFailed(StreamInterruptedException.class).getCause().getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new KimiProviderFactory().create(dev.alfred.llm.ProviderConfig
+        assertThrows(IllegalArgumentException.class, () -> new KimiProviderFactory().create(dev.alfred.llm.config.ProviderConfig
                 .builder().secret("KIMI_API_KEY", KEY).set("KIMI_MAX_TOOL_CALLS", "0").build()));
     }
 

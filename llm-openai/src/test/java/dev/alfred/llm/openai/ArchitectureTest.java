@@ -24,7 +24,7 @@ class ArchitectureTest {
     @Test
     void dependsOnlyOnThePortLlmHttpTheJdkJacksonCoreAndSlf4j() {
         classes().should().onlyDependOnClassesThat()
-                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.openai..", "dev.alfred.llm.http..",
+                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.observe", "dev.alfred.llm.config", "dev.alfred.llm.openai..", "dev.alfred.llm.http..",
                         "java..", "tools.jackson.core..", "org.slf4j..")
                 .check(OPENAI);
     }

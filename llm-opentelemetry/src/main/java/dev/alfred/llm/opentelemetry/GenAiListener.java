@@ -1,8 +1,8 @@
 package dev.alfred.llm.opentelemetry;
 
-import dev.alfred.llm.LlmCall;
-import dev.alfred.llm.LlmListener;
-import dev.alfred.llm.ToolExecution;
+import dev.alfred.llm.observe.LlmCall;
+import dev.alfred.llm.observe.LlmListener;
+import dev.alfred.llm.observe.ToolExecution;
 import dev.alfred.llm.opentelemetry.internal.CallSpan;
 import dev.alfred.llm.opentelemetry.internal.GenAiMetrics;
 import dev.alfred.llm.opentelemetry.internal.GenAiNames;

@@ -19,7 +19,7 @@ class ArchitectureTest {
     @Test
     void dependsOnlyOnThePortTheOpenTelemetryApiTheJdkAndSlf4j() {
         classes().should().onlyDependOnClassesThat()
-                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.opentelemetry..",
+                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.observe", "dev.alfred.llm.config", "dev.alfred.llm.opentelemetry..",
                         "io.opentelemetry.api..", "io.opentelemetry.context..", "java..", "org.slf4j..")
                 .check(OTEL);
     }

@@ -1,6 +1,6 @@
 package dev.alfred.llm.opentelemetry;
 
-import dev.alfred.llm.CallOutcome;
+import dev.alfred.llm.observe.CallOutcome;
 import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.ChatMessage;
 import dev.alfred.llm.ChatRequest;
@@ -8,12 +8,12 @@ import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.ContentPart;
 import dev.alfred.llm.FinishReason;
-import dev.alfred.llm.LlmCall;
-import dev.alfred.llm.LlmListener;
+import dev.alfred.llm.observe.LlmCall;
+import dev.alfred.llm.observe.LlmListener;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ProviderState;
 import dev.alfred.llm.ToolCall;
-import dev.alfred.llm.ToolExecution;
+import dev.alfred.llm.observe.ToolExecution;
 import dev.alfred.llm.Usage;
 import dev.alfred.llm.spi.AbstractChatStream;
 import dev.alfred.llm.testkit.CapturedLogs;

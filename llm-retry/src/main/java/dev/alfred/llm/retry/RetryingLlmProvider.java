@@ -5,7 +5,7 @@ import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmException;
-import dev.alfred.llm.LlmListener;
+import dev.alfred.llm.observe.LlmListener;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ProviderEndpoint;
 import dev.alfred.llm.retry.internal.Attempts;

@@ -19,7 +19,7 @@ class ArchitectureTest {
     @Test
     void dependsOnlyOnThePortTheJdkAndSlf4j() {
         classes().should().onlyDependOnClassesThat()
-                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.retry..", "java..", "org.slf4j..")
+                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.observe", "dev.alfred.llm.config", "dev.alfred.llm.retry..", "java..", "org.slf4j..")
                 .check(RETRY);
     }
 }

@@ -29,7 +29,8 @@ public final class ArchitectureRules {
 
     /** The port's root package; every module's root is this or below it. */
     public static final String PORT = "dev.alfred.llm";
-    private static final Set<String> PORT_PACKAGES = Set.of(PORT, PORT + ".spi");
+    /** The port's packages: the caller's types, the listener API, configuration and discovery, and the SPI. */
+    private static final Set<String> PORT_PACKAGES = Set.of(PORT, PORT + ".spi", PORT + ".observe", PORT + ".config");
 
     private ArchitectureRules() {
     }
@@ -109,8 +110,8 @@ public final class ArchitectureRules {
     /**
      * No cycles between a module's packages: every package is a slice of its own, the module's root
      * included, so a root package and its own {@code internal} cannot depend on each other both ways.
-     * The port's root and its {@code spi} count as one slice, the port, since the SPI is defined in the
-     * port's own types.
+     * The port's packages (root, {@code spi}, {@code observe}, {@code config}) count as one slice, the
+     * port, since they are defined in one another's types.
      *
      * @param ownRoot the module's root package
      * @return the rule
@@ -140,6 +141,7 @@ public final class ArchitectureRules {
         }
         String rest = pkg.substring(PORT.length() + 1);
         String first = rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
-        return first.equals("spi") || first.equals("internal") ? PORT : PORT + "." + first;
+        return first.equals("spi") || first.equals("internal") || first.equals("observe") || first.equals("config")
+                ? PORT : PORT + "." + first;
     }
 }

@@ -21,7 +21,7 @@ import dev.alfred.llm.InvalidRequestException;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.LlmProviders;
-import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.RateLimitException;
 import dev.alfred.llm.StreamInterruptedException;

@@ -1,7 +1,7 @@
 package dev.alfred.llm.testkit;
 
 import dev.alfred.llm.LlmProvider;
-import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.config.ProviderConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;

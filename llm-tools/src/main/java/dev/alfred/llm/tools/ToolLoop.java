@@ -3,6 +3,8 @@ package dev.alfred.llm.tools;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.LlmProvider;
 
+import dev.alfred.llm.spi.SecretScrubber;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +49,8 @@ public final class ToolLoop {
     final int maxCallsPerTool;
     final int maxCalls;
     final int platformThreads;
-    final List<String> secrets;
+    /** Masks the secrets the caller named (and key-shaped text) in what a tool's failure tells the model. */
+    final SecretScrubber scrubber;
 
     private ToolLoop(Builder b) {
         this.provider = b.provider;
@@ -56,7 +59,7 @@ public final class ToolLoop {
         this.maxCallsPerTool = b.maxCallsPerTool;
         this.maxCalls = b.maxCalls;
         this.platformThreads = b.platformThreads;
-        this.secrets = List.copyOf(b.secrets);
+        this.scrubber = SecretScrubber.of(b.secrets);
     }
 
     /**

@@ -8,7 +8,7 @@ import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ToolCall;
 import dev.alfred.llm.ToolDefinition;
-import dev.alfred.llm.ToolExecution;
+import dev.alfred.llm.observe.ToolExecution;
 import dev.alfred.llm.Usage;
 import dev.alfred.llm.schema.SchemaDialect;
 import dev.alfred.llm.schema.SchemaViolation;
@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** The most characters of a tool's error message the model is told, after scrubbing. */
+    private static final int MAX_ERROR_CHARS = 1000;
 
     private final ToolLoop loop;
     /** The request with the loop's tools declared; each round sends it with the transcript as its messages. */
@@ -337,13 +339,13 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
             for (SchemaViolation v : e.violations()) {
                 why.append("\n- ").append(v);
             }
-            return Outcome.refused(ErrorText.scrub(why.toString(), loop.secrets));
+            return Outcome.refused(loop.scrubber.scrubAndBound(why.toString(), MAX_ERROR_CHARS));
         } catch (RuntimeException | Error e) {
             if (e instanceof VirtualMachineError) {
                 throw e;
             }
             String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            return new Outcome("error: the tool failed: " + ErrorText.scrub(message, loop.secrets), true, true,
+            return new Outcome("error: the tool failed: " + loop.scrubber.scrubAndBound(message, MAX_ERROR_CHARS), true, true,
                     Duration.ofNanos(System.nanoTime() - start), e);
         }
     }

@@ -14,7 +14,7 @@ class ArchitectureTest {
     @Test
     void dependsOnlyOnThePortTheSchemaModuleJacksonAndTheJdk() {
         classes().should().onlyDependOnClassesThat()
-                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.schema", "dev.alfred.llm.tools..", "tools.jackson..",
+                .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.observe", "dev.alfred.llm.schema", "dev.alfred.llm.tools..", "tools.jackson..",
                         "java..", "org.slf4j..")
                 .check(TOOLS);
     }

@@ -7,6 +7,7 @@ import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.QuotaExceededException;
 import dev.alfred.llm.RateLimitException;
+import dev.alfred.llm.spi.SecretScrubber;
 
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;

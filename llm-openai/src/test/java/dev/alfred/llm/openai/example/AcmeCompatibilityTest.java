@@ -2,7 +2,7 @@ package dev.alfred.llm.openai.example;
 
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.LlmProviders;
-import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.testkit.LlmProviderContract;
 import dev.alfred.llm.testkit.ProviderTarget;
 import dev.alfred.llm.testkit.WireDialect;

@@ -2,7 +2,7 @@ package dev.alfred.llm.openai.example;
 
 import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.LlmProvider;
-import dev.alfred.llm.ProviderConfig;
+import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.http.error.ErrorKind;
 import dev.alfred.llm.openai.OpenAiProvider;
 import dev.alfred.llm.openai.dialect.Dialect;

@@ -1,11 +1,11 @@
 package dev.alfred.llm.opentelemetry.internal;
 
-import dev.alfred.llm.CallOutcome;
+import dev.alfred.llm.observe.CallOutcome;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
-import dev.alfred.llm.LlmCall;
+import dev.alfred.llm.observe.LlmCall;
 import dev.alfred.llm.LlmException;
-import dev.alfred.llm.LlmListener;
+import dev.alfred.llm.observe.LlmListener;
 import dev.alfred.llm.ResponseFormat;
 import dev.alfred.llm.Usage;
 import io.opentelemetry.api.common.Attributes;

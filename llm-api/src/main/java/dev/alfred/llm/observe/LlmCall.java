@@ -1,4 +1,6 @@
-package dev.alfred.llm;
+package dev.alfred.llm.observe;
+
+import dev.alfred.llm.ChatRequest;
 
 import java.util.Objects;
 

@@ -1,4 +1,7 @@
-package dev.alfred.llm;
+package dev.alfred.llm.observe;
+
+import dev.alfred.llm.*;
+
 
 import dev.alfred.llm.spi.AbstractChatStream;
 import dev.alfred.llm.spi.CallEvents;

@@ -1,4 +1,8 @@
-package dev.alfred.llm;
+package dev.alfred.llm.observe;
+
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.LlmProviders;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +16,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Register listeners on a provider with {@link LlmProvider#withListeners(LlmListener...)}, or let
  * {@link LlmProviders} find them: a listener registered with {@link java.util.ServiceLoader} under
- * {@code dev.alfred.llm.LlmListener} hears every provider created through discovery, outside every
+ * {@code dev.alfred.llm.observe.LlmListener} hears every provider created through discovery, outside every
  * decorator, so one call with its retries is one start and one end.
  *
  * <p><b>Promises.</b> {@link #onEnd} is called exactly once per started call, with the outcome

@@ -1,4 +1,11 @@
-package dev.alfred.llm;
+package dev.alfred.llm.observe;
+
+import dev.alfred.llm.Capabilities;
+import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.ChatResponse;
+import dev.alfred.llm.ChatStream;
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ProviderEndpoint;
 
 import dev.alfred.llm.spi.CallEvents;
 

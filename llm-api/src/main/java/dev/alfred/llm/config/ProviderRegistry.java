@@ -1,5 +1,13 @@
-package dev.alfred.llm;
+package dev.alfred.llm.config;
 
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.LlmProviders;
+import dev.alfred.llm.ProviderNotFoundException;
+
+import dev.alfred.llm.observe.LlmListener;
+
+import dev.alfred.llm.internal.ServiceDiscovery;
 import dev.alfred.llm.spi.LlmProviderDecorator;
 import dev.alfred.llm.spi.LlmProviderFactory;
 
@@ -103,7 +111,27 @@ public final class ProviderRegistry {
         return new ProviderRegistry(factories, decorators, listeners, List.of());
     }
 
-    static ProviderRegistry discovered(List<LlmProviderFactory> factories, List<LlmProviderDecorator> decorators,
+    /**
+     * Scans a class loader (or, in a module layer, the modules that provide the services) for
+     * factories, decorators and listeners. A service that fails to load is logged, skipped, and kept in
+     * {@link #loadFailures()}.
+     *
+     * @param loader the class loader to scan
+     * @return the registry of what was found
+     * @throws dev.alfred.llm.LlmException if two providers or two decorators share an id
+     * @throws NullPointerException        if loader is null
+     */
+    public static ProviderRegistry discover(ClassLoader loader) {
+        ServiceDiscovery<LlmProviderFactory> factories = ServiceDiscovery.load(LlmProviderFactory.class, loader, LlmProviderFactory::id);
+        ServiceDiscovery<LlmProviderDecorator> decorators = ServiceDiscovery.load(LlmProviderDecorator.class, loader, LlmProviderDecorator::id);
+        ServiceDiscovery<LlmListener> listeners = ServiceDiscovery.load(LlmListener.class, loader, l -> l.getClass().getName());
+        List<Throwable> failures = new ArrayList<>(factories.failures());
+        failures.addAll(decorators.failures());
+        failures.addAll(listeners.failures());
+        return discovered(factories.services(), decorators.services(), listeners.services(), failures);
+    }
+
+    private static ProviderRegistry discovered(List<LlmProviderFactory> factories, List<LlmProviderDecorator> decorators,
                                        List<LlmListener> listeners, List<Throwable> loadFailures) {
         return new ProviderRegistry(factories, decorators, listeners, loadFailures);
     }

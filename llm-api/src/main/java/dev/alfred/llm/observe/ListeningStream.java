@@ -1,4 +1,8 @@
-package dev.alfred.llm;
+package dev.alfred.llm.observe;
+
+import dev.alfred.llm.ChatDelta;
+import dev.alfred.llm.ChatResponse;
+import dev.alfred.llm.ChatStream;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;

@@ -1,4 +1,4 @@
-package dev.alfred.llm;
+package dev.alfred.llm.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;

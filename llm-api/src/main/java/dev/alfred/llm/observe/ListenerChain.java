@@ -1,4 +1,4 @@
-package dev.alfred.llm;
+package dev.alfred.llm.observe;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package dev.alfred.llm;
+package dev.alfred.llm.observe;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,8 @@
-package dev.alfred.llm;
+package dev.alfred.llm.observe;
+
+import dev.alfred.llm.ChatResponse;
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.StreamInterruptedException;
 
 import java.time.Duration;
 import java.util.Objects;
