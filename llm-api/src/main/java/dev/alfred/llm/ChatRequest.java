@@ -28,10 +28,13 @@ import java.util.Set;
  * @param parallelToolCalls whether the model may call several tools at once, or null
  * @param responseFormat    the shape of the answer, or null
  * @param options           settings for one provider each (at most one per type), never null
+ * @param settings          how this request is sent (its own deadline, extra headers and body fields),
+ *                          never null ({@link RequestSettings#NONE} when unset)
  */
 public record ChatRequest(List<ChatMessage> messages, String model, Double temperature, Double topP,
                           Integer maxTokens, List<String> stop, List<ToolDefinition> tools, ToolChoice toolChoice,
-                          Boolean parallelToolCalls, ResponseFormat responseFormat, List<ProviderOptions> options) {
+                          Boolean parallelToolCalls, ResponseFormat responseFormat, List<ProviderOptions> options,
+                          RequestSettings settings) {
 
     /** The highest temperature the port accepts; a provider may accept less. */
     public static final double MAX_TEMPERATURE = 2.0;
@@ -50,6 +53,7 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
      * @param parallelToolCalls parallel calls, or null
      * @param responseFormat the answer's shape, or null
      * @param options provider options
+     * @param settings how it is sent; null counts as {@link RequestSettings#NONE}
      * @throws IllegalArgumentException naming the field: messages null, empty or holding null; model
      *                                  blank; temperature outside [0, 2] or not finite; topP outside
      *                                  (0, 1]; maxTokens not positive; a stop sequence null or empty; a
@@ -78,6 +82,7 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
         stop = stop == null ? List.of() : List.copyOf(validateStop(stop));
         tools = tools == null ? List.of() : List.copyOf(nonNull("tools", tools));
         options = options == null ? List.of() : List.copyOf(nonNull("options", options));
+        settings = settings == null ? RequestSettings.NONE : settings;
         Set<String> names = new HashSet<>();
         for (ToolDefinition t : tools) {
             if (!names.add(t.name())) {
@@ -190,6 +195,7 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
         b.parallelToolCalls = parallelToolCalls;
         b.responseFormat = responseFormat;
         b.options.addAll(options);
+        b.settings = settings;
         return b;
     }
 
@@ -205,7 +211,7 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
      */
     public ChatRequest withMessages(List<? extends ChatMessage> messages) {
         return new ChatRequest(List.copyOf(messages), model, temperature, topP, maxTokens, stop, tools, toolChoice,
-                parallelToolCalls, responseFormat, options);
+                parallelToolCalls, responseFormat, options, settings);
     }
 
     /** Builds a {@link ChatRequest}; not thread-safe. Unset settings stay absent. */
@@ -218,6 +224,7 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
         private List<String> stop = List.of();
         private final List<ToolDefinition> tools = new ArrayList<>();
         private ToolChoice toolChoice;
+        private RequestSettings settings = RequestSettings.NONE;
         private Boolean parallelToolCalls;
         private ResponseFormat responseFormat;
         private final List<ProviderOptions> options = new ArrayList<>();
@@ -422,6 +429,17 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
         }
 
         /**
+         * Sets how the request is sent: its own deadline, extra headers and body fields; null resets it.
+         *
+         * @param settings the settings
+         * @return this builder
+         */
+        public Builder settings(RequestSettings settings) {
+            this.settings = settings == null ? RequestSettings.NONE : settings;
+            return this;
+        }
+
+        /**
          * Builds the request.
          *
          * @return the validated request
@@ -429,7 +447,7 @@ public record ChatRequest(List<ChatMessage> messages, String model, Double tempe
          */
         public ChatRequest build() {
             return new ChatRequest(messages, model, temperature, topP, maxTokens, stop, tools, toolChoice,
-                    parallelToolCalls, responseFormat, options);
+                    parallelToolCalls, responseFormat, options, settings);
         }
     }
 }

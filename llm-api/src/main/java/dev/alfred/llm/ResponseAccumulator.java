@@ -20,17 +20,14 @@ import java.util.Map;
  * JSON object, else {@code COMPLETE}; empty arguments count as {@code {}}. {@link #partialResponse()}
  * gives what a failed stream had, its open calls {@code TRUNCATED}.
  *
- * <p>Bounded: more than {@code maxToolCalls} calls, or one call's arguments past
- * {@code maxArgumentChars}, throw a {@link ResponseTooLargeException}. Not thread-safe: one reader.
+ * <p>Bounded by {@link ResponseLimits}: text or reasoning past {@code maxTextChars}, more than
+ * {@code maxToolCalls} calls, or one call's arguments past {@code maxArgumentChars} throw a
+ * {@link ResponseTooLargeException} holding the answer up to there. Not thread-safe: one reader.
  */
 public final class ResponseAccumulator {
 
-    /** The most tool calls in one answer, by default (Kimi's own limit on declared tools). */
-    public static final int DEFAULT_MAX_TOOL_CALLS = 128;
-    /** The most characters of one call's arguments, by default: 8 Mi. */
-    public static final int DEFAULT_MAX_ARGUMENT_CHARS = 8 << 20;
-
     private final String providerId;
+    private final int maxTextChars;
     private final int maxToolCalls;
     private final int maxArgumentChars;
     private final StringBuilder content = new StringBuilder();
@@ -60,27 +57,23 @@ public final class ResponseAccumulator {
         }
     }
 
-    /** An accumulator with the default bounds and no provider id in its exceptions. */
+    /** An accumulator with the {@linkplain ResponseLimits#DEFAULT default bounds} and no provider id in its exceptions. */
     public ResponseAccumulator() {
-        this(null, DEFAULT_MAX_TOOL_CALLS, DEFAULT_MAX_ARGUMENT_CHARS);
+        this(null, ResponseLimits.DEFAULT);
     }
 
     /**
      * An accumulator with chosen bounds.
      *
-     * @param providerId       the provider, named in exceptions; may be null
-     * @param maxToolCalls     the most tool calls, positive
-     * @param maxArgumentChars the most characters of one call's arguments, positive
-     * @throws IllegalArgumentException if a bound is not positive
+     * @param providerId the provider, named in exceptions; may be null
+     * @param limits     the bounds
+     * @throws NullPointerException if limits is null
      */
-    public ResponseAccumulator(String providerId, int maxToolCalls, int maxArgumentChars) {
-        if (maxToolCalls <= 0 || maxArgumentChars <= 0) {
-            throw new IllegalArgumentException("bounds must be positive, were " + maxToolCalls + " calls and "
-                    + maxArgumentChars + " argument characters");
-        }
+    public ResponseAccumulator(String providerId, ResponseLimits limits) {
         this.providerId = providerId;
-        this.maxToolCalls = maxToolCalls;
-        this.maxArgumentChars = maxArgumentChars;
+        this.maxTextChars = limits.maxTextChars();
+        this.maxToolCalls = limits.maxToolCalls();
+        this.maxArgumentChars = limits.maxArgumentChars();
     }
 
     /**
@@ -93,9 +86,9 @@ public final class ResponseAccumulator {
      */
     public void accept(ChatDelta delta) {
         if (delta instanceof ChatDelta.Text t) {
-            content.append(t.text());
+            append(content, t.text(), "text");
         } else if (delta instanceof ChatDelta.Reasoning r) {
-            reasoning.append(r.text());
+            append(reasoning, r.text(), "reasoning");
         } else if (delta instanceof ChatDelta.ToolCallStart s) {
             start(s);
         } else if (delta instanceof ChatDelta.ToolCallArguments a) {
@@ -112,6 +105,18 @@ public final class ResponseAccumulator {
         }
     }
 
+    private void append(StringBuilder to, String text, String what) {
+        if (text.length() > maxTextChars - to.length()) {
+            throw tooLarge("the answer's " + what + " exceeds " + maxTextChars + " characters", "maxTextChars");
+        }
+        to.append(text);
+    }
+
+    private ResponseTooLargeException tooLarge(String what, String setting) {
+        return new ResponseTooLargeException(prefix() + what + " (the provider's " + setting + " setting)",
+                providerId, partialResponse());
+    }
+
     private void start(ChatDelta.ToolCallStart s) {
         Slot existing = calls.get(s.index());
         if (existing != null) {
@@ -122,8 +127,7 @@ public final class ResponseAccumulator {
             return;
         }
         if (calls.size() >= maxToolCalls) {
-            throw new ResponseTooLargeException(prefix() + "the answer has more than " + maxToolCalls
-                    + " tool calls", providerId);
+            throw tooLarge("the answer has more than " + maxToolCalls + " tool calls", "maxToolCalls");
         }
         latest = new Slot(s.index(), s.id(), s.name());
         calls.put(s.index(), latest);
@@ -145,8 +149,8 @@ public final class ResponseAccumulator {
             return;
         }
         if (a.fragment().length() > maxArgumentChars - slot.arguments.length()) {
-            throw new ResponseTooLargeException(prefix() + "the arguments of tool call " + slot.index + " ("
-                    + slot.name + ") exceed " + maxArgumentChars + " characters", providerId);
+            throw tooLarge("the arguments of tool call " + slot.index + " (" + slot.name + ") exceed "
+                    + maxArgumentChars + " characters", "maxToolArgumentChars");
         }
         slot.arguments.append(a.fragment());
     }

@@ -133,7 +133,7 @@ class ChatStreamSkeletonTest {
 
     @Test
     void aBoundPassedIsATypedFailureThatKeepsThePartialAnswer() {
-        AbstractChatStream s = new AbstractChatStream("test", new ResponseAccumulator("test", 1, 8)) {
+        AbstractChatStream s = new AbstractChatStream("test", new ResponseAccumulator("test", new ResponseLimits(100, 1, 8, 100))) {
             private final Deque<ChatDelta> script = new ArrayDeque<>(List.of(ChatDelta.text("hi"),
                     new ChatDelta.ToolCallStart(0, "a", "f"), new ChatDelta.ToolCallArguments(0, "123456789")));
 

@@ -28,7 +28,7 @@ class RecordsTest {
     }
 
     private static ChatRequest request(List<ChatMessage> messages, List<String> stop) {
-        return new ChatRequest(messages, null, null, null, null, stop, null, null, null, null, null);
+        return new ChatRequest(messages, null, null, null, null, stop, null, null, null, null, null, null);
     }
 
     @Test
@@ -123,7 +123,7 @@ class RecordsTest {
         ChatRequest r = ChatRequest.builder().user("u").options(new Opts("a")).options(new Opts("b")).build();
         assertEquals("b", r.options(Opts.class).orElseThrow().v());
         assertRejects("two Opts", () -> new ChatRequest(List.of(ChatMessage.user("u")), null, null, null, null, null,
-                null, null, null, null, List.of(new Opts("a"), new Opts("b"))));
+                null, null, null, null, List.of(new Opts("a"), new Opts("b")), null));
     }
 
     @Test

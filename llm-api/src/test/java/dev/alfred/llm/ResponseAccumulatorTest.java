@@ -117,7 +117,7 @@ class ResponseAccumulatorTest {
 
     @Test
     void aFragmentBeforeAnyCallIsAMalformedStream() {
-        ResponseAccumulator acc = new ResponseAccumulator("p", 128, 100);
+        ResponseAccumulator acc = new ResponseAccumulator("p", new ResponseLimits(1000, 128, 100, 1000));
         ProviderUnavailableException e = assertThrows(ProviderUnavailableException.class, () -> acc.accept(args(0, "{")));
         assertEquals("p: malformed stream: arguments for tool call 0 before any call started", e.getMessage());
     }
@@ -135,26 +135,45 @@ class ResponseAccumulatorTest {
 
     @Test
     void boundsOnCallsAndArgumentsAreTypedErrorsNamingTheBound() {
-        ResponseAccumulator calls = new ResponseAccumulator("p", 2, 100);
+        ResponseAccumulator calls = new ResponseAccumulator("p", new ResponseLimits(1000, 2, 100, 1000));
         calls.accept(start(0, "a", "f"));
         calls.accept(start(1, "b", "f"));
         ResponseTooLargeException tooMany = assertThrows(ResponseTooLargeException.class,
                 () -> calls.accept(start(2, "c", "f")));
-        assertEquals("p: the answer has more than 2 tool calls", tooMany.getMessage());
+        assertEquals("p: the answer has more than 2 tool calls (the provider's maxToolCalls setting)", tooMany.getMessage());
         assertFalse(tooMany.isRetryable());
 
-        ResponseAccumulator size = new ResponseAccumulator("p", 2, 10);
+        ResponseAccumulator size = new ResponseAccumulator("p", new ResponseLimits(1000, 2, 10, 1000));
         size.accept(start(0, "a", "f"));
         size.accept(args(0, "12345"));
         size.accept(args(0, "67890"));
         ResponseTooLargeException tooLong = assertThrows(ResponseTooLargeException.class, () -> size.accept(args(0, "x")));
-        assertEquals("p: the arguments of tool call 0 (f) exceed 10 characters", tooLong.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new ResponseAccumulator("p", 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> new ResponseAccumulator("p", 1, 0));
-        ResponseAccumulator smallest = new ResponseAccumulator("p", 1, 1);
+        assertEquals("p: the arguments of tool call 0 (f) exceed 10 characters (the provider's maxToolArgumentChars setting)", tooLong.getMessage());
+        assertEquals("1234567890", tooLong.partialResponse().orElseThrow().toolCalls().get(0).arguments());
+        assertThrows(IllegalArgumentException.class, () -> new ResponseAccumulator("p", new ResponseLimits(1000, 0, 1, 1000)));
+        assertThrows(IllegalArgumentException.class, () -> new ResponseAccumulator("p", new ResponseLimits(1000, 1, 0, 1000)));
+        ResponseAccumulator smallest = new ResponseAccumulator("p", new ResponseLimits(1000, 1, 1, 1000));
         smallest.accept(start(0, "a", "f"));
         smallest.accept(args(0, "x"));
         assertEquals("x", smallest.partialResponse().toolCalls().get(0).arguments());
+    }
+
+    @Test
+    void textAndReasoningAreBoundedEachAndTheFailureKeepsTheAnswerSoFar() {
+        ResponseAccumulator acc = new ResponseAccumulator("p", new ResponseLimits(6, 1, 1, 1));
+        acc.accept(ChatDelta.text("abc"));
+        acc.accept(ChatDelta.text("def"));
+        acc.accept(ChatDelta.reasoning("123456"));
+        ResponseTooLargeException text = assertThrows(ResponseTooLargeException.class, () -> acc.accept(ChatDelta.text("g")));
+        assertEquals("p: the answer's text exceeds 6 characters (the provider's maxTextChars setting)", text.getMessage());
+        assertEquals("abcdef", text.partialResponse().orElseThrow().content());
+        assertEquals("123456", text.partialResponse().orElseThrow().reasoning());
+        ResponseTooLargeException reasoning = assertThrows(ResponseTooLargeException.class,
+                () -> acc.accept(ChatDelta.reasoning("7")));
+        assertTrue(reasoning.getMessage().startsWith("p: the answer's reasoning exceeds 6 characters"), reasoning.getMessage());
+        assertEquals(java.util.Optional.empty(), new ResponseTooLargeException("m", "p").partialResponse());
+        assertThrows(IllegalArgumentException.class, () -> new ResponseLimits(0, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ResponseLimits(1, 1, 1, 0));
     }
 
     @Test

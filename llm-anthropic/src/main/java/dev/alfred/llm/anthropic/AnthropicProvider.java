@@ -2,39 +2,27 @@ package dev.alfred.llm.anthropic;
 
 import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.ChatRequest;
-import dev.alfred.llm.ChatResponse;
-import dev.alfred.llm.ChatStream;
-import dev.alfred.llm.LlmException;
-import dev.alfred.llm.LlmProvider;
-import dev.alfred.llm.ProviderEndpoint;
 import dev.alfred.llm.ProviderOptions;
-import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.anthropic.internal.stream.AnthropicChatStream;
 import dev.alfred.llm.anthropic.internal.wire.Blocks;
 import dev.alfred.llm.anthropic.internal.wire.EventDecoder;
-import dev.alfred.llm.anthropic.internal.wire.MalformedEventException;
 import dev.alfred.llm.anthropic.internal.wire.RequestEncoder;
 import dev.alfred.llm.anthropic.internal.wire.StopReasons;
-import dev.alfred.llm.http.ExchangeSettings;
+import dev.alfred.llm.http.EventStreamChatStream;
+import dev.alfred.llm.http.HttpChatProvider;
 import dev.alfred.llm.http.HttpExchange;
 import dev.alfred.llm.http.HttpProviderBuilder;
 import dev.alfred.llm.http.HttpTransport;
 import dev.alfred.llm.http.error.ErrorBody;
 import dev.alfred.llm.http.error.ErrorRules;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The Anthropic Messages API provider ({@code POST /v1/messages}), for Claude and for the servers that
@@ -59,7 +47,7 @@ import java.util.function.Supplier;
  * <p>One instance shares one HTTP client across calls and is thread-safe. {@link #toString()} and
  * every exception message leave the API key out.
  */
-public final class AnthropicProvider implements LlmProvider {
+public final class AnthropicProvider extends HttpChatProvider {
 
     /** The provider id. */
     public static final String ID = "anthropic";
@@ -74,48 +62,27 @@ public final class AnthropicProvider implements LlmProvider {
     /** The {@code max_tokens} sent when neither the request nor the builder sets one. */
     public static final int DEFAULT_MAX_TOKENS = 4096;
 
-    private static final Logger LOG = LoggerFactory.getLogger(AnthropicProvider.class);
-    private static final int MAX_RESPONSE_BYTES = 32 << 20;
     private static final Capabilities CAPABILITIES = Capabilities.of(Capabilities.Feature.TOOLS,
             Capabilities.Feature.PARALLEL_TOOL_CALLS, Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.IMAGES,
             Capabilities.Feature.IMAGE_URLS, Capabilities.Feature.REASONING);
-    private static final Set<Class<?>> WARNED = ConcurrentHashMap.newKeySet();
     private static final Set<String> RESERVED_HEADERS = Set.of("x-api-key", "authorization", "anthropic-version",
             "anthropic-beta", "user-agent", "content-type", "accept");
 
-    private final String apiKey;
-    private final URI baseUrl;
     private final URI endpoint;
-    private final String model;
     private final int maxTokens;
     private final boolean bearer;
     private final String version;
     private final String betas;
-    private final Map<String, String> extraHeaders;
-    private final HttpTransport http;
-    private final ExchangeSettings settings;
-    private final int maxLineBytes;
-    private final Supplier<ResponseAccumulator> accumulators;
     private final RequestEncoder encoder = new RequestEncoder(ID);
     private final EventDecoder decoder = new EventDecoder();
-    private volatile boolean closed;
 
-    private AnthropicProvider(Builder b, String apiKey, URI baseUrl, String model, Map<String, String> extraHeaders,
-                              ExchangeSettings settings, int maxLineBytes, Supplier<ResponseAccumulator> accumulators,
-                              HttpTransport http) {
-        this.apiKey = apiKey;
-        this.baseUrl = baseUrl;
-        this.endpoint = HttpTransport.resolve(baseUrl, "v1/messages");
-        this.model = model;
+    private AnthropicProvider(Builder b) {
+        super(ID, b, "request-id", ErrorRules.STANDARD);
+        this.endpoint = HttpTransport.resolve(baseUrl(), "v1/messages");
         this.maxTokens = b.maxTokens;
         this.bearer = b.bearer;
         this.version = b.version;
         this.betas = String.join(",", b.betas);
-        this.extraHeaders = extraHeaders;
-        this.settings = settings;
-        this.maxLineBytes = maxLineBytes;
-        this.accumulators = accumulators;
-        this.http = http;
     }
 
     /**
@@ -125,39 +92,6 @@ public final class AnthropicProvider implements LlmProvider {
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    /**
-     * The model used when a request names none.
-     *
-     * @return the model id
-     */
-    public String model() {
-        return model;
-    }
-
-    /**
-     * The base URL; requests go to its {@code /v1/messages}.
-     *
-     * @return the base URL
-     */
-    public URI baseUrl() {
-        return baseUrl;
-    }
-
-    /**
-     * The base URL and the default model, for observability.
-     *
-     * @return the endpoint
-     */
-    @Override
-    public ProviderEndpoint endpoint() {
-        return new ProviderEndpoint(baseUrl, model);
     }
 
     /**
@@ -172,121 +106,64 @@ public final class AnthropicProvider implements LlmProvider {
     }
 
     @Override
-    public ChatResponse chat(ChatRequest request) {
-        List<String> warnings = new ArrayList<>();
-        HttpExchange exchange = send(request, false, warnings);
-        try {
-            exchange.successfulHeaders();
-            String requestId = exchange.requestId();
-            byte[] body = exchange.readAll(MAX_RESPONSE_BYTES, true);
-            ErrorBody error = ErrorBody.parse(body, 0, body.length);
-            if (error != null) {
-                throw settings.errors().fromStreamError(error, requestId);
-            }
-            EventDecoder.Message m = decoder.decodeMessage(body, body.length);
-            ResponseAccumulator acc = accumulator();
-            warnings.forEach(acc::warn);
-            Blocks blocks = new Blocks(acc::accept, acc::warn);
-            long index = 0;
-            for (EventDecoder.Block b : m.blocks()) {
-                blocks.start(index, b.type(), b.id(), b.name(), b.text(), b.signature(), b.data());
-                if (b.input() != null) {
-                    blocks.delta(index, "input_json_delta", b.input());
-                }
-                blocks.stop(index++);
-            }
-            acc.id(m.id());
-            acc.model(m.model());
-            acc.usage(m.usage().toUsage());
-            acc.finishReason(StopReasons.of(m.stopReason()), m.stopReason());
-            acc.state(blocks.state(ID));
-            return acc.response();
-        } catch (MalformedEventException e) {
-            exchange.cancel();
-            throw new ProviderUnavailableException(settings.errors().describe(200, null,
-                    "malformed response body (" + e.getMessage() + ")", exchange.requestId()), ID, 200, null, null,
-                    exchange.requestId(), null);
-        } catch (RuntimeException e) {
-            exchange.cancel();
-            throw e;
-        }
+    protected URI endpoint(ChatRequest request, boolean stream) {
+        return endpoint;
     }
 
     @Override
-    public ChatStream stream(ChatRequest request) {
-        List<String> warnings = new ArrayList<>();
-        return new AnthropicChatStream(send(request, true, warnings), settings, accumulator(), maxLineBytes, warnings);
+    protected boolean accepts(ProviderOptions options) {
+        return options instanceof AnthropicOptions;
     }
 
-    private ResponseAccumulator accumulator() {
-        return accumulators.get();
-    }
-
-    private HttpExchange send(ChatRequest request, boolean stream, List<String> warnings) {
-        Objects.requireNonNull(request, "request");
-        if (closed) {
-            throw new LlmException(ID + ": provider is closed", ID, -1, null, false, null, null);
-        }
-        CAPABILITIES.check(request, ID);
-        for (ProviderOptions o : request.options()) {
-            if (!(o instanceof AnthropicOptions)) {
-                String warning = "options " + o.getClass().getSimpleName() + " for provider '" + o.providerId()
-                        + "' were ignored by " + ID;
-                warnings.add(warning);
-                if (WARNED.add(o.getClass())) {
-                    LOG.warn("{} (logged once per options type)", warning);
-                }
-            }
-        }
+    @Override
+    protected byte[] encode(ChatRequest request, boolean stream, List<String> warnings) {
         AnthropicOptions options = request.options(AnthropicOptions.class).orElse(AnthropicOptions.DEFAULT);
-        byte[] body = encoder.encode(request, model, maxTokens, stream, options.thinking(), options.budgetTokens(),
+        return encoder.encode(request, model(), maxTokens, stream, options.thinking(), options.budgetTokens(),
                 options.effort());
-        HttpRequest.Builder rb = HttpTransport.request(endpoint)
-                .header("anthropic-version", version)
-                .header("Content-Type", "application/json")
-                .header("Accept", stream ? "text/event-stream" : "application/json")
-                .header("User-Agent", HttpTransport.USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    @Override
+    protected void authenticate(HttpRequest.Builder request, String apiKey, boolean stream) {
+        request.header("anthropic-version", version);
         if (apiKey != null) {
             if (bearer) {
-                rb.header("Authorization", "Bearer " + apiKey);
+                request.header("Authorization", "Bearer " + apiKey);
             } else {
-                rb.header("x-api-key", apiKey);
+                request.header("x-api-key", apiKey);
             }
         }
         if (!betas.isEmpty()) {
-            rb.header("anthropic-beta", betas);
+            request.header("anthropic-beta", betas);
         }
-        extraHeaders.forEach(rb::header);
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{}: POST {} model={} stream={} messages={}", ID, endpoint,
-                    request.model() != null ? request.model() : model, stream, request.messages().size());
-        }
-        return http.exchange(rb.build(), settings, stream);
     }
 
-    /**
-     * Closes the HTTP client if this provider created it (on JDK 21 and later; on 17 its selector
-     * thread ends when the client is collected). Later calls fail.
-     */
     @Override
-    public void close() {
-        if (closed) {
-            return;
+    protected void decode(byte[] body, ResponseAccumulator answer, String requestId) {
+        ErrorBody error = ErrorBody.parse(body, 0, body.length);
+        if (error != null) {
+            throw settings().errors().fromStreamError(error, requestId);
         }
-        closed = true;
-        http.close();
+        EventDecoder.Message m = decoder.decodeMessage(body, body.length);
+        Blocks blocks = new Blocks(answer::accept, answer::warn);
+        long index = 0;
+        for (EventDecoder.Block b : m.blocks()) {
+            blocks.start(index, b.type(), b.id(), b.name(), b.text(), b.signature(), b.data());
+            if (b.input() != null) {
+                blocks.delta(index, "input_json_delta", b.input());
+            }
+            blocks.stop(index++);
+        }
+        answer.id(m.id());
+        answer.model(m.model());
+        answer.usage(m.usage().toUsage());
+        answer.finishReason(StopReasons.of(m.stopReason()), m.stopReason());
+        answer.state(blocks.state(ID));
     }
 
-    /**
-     * A description without secrets.
-     *
-     * @return the base URL and model
-     */
     @Override
-    public String toString() {
-        return "AnthropicProvider{baseUrl=" + baseUrl + ", model=" + model + ", apiKey="
-                + (apiKey == null ? "none" : "****") + "}";
+    protected EventStreamChatStream newStream(HttpExchange exchange, ResponseAccumulator accumulator,
+                                              List<String> warnings) {
+        return new AnthropicChatStream(exchange, settings(), accumulator, maxLineBytes(), warnings);
     }
 
     /**
@@ -365,8 +242,7 @@ public final class AnthropicProvider implements LlmProvider {
             if (maxTokens <= 0) {
                 throw new IllegalArgumentException("maxTokens must be positive, was " + maxTokens);
             }
-            return new AnthropicProvider(this, apiKey(), baseUrl(), model(), extraHeaders(),
-                    exchangeSettings(ID, "request-id", ErrorRules.STANDARD), maxLineBytes(), accumulators(ID), transport());
+            return new AnthropicProvider(this);
         }
     }
 }

@@ -50,8 +50,7 @@ public abstract class AbstractChatStream implements ChatStream {
      * @param providerId the provider's id, used in the exceptions this class throws
      */
     protected AbstractChatStream(String providerId) {
-        this(providerId, new ResponseAccumulator(providerId, ResponseAccumulator.DEFAULT_MAX_TOOL_CALLS,
-                ResponseAccumulator.DEFAULT_MAX_ARGUMENT_CHARS));
+        this(providerId, new ResponseAccumulator(providerId, dev.alfred.llm.ResponseLimits.DEFAULT));
     }
 
     /**

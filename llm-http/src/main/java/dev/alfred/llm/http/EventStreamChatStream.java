@@ -5,11 +5,14 @@ import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.http.error.ErrorBody;
-import dev.alfred.llm.spi.SecretScrubber;
+import dev.alfred.llm.http.internal.WireLog;
 import dev.alfred.llm.http.sse.SseFormatException;
 import dev.alfred.llm.http.sse.SseParser;
 import dev.alfred.llm.spi.AbstractChatStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.lang.ref.Cleaner;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -24,8 +27,13 @@ import java.util.function.Consumer;
  * wire format and says when the answer {@linkplain #end() ended} or {@linkplain #fail failed}; this
  * class does the rest: a non-200 status mapped by the provider's error mapper, a body that is not an
  * event stream, a malformed stream, a body that ends before the subclass said the answer ended (a
- * truncated answer, never a success), the drain that lets the connection be reused, and cancellation
- * from any thread. Not thread-safe, like every stream: one reader.
+ * truncated answer, never a success), the drain that lets the connection be reused, cancellation
+ * from any thread, and the wire log of each event.
+ *
+ * <p>A stream that becomes unreachable while neither read to its end nor closed is abandoned: a
+ * {@link Cleaner} then cancels its exchange, which frees the connection and leaves the watchdog, and logs
+ * one warning (with where the stream was opened, when DEBUG is on for this class). Not thread-safe, like
+ * every stream: one reader; {@link #close()} from any thread.
  */
 public abstract class EventStreamChatStream extends AbstractChatStream implements SseParser.Listener {
 
@@ -34,10 +42,19 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
     private static final int DRAIN_BYTES = 64 * 1024;
     /** The most characters of a malformed event quoted in a message. */
     private static final int SNIPPET = 120;
+    private static final Logger LOG = LoggerFactory.getLogger(EventStreamChatStream.class);
+    /** One daemon thread for the whole library, which cancels the exchanges of abandoned streams. */
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "alfred-llm-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final HttpExchange exchange;
     private final ExchangeSettings settings;
     private final SseParser parser;
+    private final Cleaner.Cleanable cleanable;
+    private final boolean wireLog = WireLog.enabled();
     private final ArrayDeque<ChatDelta> ready = new ArrayDeque<>();
     private final Consumer<ChatDelta> toReady = ready::add;
     private String requestId;
@@ -62,6 +79,8 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
         this.exchange = exchange;
         this.settings = settings;
         this.parser = new SseParser(maxLineBytes, Math.max(maxLineBytes, SseParser.DEFAULT_MAX_EVENT_BYTES));
+        this.cleanable = CLEANER.register(this, new Abandoned(exchange, settings.providerId(),
+                LOG.isDebugEnabled() ? new OpenedHere() : null));
     }
 
     /**
@@ -167,7 +186,7 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
      * @return the snippet
      */
     protected final String snippet(String text) {
-        return SecretScrubber.bound(settings.errors().scrub(text), SNIPPET);
+        return settings.errors().scrubber().scrubAndBound(text, SNIPPET);
     }
 
     @Override
@@ -216,6 +235,9 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
 
     @Override
     public final void onEvent(String type, byte[] data, int length, String lastEventId) {
+        if (wireLog) {
+            WireLog.event(exchange.id(), type, data, length, settings.errors().scrubber());
+        }
         if (done || pendingFailure != null) {
             return;
         }
@@ -229,5 +251,48 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
     @Override
     protected final void abort() {
         exchange.cancel();
+        cleanable.clean();
+    }
+
+    /** Where a stream was opened, kept (with DEBUG on) to name it when the stream is abandoned. */
+    private static final class OpenedHere extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OpenedHere() {
+            super("the abandoned stream was opened here");
+        }
+    }
+
+    /**
+     * What the cleaner does for a stream that became unreachable: cancels its exchange, and warns when
+     * that was still needed (a stream read to its end or closed has ended its exchange already). It holds
+     * no reference to the stream, or the stream would never become unreachable.
+     */
+    private static final class Abandoned implements Runnable {
+        private final HttpExchange exchange;
+        private final String providerId;
+        private final Throwable openedAt;
+
+        Abandoned(HttpExchange exchange, String providerId, Throwable openedAt) {
+            this.exchange = exchange;
+            this.providerId = providerId;
+            this.openedAt = openedAt;
+        }
+
+        @Override
+        public void run() {
+            if (exchange.isEnded()) {
+                return;
+            }
+            exchange.cancel();
+            if (openedAt != null) {
+                LOG.warn("{}: a stream was abandoned (neither read to its end nor closed); its exchange #{} was"
+                        + " cancelled. Close every stream, with try-with-resources.", providerId, exchange.id(), openedAt);
+            } else {
+                LOG.warn("{}: a stream was abandoned (neither read to its end nor closed); its exchange #{} was"
+                        + " cancelled. Close every stream, with try-with-resources; DEBUG on {} shows where it was"
+                        + " opened.", providerId, exchange.id(), EventStreamChatStream.class.getName());
+            }
+        }
     }
 }

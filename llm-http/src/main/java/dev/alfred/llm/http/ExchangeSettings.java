@@ -55,4 +55,17 @@ public record ExchangeSettings(String providerId, Duration connectTimeout, Durat
             throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
         }
     }
+
+    /**
+     * These settings with another total deadline, such as a request's own.
+     *
+     * @param total the deadline of the whole exchange
+     * @return the settings, this when the deadline is the same
+     * @throws IllegalArgumentException if total is not positive
+     */
+    public ExchangeSettings withTotalTimeout(Duration total) {
+        requirePositive("totalTimeout", total);
+        return total.equals(totalTimeout) ? this
+                : new ExchangeSettings(providerId, connectTimeout, headersTimeout, idleTimeout, total, errors, watchdog);
+    }
 }

@@ -2,7 +2,11 @@ package dev.alfred.llm.http;
 
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ProviderUnavailableException;
+import dev.alfred.llm.ResponseTooLargeException;
 import dev.alfred.llm.http.error.ErrorMapper;
+import dev.alfred.llm.http.internal.BodyReader;
+import dev.alfred.llm.http.internal.RenewableClient;
+import dev.alfred.llm.http.internal.WireLog;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -16,52 +20,61 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One HTTP exchange with its deadlines, for providers on {@code java.net.http}. The request is sent by the first {@link #headers()} call, on
- * the calling thread, with the client's blocking {@code send}: the JDK then does the exchange's work
- * inline on that thread instead of handing each step to its executor, as {@code sendAsync} does, which
- * costs a thread hand-off per step. {@link #read()} pulls body bytes with the idle timeout and the
- * total deadline, and {@link #cancel()} aborts from any thread (waking a reader blocked in the send
- * with an interrupt, which the JDK turns into a cancelled exchange). Timeouts, connection failures and
- * resets become typed {@link LlmException}s. Every deadline starts when the request is sent, not when
- * the exchange is created: a stream may be read long after {@code stream()} returned.
+ * One HTTP exchange with its deadlines, owned by the {@link HttpTransport} that made it. The request is
+ * sent by the first {@link #headers()} call, on the calling thread, with the client's blocking
+ * {@code send}: the JDK then does the exchange's work inline on that thread instead of handing each step
+ * to its executor, as {@code sendAsync} does, which costs a thread hand-off per step. {@link #read()}
+ * pulls body bytes; {@link #cancel()} aborts from any thread (waking a reader blocked in the send with an
+ * interrupt, which the JDK turns into a cancelled exchange). Timeouts, connection failures and resets
+ * become typed {@link LlmException}s, whose causes are scrubbed copies of what the JDK threw.
+ *
+ * <p>Every deadline (head, idle, total) starts when the request is sent, not when the exchange is made:
+ * a stream may be read long after {@code stream()} returned. From the send until the exchange ends —
+ * its body read to the end, a failure, a timeout or a cancel, whichever comes first — it is watched by
+ * the {@link Watchdog} and listed by its transport, so that {@link HttpTransport#close()} can cancel it;
+ * the moment it ends it leaves both. Not thread-safe except {@link #cancel()}: one reader.
  */
 public final class HttpExchange {
 
     /** The most of an error response's body that is read for its message. */
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
+    private static final AtomicLong IDS = new AtomicLong();
 
-    private final ExchangeSettings settings;
+    private final HttpTransport owner;
     private final RenewableClient clients;
     private final HttpRequest request;
+    private final byte[] body;
+    private final ExchangeSettings settings;
     private final Watchdog watchdog;
     private final BodyReader reader;
     private final String target;
-    private final Object lock = new Object();
-    private HttpResponse.ResponseInfo response;
     private final Duration headTimeout;
+    private final long id = IDS.incrementAndGet();
+    private final Object lock = new Object();
+    private final Deadlines deadlines = new Deadlines();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private HttpResponse.ResponseInfo response;
+    private long sentAt;
     private long deadline;
     private long headDeadline;
     private Thread sending;
     private volatile boolean cancelled;
+    private volatile boolean closedByOwner;
     private volatile boolean headTimedOut;
 
-    /**
-     * Prepares the exchange; nothing is sent before {@link #headers()}.
-     *
-     * @param clients  the provider's client, retired after a protocol failure
-     * @param request  the request
-     * @param settings timeouts and error mapping
-     * @param stream   whether the answer streams: then its head must come within the headers timeout;
-     *                 a non-stream answer's head comes only after the whole generation, within the total
-     */
-    public HttpExchange(RenewableClient clients, HttpRequest request, ExchangeSettings settings, boolean stream) {
+    HttpExchange(HttpTransport owner, RenewableClient clients, HttpRequest request, byte[] body,
+                 ExchangeSettings settings, boolean stream) {
+        this.owner = owner;
         this.settings = settings;
         this.clients = clients;
         this.request = request;
+        this.body = body;
         this.watchdog = settings.watchdog();
-        this.reader = new BodyReader(watchdog);
+        this.reader = new BodyReader(watchdog::now);
         this.headTimeout = stream && settings.headersTimeout().compareTo(settings.totalTimeout()) < 0
                 ? settings.headersTimeout() : settings.totalTimeout();
         this.target = request.uri().getHost() + ":" + port(request);
@@ -70,6 +83,15 @@ public final class HttpExchange {
     private static int port(HttpRequest r) {
         int p = r.uri().getPort();
         return p > 0 ? p : "https".equalsIgnoreCase(r.uri().getScheme()) ? 443 : 80;
+    }
+
+    /**
+     * The exchange's number in this JVM, as the wire log tags its lines.
+     *
+     * @return the number
+     */
+    public long id() {
+        return id;
     }
 
     /**
@@ -88,33 +110,31 @@ public final class HttpExchange {
             }
             sending = Thread.currentThread();
         }
-        // Deadlines start now, at send.
+        // Deadlines start now, at send; from here until it ends the exchange is watched and listed.
         long now = watchdog.now();
+        sentAt = now;
         deadline = now + settings.totalTimeout().toNanos();
         headDeadline = now + headTimeout.toNanos();
         HttpClient client = clients.current();
-        // The watchdog bounds the wait for the head (a JDK request timeout would cost a selector timer).
-        watchdog.watch(t -> {
-            if (reader.head() != null || cancelled) {
-                return false;
-            }
-            if (t - headDeadline >= 0) {
-                headTimedOut = true;
-                cancel();
-                return false;
-            }
-            return true;
-        });
+        owner.opened(this);
+        watchdog.watch(deadlines);
+        if (WireLog.enabled()) {
+            WireLog.request(id, request.method(), request.uri(), request.headers().map(), body, settings.errors().scrubber());
+        }
         try {
             client.send(request, reader.handler());
             response = reader.head();
-            reader.watch(settings.idleTimeout().toNanos(), deadline);
+            if (WireLog.enabled()) {
+                WireLog.response(id, response.statusCode(), response.headers().map(),
+                        Duration.ofNanos(watchdog.now() - sentAt).toMillis(), settings.errors().scrubber());
+            }
             return response;
         } catch (InterruptedException e) {
+            end();
             if (!cancelled) {
                 Thread.currentThread().interrupt();
                 throw new LlmException(settings.providerId() + ": interrupted while waiting for the response",
-                        settings.providerId(), -1, null, false, null, e);
+                        settings.providerId(), -1, null, false, null, scrubbed(e));
             }
             if (headTimedOut) {
                 clients.retire(client);
@@ -122,6 +142,7 @@ public final class HttpExchange {
             }
             throw cancelledException(e);
         } catch (IOException e) {
+            end();
             if (headTimedOut) {
                 clients.retire(client);
                 throw noHead(e);
@@ -131,6 +152,9 @@ public final class HttpExchange {
                 clients.retire(client);
             }
             throw cancelled ? cancelledException(e) : connectionFailure(e);
+        } catch (RuntimeException | Error e) {
+            end();
+            throw e;
         } finally {
             synchronized (lock) {
                 sending = null;
@@ -151,8 +175,8 @@ public final class HttpExchange {
     public HttpResponse.ResponseInfo successfulHeaders() {
         HttpResponse.ResponseInfo head = headers();
         if (head.statusCode() != 200) {
-            byte[] body = readAll(ERROR_BODY_LIMIT, false);
-            throw settings.errors().fromResponse(head.statusCode(), head.headers(), body, body.length);
+            byte[] error = readAll(ERROR_BODY_LIMIT, false);
+            throw settings.errors().fromResponse(head.statusCode(), head.headers(), error, error.length);
         }
         return head;
     }
@@ -178,12 +202,16 @@ public final class HttpExchange {
     }
 
     /**
-     * The next body bytes.
+     * The next body bytes, after sending the request if that was not done yet. The end of the body ends
+     * the exchange.
      *
      * @return a buffer with bytes, or null at the end of the body
-     * @throws LlmException on idle timeout, total deadline, reset, or cancellation
+     * @throws LlmException on idle timeout, total deadline, reset, or cancellation; each ends the exchange
      */
     public ByteBuffer read() {
+        if (response == null) {
+            headers();
+        }
         Object next;
         try {
             next = reader.next();
@@ -191,21 +219,23 @@ public final class HttpExchange {
             Thread.currentThread().interrupt();
             cancel();
             throw new LlmException(settings.providerId() + ": interrupted while reading the response",
-                    settings.providerId(), -1, null, false, null, e);
+                    settings.providerId(), -1, null, false, null, scrubbed(e));
         } catch (BodyReader.BodyFailure e) {
+            end();
             throw connectionFailure(e.getCause());
         }
         if (next instanceof ByteBuffer) {
             return (ByteBuffer) next;
         }
         if (next == BodyReader.Signal.END) {
+            end();
             return null;
         }
         if (next == BodyReader.Signal.CANCELLED) {
             throw cancelledException(null);
         }
         cancel();
-        if (remaining() <= 0) {
+        if (watchdog.now() - deadline >= 0) {
             throw unavailable("response not complete within the total timeout of "
                     + settings.totalTimeout().toMillis() + " ms", null);
         }
@@ -215,10 +245,11 @@ public final class HttpExchange {
     /**
      * Reads the whole body, up to a bound.
      *
-     * @param limit the most bytes to keep
+     * @param limit          the most bytes to keep
      * @param failWhenLonger whether a longer body is an error (else it is cut at the bound)
      * @return the bytes
-     * @throws LlmException on timeout, reset, or a body over the bound when that is an error
+     * @throws LlmException on timeout, reset, or a body over the bound when that is an error (a
+     *                      {@link ResponseTooLargeException}, not retryable)
      */
     public byte[] readAll(int limit, boolean failWhenLonger) {
         byte[] out = new byte[Math.min(limit, 8192)];
@@ -226,27 +257,38 @@ public final class HttpExchange {
         ByteBuffer b;
         while ((b = read()) != null) {
             int n = b.remaining();
-            if (length + n > limit) {
+            if (length + (long) n > limit) {
                 cancel();
                 if (failWhenLonger) {
-                    throw unavailable("response body larger than " + limit + " bytes", null);
+                    throw new ResponseTooLargeException(settings.errors().describe(response == null ? -1
+                            : response.statusCode(), null, "response body larger than " + limit
+                            + " bytes (raise maxBodyBytes with the provider's builder)", requestId()),
+                            settings.providerId());
                 }
                 b.get(out = Arrays.copyOf(out, limit), length, limit - length);
+                logBody(out, limit);
                 return out;
             }
             if (length + n > out.length) {
-                out = Arrays.copyOf(out, Math.min(limit, Math.max(length + n, out.length * 2)));
+                out = Arrays.copyOf(out, (int) Math.min(limit, Math.max(length + n, out.length * 2L)));
             }
             b.get(out, length, n);
             length += n;
         }
+        logBody(out, length);
         return Arrays.copyOf(out, length);
+    }
+
+    private void logBody(byte[] bytes, int length) {
+        if (WireLog.enabled()) {
+            WireLog.body(id, bytes, length, settings.errors().scrubber());
+        }
     }
 
     /**
      * Reads what is left of a body whose content is complete, so that the connection goes back to the
-     * pool instead of being closed; gives up (and the caller's cancel closes it) after a short wait or
-     * too many bytes. Never throws.
+     * pool instead of being closed; gives up and cancels after a short wait or too many bytes. Ends the
+     * exchange either way. Never throws.
      *
      * @param maxNanos the longest wait for the end of the body
      * @param maxBytes the most bytes to read and discard
@@ -258,6 +300,9 @@ public final class HttpExchange {
             while (read <= maxBytes) {
                 Object next = reader.next(Math.max(1, until - System.nanoTime()));
                 if (!(next instanceof ByteBuffer)) {
+                    if (next == BodyReader.Signal.END) {
+                        end();
+                    }
                     return;
                 }
                 ByteBuffer b = (ByteBuffer) next;
@@ -271,6 +316,10 @@ public final class HttpExchange {
             Thread.currentThread().interrupt();
         } catch (RuntimeException ignored) {
             // the body failed after its content was complete: nothing to keep
+        } finally {
+            if (!ended.get()) {
+                cancel();
+            }
         }
     }
 
@@ -283,20 +332,49 @@ public final class HttpExchange {
             }
         }
         reader.cancel();
+        if (end() && WireLog.enabled()) {
+            WireLog.ended(id, closedByOwner ? "cancelled: the provider was closed" : "cancelled");
+        }
     }
 
-    private long remaining() {
-        return deadline - watchdog.now();
+    /** Cancels the exchange because its provider closed; a reader then learns it from the message. */
+    void cancelByOwner() {
+        closedByOwner = true;
+        cancel();
+    }
+
+    /**
+     * Whether the exchange has ended: its body read to the end, failed, timed out or cancelled.
+     *
+     * @return true once ended
+     */
+    public boolean isEnded() {
+        return ended.get();
+    }
+
+    /** Ends the exchange, once: it leaves the watchdog and its transport. Returns whether this call ended it. */
+    private boolean end() {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        watchdog.unwatch(deadlines);
+        owner.closed(this);
+        return true;
+    }
+
+    private Throwable scrubbed(Throwable cause) {
+        return settings.errors().scrubber().scrubbedCopy(cause);
     }
 
     private LlmException cancelledException(Throwable cause) {
-        return new LlmException(settings.providerId() + ": exchange cancelled", settings.providerId(), -1, null, false,
-                null, cause);
+        String why = closedByOwner ? ": the provider was closed" : "";
+        return new LlmException(settings.providerId() + ": exchange cancelled" + why, settings.providerId(), -1,
+                null, false, null, scrubbed(cause));
     }
 
     private LlmException unavailable(String message, Throwable cause) {
-        return new ProviderUnavailableException(settings.errors().describe(-1, null, message, null),
-                settings.providerId(), -1, null, null, cause);
+        return new ProviderUnavailableException(settings.errors().describe(-1, null, message, requestId()),
+                settings.providerId(), -1, null, null, requestId(), scrubbed(cause));
     }
 
     private LlmException connectionFailure(Throwable cause) {
@@ -325,5 +403,31 @@ public final class HttpExchange {
 
     private static String reason(Throwable t, String fallback) {
         return t.getMessage() == null || t.getMessage().isBlank() ? fallback : t.getMessage();
+    }
+
+    /**
+     * The exchange's deadlines as the watchdog checks them: the head's until it arrives, then the idle
+     * timeout while the reader waits, and the total deadline throughout.
+     */
+    private final class Deadlines implements Watchdog.Watched {
+        @Override
+        public boolean check(long now) {
+            if (ended.get()) {
+                return false;
+            }
+            if (reader.head() == null) {
+                if (now - headDeadline >= 0) {
+                    headTimedOut = true;
+                    cancel();
+                    return false;
+                }
+                return true;
+            }
+            if (now - deadline >= 0 || reader.waitedAtLeast(now, settings.idleTimeout().toNanos())) {
+                reader.timeOut();
+                return false;
+            }
+            return true;
+        }
     }
 }

@@ -1,7 +1,8 @@
 package dev.alfred.llm.http;
 
-import dev.alfred.llm.ResponseAccumulator;
+import dev.alfred.llm.ResponseLimits;
 import dev.alfred.llm.http.error.ErrorMapper;
+import dev.alfred.llm.http.error.ErrorRules;
 import dev.alfred.llm.http.sse.SseParser;
 
 import java.net.URI;
@@ -19,8 +20,8 @@ import java.util.concurrent.Executor;
  * The settings every provider on llm-http shares, as a builder its own builder extends: key, base URL,
  * model, the four deadlines, the longest event-stream line, the HTTP client or its executor, the clock
  * for HTTP-date {@code Retry-After}s, the watchdog, plain http to a remote host, the bounds on an
- * answer's tool calls, and extra headers. {@link #checkSettings} checks them all at once, naming what is
- * wrong; {@link #transport()} and {@link #exchangeSettings} turn them into what an exchange needs. Not
+ * answer ({@link ResponseLimits}), and extra headers. {@link #checkSettings} checks them all at once,
+ * naming what is wrong; an {@link HttpChatProvider} is then made from the checked builder. Not
  * thread-safe.
  *
  * @param <B> the provider's own builder
@@ -40,8 +41,10 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
     private Clock clock = Clock.systemUTC();
     private Watchdog watchdog = Watchdog.shared();
     private boolean allowInsecureHttp;
-    private int maxToolCalls = ResponseAccumulator.DEFAULT_MAX_TOOL_CALLS;
-    private int maxToolArgumentChars = ResponseAccumulator.DEFAULT_MAX_ARGUMENT_CHARS;
+    private int maxTextChars = ResponseLimits.DEFAULT.maxTextChars();
+    private int maxToolCalls = ResponseLimits.DEFAULT.maxToolCalls();
+    private int maxToolArgumentChars = ResponseLimits.DEFAULT.maxArgumentChars();
+    private int maxBodyBytes = ResponseLimits.DEFAULT.maxBodyBytes();
     private final Set<String> reservedHeaders;
     private final Map<String, String> extraHeaders = new LinkedHashMap<>();
 
@@ -214,6 +217,30 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
     }
 
     /**
+     * Sets the most characters of an answer's text, and separately of its reasoning; more fail the call
+     * with a {@link dev.alfred.llm.ResponseTooLargeException} that keeps the answer up to there. Default 8 Mi.
+     *
+     * @param chars a positive count
+     * @return this builder
+     */
+    public B maxTextChars(int chars) {
+        this.maxTextChars = chars;
+        return self();
+    }
+
+    /**
+     * Sets the most bytes of a non-streamed response body, which is held in memory whole; more fail the
+     * call with a {@link dev.alfred.llm.ResponseTooLargeException}. Default 32 MiB.
+     *
+     * @param bytes a positive count
+     * @return this builder
+     */
+    public B maxBodyBytes(int bytes) {
+        this.maxBodyBytes = bytes;
+        return self();
+    }
+
+    /**
      * Sets the most tool calls one answer may carry; more fail the call with a
      * {@link dev.alfred.llm.ResponseTooLargeException}. Default 128.
      *
@@ -279,8 +306,10 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
         o.clock = clock;
         o.watchdog = watchdog;
         o.allowInsecureHttp = allowInsecureHttp;
+        o.maxTextChars = maxTextChars;
         o.maxToolCalls = maxToolCalls;
         o.maxToolArgumentChars = maxToolArgumentChars;
+        o.maxBodyBytes = maxBodyBytes;
         extraHeaders.forEach(other::header);
         return other;
     }
@@ -321,8 +350,10 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
         ExchangeSettings.requirePositive("headersTimeout", headersTimeout);
         ExchangeSettings.requirePositive("idleTimeout", idleTimeout);
         ExchangeSettings.requirePositive("totalTimeout", totalTimeout);
+        requirePositive("maxTextChars", maxTextChars);
         requirePositive("maxToolCalls", maxToolCalls);
         requirePositive("maxToolArgumentChars", maxToolArgumentChars);
+        requirePositive("maxBodyBytes", maxBodyBytes);
         requirePositive("maxLineBytes", maxLineBytes);
     }
 
@@ -332,39 +363,25 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
         }
     }
 
-    /**
-     * The transport these settings describe: the caller's client, or one of its own.
-     *
-     * @return a new transport
-     */
-    protected final HttpTransport transport() {
+    /** The transport these settings describe: the caller's client, or one of its own. */
+    final HttpTransport transport() {
         return HttpTransport.create(connectTimeout, httpClient, executor);
     }
 
-    /**
-     * The exchange settings, for a provider's id and error mapping.
-     *
-     * @param providerId      the id
-     * @param requestIdHeader the response header with the request id
-     * @param rules           the provider's own reading of its errors
-     * @return the settings
-     */
-    protected final ExchangeSettings exchangeSettings(String providerId, String requestIdHeader,
-                                                      dev.alfred.llm.http.error.ErrorRules rules) {
+    /** The exchange settings, for a provider's id and error mapping. */
+    final ExchangeSettings exchangeSettings(String providerId, String requestIdHeader, ErrorRules rules) {
         return new ExchangeSettings(providerId, connectTimeout, headersTimeout, idleTimeout, totalTimeout,
                 new ErrorMapper(providerId, apiKey, clock, requestIdHeader, rules), watchdog);
     }
 
-    /**
-     * Where each answer's accumulator comes from, with the tool-call bounds.
-     *
-     * @param providerId the provider named in the accumulator's exceptions
-     * @return a supplier of fresh accumulators
-     */
-    protected final java.util.function.Supplier<ResponseAccumulator> accumulators(String providerId) {
-        int calls = maxToolCalls;
-        int chars = maxToolArgumentChars;
-        return () -> new ResponseAccumulator(providerId, calls, chars);
+    /** The bounds of every answer. */
+    final ResponseLimits limits() {
+        return new ResponseLimits(maxTextChars, maxToolCalls, maxToolArgumentChars, maxBodyBytes);
+    }
+
+    /** The headers the provider sets itself, lower case. */
+    final Set<String> reservedHeaders() {
+        return reservedHeaders;
     }
 
     /** @return the key, or null (after {@link #checkSettings}: stripped, null when empty) */

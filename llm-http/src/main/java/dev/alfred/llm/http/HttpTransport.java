@@ -1,5 +1,8 @@
 package dev.alfred.llm.http;
 
+import dev.alfred.llm.LlmException;
+import dev.alfred.llm.http.internal.RenewableClient;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -8,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,14 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP side of one provider: its {@link HttpClient} (created here, or the caller's), replaced after
- * a protocol failure (see {@link RenewableClient}), and the exchanges sent with it. Every client this
+ * a protocol failure, and the owner of every exchange sent with it. It knows its live exchanges (those
+ * sent and not yet ended), so {@link #close()} cancels them before it shuts its client down, and returns
+ * at once on every JDK, also with streams open and readers blocked on other threads. Every client this
  * class creates runs on one small pool that all providers of the JVM share, so the library's platform
  * threads stay bounded however many providers and streams there are; plain {@code http://} (a local
  * server or a test server) is spoken as HTTP/1.1 and {@code https://} as HTTP/2. Thread-safe.
  *
  * <pre>{@code
  * HttpTransport http = HttpTransport.create(Duration.ofSeconds(10));
- * HttpExchange exchange = http.exchange(request, settings, true);
+ * HttpExchange exchange = http.exchange(request, body, settings, true);
  * }</pre>
  */
 public final class HttpTransport implements AutoCloseable {
@@ -35,6 +42,8 @@ public final class HttpTransport implements AutoCloseable {
     static final int MAX_CLIENT_THREADS = 8;
 
     private final RenewableClient clients;
+    private final Set<HttpExchange> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     private HttpTransport(RenewableClient clients) {
         this.clients = clients;
@@ -79,12 +88,40 @@ public final class HttpTransport implements AutoCloseable {
      * HTTP/1.1 (no h2c upgrade), {@code https://} as HTTP/2 where the server offers it.
      *
      * @param request  the request
+     * @param body     the bytes the request publishes, for the wire log; null for none
      * @param settings the provider's deadlines and error mapping
      * @param stream   whether the answer streams (its head must then come within the headers timeout)
      * @return the exchange
+     * @throws LlmException if this transport is closed
      */
-    public HttpExchange exchange(HttpRequest request, ExchangeSettings settings, boolean stream) {
-        return new HttpExchange(clients, request, settings, stream);
+    public HttpExchange exchange(HttpRequest request, byte[] body, ExchangeSettings settings, boolean stream) {
+        if (closed) {
+            throw new LlmException(settings.providerId() + ": provider is closed", settings.providerId(), -1, null,
+                    false, null, null);
+        }
+        return new HttpExchange(this, clients, request, body, settings, stream);
+    }
+
+    /** An exchange was sent: it is live until it ends. A send racing {@link #close()} is cancelled at once. */
+    void opened(HttpExchange exchange) {
+        live.add(exchange);
+        if (closed) {
+            exchange.cancelByOwner();
+        }
+    }
+
+    /** An exchange ended. */
+    void closed(HttpExchange exchange) {
+        live.remove(exchange);
+    }
+
+    /**
+     * How many exchanges are live: sent and not yet ended.
+     *
+     * @return the count
+     */
+    public int liveExchanges() {
+        return live.size();
     }
 
     /**
@@ -156,11 +193,17 @@ public final class HttpTransport implements AutoCloseable {
     }
 
     /**
-     * Closes the client if it was created here (on JDK 21 and later; on 17 its selector thread ends
-     * when the client is collected). The shared pool's threads end by themselves when idle.
+     * Cancels every live exchange (a reader blocked on one, on any thread, gets a typed error saying the
+     * provider was closed), then shuts the client down if it was created here (on JDK 21 and later,
+     * without waiting; on 17 its selector thread ends when the client is collected). Returns at once;
+     * later exchanges are refused. The shared pool's threads end by themselves when idle. Idempotent.
      */
     @Override
     public void close() {
+        closed = true;
+        for (HttpExchange e : live) {
+            e.cancelByOwner();
+        }
         clients.close();
     }
 

@@ -12,12 +12,13 @@ import java.util.function.LongSupplier;
  * task), an untimed one does not. {@link #shared()} is one daemon thread for the whole JVM that ticks
  * only while something is watched; timeouts are enforced to within one tick. {@link #manual} has no
  * thread: its owner calls {@link #tick()}, on a ticker of its own, which is how tests run timeouts on
- * fake time. Thread-safe.
+ * fake time. An exchange is watched from the moment its request is sent until it ends, however it
+ * ends, so {@link #watching()} counts the exchanges in flight. Thread-safe.
  */
 public final class Watchdog {
 
     /** Something the watchdog checks on each tick. */
-    public interface Watched {
+    interface Watched {
         /**
          * Checks the deadlines and fires whatever has expired.
          *
@@ -72,11 +73,11 @@ public final class Watchdog {
     }
 
     /**
-     * Starts checking something on every tick until its check returns false.
+     * Starts checking something on every tick until its check returns false or it is unwatched.
      *
      * @param w what to check
      */
-    public void watch(Watched w) {
+    void watch(Watched w) {
         watched.add(w);
         if (!threaded) {
             return;
@@ -102,12 +103,13 @@ public final class Watchdog {
      *
      * @param w what to stop checking
      */
-    public void unwatch(Watched w) {
+    void unwatch(Watched w) {
         watched.remove(w);
     }
 
     /**
-     * How many things are watched now; for tests that wait until a deadline is armed.
+     * How many exchanges are watched now: those in flight. Tests wait on it until a deadline is armed,
+     * and check that finished exchanges leave.
      *
      * @return the count
      */

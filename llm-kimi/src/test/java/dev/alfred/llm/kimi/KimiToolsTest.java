@@ -278,7 +278,7 @@ class KimiToolsTest {
         StreamRecording tooMany = stream(events(toolDelta(calls + "]"), FINISH_TOOLS, "[DONE]"));
         StreamInterruptedException e = tooMany.assertFailed(StreamInterruptedException.class);
         assertInstanceOf(ResponseTooLargeException.class, e.getCause());
-        assertEquals("kimi: the answer has more than 128 tool calls", e.getCause().getMessage());
+        assertEquals("kimi: the answer has more than 128 tool calls (the provider's maxToolCalls setting)", e.getCause().getMessage());
         assertEquals(128, e.partialResponse().toolCalls().size());
 
         kimi.close();
@@ -287,7 +287,7 @@ class KimiToolsTest {
                 toolDelta("[{\"index\":0,\"function\":{\"arguments\":\"\\\"123456\\\"}\"}}]"), FINISH_TOOLS, "[DONE]"));
         ResponseTooLargeException big = assertInstanceOf(ResponseTooLargeException.class,
                 tooLong.assertFailed(StreamInterruptedException.class).getCause());
-        assertEquals("kimi: the arguments of tool call 0 (f) exceed 10 characters", big.getMessage());
+        assertEquals("kimi: the arguments of tool call 0 (f) exceed 10 characters (the provider's maxToolArgumentChars setting)", big.getMessage());
     }
 
     @Test
@@ -298,7 +298,7 @@ class KimiToolsTest {
                 .set("KIMI_MAX_TOOL_CALLS", "1").set("kimi.max-tool-argument-chars", "100").build());
         StreamRecording two = stream(events(toolDelta("[{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}},"
                 + "{\"index\":1,\"id\":\"b\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]"), FINISH_TOOLS, "[DONE]"));
-        assertEquals("kimi: the answer has more than 1 tool calls",
+        assertEquals("kimi: the answer has more than 1 tool calls (the provider's maxToolCalls setting)",
                 two.assertFailed(StreamInterruptedException.class).getCause().getMessage());
         assertThrows(IllegalArgumentException.class, () -> new KimiProviderFactory().create(dev.alfred.llm.config.ProviderConfig
                 .builder().secret("KIMI_API_KEY", KEY).set("KIMI_MAX_TOOL_CALLS", "0").build()));

@@ -2,15 +2,10 @@ package dev.alfred.llm.openai;
 
 import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.ChatRequest;
-import dev.alfred.llm.ChatResponse;
-import dev.alfred.llm.ChatStream;
-import dev.alfred.llm.LlmException;
-import dev.alfred.llm.LlmProvider;
-import dev.alfred.llm.ProviderEndpoint;
 import dev.alfred.llm.ProviderOptions;
-import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.ResponseAccumulator;
-import dev.alfred.llm.http.ExchangeSettings;
+import dev.alfred.llm.http.EventStreamChatStream;
+import dev.alfred.llm.http.HttpChatProvider;
 import dev.alfred.llm.http.HttpExchange;
 import dev.alfred.llm.http.HttpProviderBuilder;
 import dev.alfred.llm.http.HttpTransport;
@@ -20,26 +15,19 @@ import dev.alfred.llm.openai.internal.wire.ChoiceParts;
 import dev.alfred.llm.openai.internal.wire.Chunk;
 import dev.alfred.llm.openai.internal.wire.ChunkDecoder;
 import dev.alfred.llm.openai.internal.wire.FinishReasons;
-import dev.alfred.llm.openai.internal.wire.MalformedChunkException;
 import dev.alfred.llm.openai.internal.wire.RequestEncoder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * A provider for any server that speaks OpenAI's chat-completions API: OpenAI itself, and Azure,
  * DeepSeek, Ollama, vLLM, llama.cpp, OpenRouter, Groq and Mistral through their {@link Dialect}; Kimi
  * is one more preset, in {@code llm-kimi}. Calls go over {@link java.net.http.HttpClient}, streams
- * through llm-http's event-stream reader.
+ * through llm-http's event-stream reader; the call plumbing is llm-http's {@link HttpChatProvider}.
  *
  * <pre>{@code
  * LlmProvider openai = OpenAiProvider.builder().apiKey(System.getenv("OPENAI_API_KEY")).build();
@@ -51,49 +39,26 @@ import java.util.function.Supplier;
  * {@code User-Agent: alfred-llm/<version>}. {@link #toString()} and every exception message leave
  * the API key out.
  */
-public final class OpenAiProvider implements LlmProvider {
+public final class OpenAiProvider extends HttpChatProvider {
 
     /** The provider id. */
     public static final String ID = "openai";
     /** OpenAI's base URL, the default. */
     public static final URI OPENAI_URL = URI.create("https://api.openai.com/v1");
 
-    private static final Logger LOG = LoggerFactory.getLogger(OpenAiProvider.class);
-    private static final int MAX_RESPONSE_BYTES = 32 << 20;
-    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "api-key", "user-agent", "content-type",
             "accept");
 
-    private final String id;
-    private final String apiKey;
-    private final URI baseUrl;
     private final URI endpoint;
-    private final String model;
     private final Dialect dialect;
-    private final Map<String, String> extraHeaders;
-    private final HttpTransport http;
-    private final ExchangeSettings settings;
-    private final int maxLineBytes;
-    private final Supplier<ResponseAccumulator> accumulators;
     private final RequestEncoder encoder;
     private final ChunkDecoder decoder = new ChunkDecoder();
-    private volatile boolean closed;
 
-    private OpenAiProvider(String id, Dialect dialect, String apiKey, URI baseUrl, String model,
-                           Map<String, String> extraHeaders, ExchangeSettings settings, int maxLineBytes,
-                           Supplier<ResponseAccumulator> accumulators, HttpTransport http) {
-        this.id = id;
-        this.apiKey = apiKey;
-        this.baseUrl = baseUrl;
-        this.endpoint = HttpTransport.resolve(baseUrl, "chat/completions");
+    private OpenAiProvider(String id, Dialect dialect, Builder b) {
+        super(id, b, dialect.requestIdHeader(), dialect.errorRules());
+        this.endpoint = HttpTransport.resolve(baseUrl(), "chat/completions");
         this.dialect = dialect;
-        this.model = model;
-        this.extraHeaders = extraHeaders;
-        this.settings = settings;
-        this.maxLineBytes = maxLineBytes;
-        this.accumulators = accumulators;
         this.encoder = new RequestEncoder(id, dialect);
-        this.http = http;
     }
 
     /**
@@ -105,29 +70,6 @@ public final class OpenAiProvider implements LlmProvider {
         return new Builder();
     }
 
-    @Override
-    public String id() {
-        return id;
-    }
-
-    /**
-     * The model used when a request names none.
-     *
-     * @return the model id
-     */
-    public String model() {
-        return model;
-    }
-
-    /**
-     * The base URL requests go to.
-     *
-     * @return the base URL
-     */
-    public URI baseUrl() {
-        return baseUrl;
-    }
-
     /**
      * The server's dialect.
      *
@@ -135,16 +77,6 @@ public final class OpenAiProvider implements LlmProvider {
      */
     public Dialect dialect() {
         return dialect;
-    }
-
-    /**
-     * The base URL and the default model, for observability.
-     *
-     * @return the endpoint
-     */
-    @Override
-    public ProviderEndpoint endpoint() {
-        return new ProviderEndpoint(baseUrl, model);
     }
 
     /**
@@ -158,105 +90,51 @@ public final class OpenAiProvider implements LlmProvider {
     }
 
     @Override
-    public ChatResponse chat(ChatRequest request) {
-        List<String> warnings = new ArrayList<>();
-        HttpExchange exchange = send(request, false, warnings);
-        try {
-            exchange.successfulHeaders();
-            String requestId = exchange.requestId();
-            byte[] body = exchange.readAll(MAX_RESPONSE_BYTES, true);
-            Chunk c;
-            try {
-                c = decoder.decode(body, 0, body.length);
-            } catch (MalformedChunkException e) {
-                throw new ProviderUnavailableException(settings.errors().describe(200, null,
-                        "malformed response body (" + e.getMessage() + ")", requestId), id, 200, null, null, requestId, null);
-            }
-            if (c.isError()) {
-                throw settings.errors().fromStreamError(OpenAiChatStream.error(c), requestId);
-            }
-            ResponseAccumulator acc = accumulator();
-            warnings.forEach(acc::warn);
-            ChoiceParts parts = new ChoiceParts();
-            parts.accept(c, acc::accept, acc::warn);
-            acc.id(c.id());
-            acc.model(c.model());
-            acc.usage(c.usage());
-            acc.finishReason(FinishReasons.of(c.finishReason()), c.finishReason());
-            acc.state(parts.state(id));
-            return acc.response();
-        } catch (RuntimeException e) {
-            exchange.cancel();
-            throw e;
-        }
+    protected URI endpoint(ChatRequest request, boolean stream) {
+        return endpoint;
     }
 
     @Override
-    public ChatStream stream(ChatRequest request) {
-        List<String> warnings = new ArrayList<>();
-        return new OpenAiChatStream(send(request, true, warnings), settings, accumulator(), maxLineBytes, warnings);
+    protected boolean accepts(ProviderOptions options) {
+        return dialect.optionsType() != null && dialect.optionsType().isInstance(options);
     }
 
-    private ResponseAccumulator accumulator() {
-        return accumulators.get();
+    @Override
+    protected byte[] encode(ChatRequest request, boolean stream, List<String> warnings) {
+        return encoder.encode(request, model(), stream, warnings);
     }
 
-    private HttpExchange send(ChatRequest request, boolean stream, List<String> warnings) {
-        Objects.requireNonNull(request, "request");
-        if (closed) {
-            throw new LlmException(id + ": provider is closed", id, -1, null, false, null, null);
-        }
-        dialect.capabilities().check(request, id);
-        for (ProviderOptions o : request.options()) {
-            if (dialect.optionsType() == null || !dialect.optionsType().isInstance(o)) {
-                String warning = "options " + o.getClass().getSimpleName() + " for provider '" + o.providerId()
-                        + "' were ignored by " + id;
-                warnings.add(warning);
-                if (WARNED.add(id + " " + o.getClass().getName())) {
-                    LOG.warn("{} (logged once per options type)", warning);
-                }
-            }
-        }
-        byte[] body = encoder.encode(request, model, stream, warnings);
-        HttpRequest.Builder rb = HttpTransport.request(endpoint)
-                .header("Content-Type", "application/json")
-                .header("Accept", stream ? "text/event-stream" : "application/json")
-                .header("User-Agent", HttpTransport.USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    @Override
+    protected void authenticate(HttpRequest.Builder request, String apiKey, boolean stream) {
         if (apiKey != null) {
-            rb.header(dialect.apiKeyHeader(), dialect.apiKeyPrefix() + apiKey);
+            request.header(dialect.apiKeyHeader(), dialect.apiKeyPrefix() + apiKey);
         }
-        extraHeaders.forEach(rb::header);
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{}: POST {} model={} stream={} messages={}", id, endpoint,
-                    request.model() != null ? request.model() : model, stream, request.messages().size());
-        }
-        return http.exchange(rb.build(), settings, stream);
     }
 
-    /**
-     * Closes the HTTP client if this provider created it (on JDK 21 and later; on 17 its selector
-     * thread ends when the client is collected). The shared pool's threads end by themselves when idle.
-     * Later calls fail.
-     */
     @Override
-    public void close() {
-        if (closed) {
-            return;
+    protected void decode(byte[] body, ResponseAccumulator answer, String requestId) {
+        Chunk c = decoder.decode(body, 0, body.length);
+        if (c.isError()) {
+            throw settings().errors().fromStreamError(OpenAiChatStream.error(c), requestId);
         }
-        closed = true;
-        http.close();
+        ChoiceParts parts = new ChoiceParts();
+        parts.accept(c, answer::accept, answer::warn);
+        answer.id(c.id());
+        answer.model(c.model());
+        answer.usage(c.usage());
+        answer.finishReason(FinishReasons.of(c.finishReason()), c.finishReason());
+        answer.state(parts.state(id()));
     }
 
-    /**
-     * A description without secrets.
-     *
-     * @return the id, dialect, base URL and model
-     */
     @Override
-    public String toString() {
-        return "OpenAiProvider{id=" + id + ", dialect=" + dialect.name() + ", baseUrl=" + baseUrl + ", model=" + model
-                + ", apiKey=" + (apiKey == null ? "none" : "****") + "}";
+    protected EventStreamChatStream newStream(HttpExchange exchange, ResponseAccumulator accumulator,
+                                              List<String> warnings) {
+        return new OpenAiChatStream(exchange, settings(), accumulator, maxLineBytes(), warnings);
+    }
+
+    @Override
+    protected String describe() {
+        return "dialect=" + dialect.name();
     }
 
     /**
@@ -322,8 +200,7 @@ public final class OpenAiProvider implements LlmProvider {
             Dialect d = dialect != null ? dialect : Dialect.forBaseUrl(baseUrl());
             checkSettings(keyHint, urlSettings, d.defaultModel(), "the " + d.name()
                     + " dialect has no default model: set OPENAI_MODEL, or call model(...)");
-            return new OpenAiProvider(id, d, apiKey(), baseUrl(), model(), extraHeaders(),
-                    exchangeSettings(id, d.requestIdHeader(), d.errorRules()), maxLineBytes(), accumulators(id), transport());
+            return new OpenAiProvider(id, d, this);
         }
     }
 }

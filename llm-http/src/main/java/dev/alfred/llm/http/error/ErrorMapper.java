@@ -89,6 +89,15 @@ public final class ErrorMapper {
     }
 
     /**
+     * The scrubber every text of this provider goes through (messages, the wire log, exception causes).
+     *
+     * @return the scrubber, holding the provider's key
+     */
+    public SecretScrubber scrubber() {
+        return scrubber;
+    }
+
+    /**
      * Maps an HTTP error response.
      *
      * @param status  the status

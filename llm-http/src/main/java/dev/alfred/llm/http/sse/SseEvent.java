@@ -10,8 +10,6 @@ import java.util.List;
  */
 public final class SseEvent {
 
-    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
-
     private final String type;
     private final byte[] data;
     private final String lastEventId;
@@ -30,29 +28,6 @@ public final class SseEvent {
      */
     public static SseParser.Listener collectInto(List<SseEvent> events) {
         return (type, data, length, id) -> events.add(new SseEvent(type, Arrays.copyOf(data, length), id));
-    }
-
-    /**
-     * Whether event data is exactly {@code [DONE]}, the OpenAI-style end of a stream.
-     *
-     * @param data   the data bytes
-     * @param length how many are valid
-     * @return true for the end marker
-     */
-    public static boolean isDone(byte[] data, int length) {
-        return length == DONE.length && Arrays.equals(data, 0, length, DONE, 0, length);
-    }
-
-    /**
-     * Creates an event, for tests.
-     *
-     * @param type        the event type
-     * @param data        the data
-     * @param lastEventId the last event id
-     * @return the event
-     */
-    public static SseEvent of(String type, String data, String lastEventId) {
-        return new SseEvent(type, data.getBytes(StandardCharsets.UTF_8), lastEventId);
     }
 
     /**

@@ -14,7 +14,8 @@ class MessagesTextCompatibilityTest extends LlmProviderContract {
 
     @Override
     protected LlmProvider createProvider(ProviderTarget target) {
-        return new MessagesTextProvider(target.apiKey(), target.baseUri(), target.idleTimeout(), target.headersTimeout());
+        return MessagesTextProvider.builder().apiKey(target.apiKey()).baseUrl(target.baseUri())
+                .idleTimeout(target.idleTimeout()).headersTimeout(target.headersTimeout()).build();
     }
 
     @Override

@@ -4,19 +4,18 @@ import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.ChatMessage;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
-import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.FinishReason;
 import dev.alfred.llm.LlmException;
-import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.SystemMessage;
+import dev.alfred.llm.ProviderOptions;
 import dev.alfred.llm.http.EventStreamChatStream;
-import dev.alfred.llm.http.ExchangeSettings;
+import dev.alfred.llm.http.HttpChatProvider;
+import dev.alfred.llm.http.HttpProviderBuilder;
 import dev.alfred.llm.http.HttpExchange;
 import dev.alfred.llm.http.HttpTransport;
-import dev.alfred.llm.http.Watchdog;
 import dev.alfred.llm.http.error.ErrorBody;
-import dev.alfred.llm.http.error.ErrorMapper;
+import dev.alfred.llm.http.error.ErrorRules;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -27,48 +26,45 @@ import tools.jackson.core.json.JsonFactory;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The README's example of a provider with its own wire format on llm-http: text-only chat over
- * Anthropic's Messages API. llm-http does the exchange, its deadlines and cancellation, the event
- * stream, the error mapping and the key scrubbing; this class only writes requests and reads events.
+ * Anthropic's Messages API. llm-http's {@link HttpChatProvider} does the call plumbing, the exchange,
+ * its deadlines and cancellation, the event stream, the error mapping and the key scrubbing; this class
+ * only writes requests and reads events.
  */
-public final class MessagesTextProvider implements LlmProvider {
+public final class MessagesTextProvider extends HttpChatProvider {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
-    private final String apiKey;
-    private final URI endpoint;
-    private final HttpTransport http = HttpTransport.create(Duration.ofSeconds(10));
-    private final ExchangeSettings settings;
 
-    public MessagesTextProvider(String apiKey, URI baseUrl, Duration idleTimeout, Duration headersTimeout) {
-        this.apiKey = apiKey;
-        this.endpoint = HttpTransport.resolve(baseUrl, "v1/messages");
-        this.settings = new ExchangeSettings("messages-text", Duration.ofSeconds(10), headersTimeout, idleTimeout,
-                Duration.ofMinutes(10), new ErrorMapper("messages-text", apiKey, Clock.systemUTC()), Watchdog.shared());
+    private MessagesTextProvider(Builder b) {
+        super("messages-text", b, "request-id", ErrorRules.STANDARD);
     }
 
-    @Override public String id() { return "messages-text"; }
+    /** @return a builder with Anthropic's base URL */
+    public static Builder builder() {
+        return new Builder();
+    }
+
     @Override public Capabilities capabilities() { return Capabilities.TEXT_ONLY; }
-    @Override public void close() { http.close(); }
-    @Override public String toString() { return "MessagesTextProvider{" + endpoint + "}"; }
+    @Override protected URI endpoint(ChatRequest request, boolean stream) { return HttpTransport.resolve(baseUrl(), "v1/messages"); }
+    @Override protected boolean accepts(ProviderOptions options) { return false; }
 
     @Override
-    public ChatResponse chat(ChatRequest request) {
-        HttpExchange exchange = send(request, false);
-        exchange.successfulHeaders();
-        byte[] body = exchange.readAll(32 << 20, true);
-        ResponseAccumulator acc = new ResponseAccumulator();
-        read(body, body.length, acc);
-        return acc.response();
+    protected void authenticate(HttpRequest.Builder request, String apiKey, boolean stream) {
+        request.header("x-api-key", apiKey).header("anthropic-version", "2023-06-01");
     }
 
     @Override
-    public ChatStream stream(ChatRequest request) {
-        return new EventStreamChatStream(send(request, true), settings, new ResponseAccumulator(), 1 << 20, List.of()) {
+    protected void decode(byte[] body, ResponseAccumulator answer, String requestId) {
+        read(body, body.length, answer);
+    }
+
+    @Override
+    protected EventStreamChatStream newStream(HttpExchange exchange, ResponseAccumulator accumulator, List<String> warnings) {
+        return new EventStreamChatStream(exchange, settings(), accumulator, maxLineBytes(), warnings) {
             @Override
             protected void onEvent(String type, byte[] data, int length) {
                 ResponseAccumulator event = new ResponseAccumulator();
@@ -92,12 +88,12 @@ public final class MessagesTextProvider implements LlmProvider {
         };
     }
 
-    private HttpExchange send(ChatRequest request, boolean stream) {
-        capabilities().check(request, id());
+    @Override
+    protected byte[] encode(ChatRequest request, boolean stream, List<String> warnings) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
             g.writeStartObject();
-            g.writeStringProperty("model", request.model() != null ? request.model() : "claude-sonnet-4-5");
+            g.writeStringProperty("model", request.model() != null ? request.model() : model());
             g.writeNumberProperty("max_tokens", request.maxTokens() != null ? request.maxTokens() : 1024);
             request.messages().stream().filter(m -> m instanceof SystemMessage).findFirst()
                     .ifPresent(s -> g.writeStringProperty("system", ((SystemMessage) s).content()));
@@ -118,9 +114,7 @@ public final class MessagesTextProvider implements LlmProvider {
             if (stream) g.writeBooleanProperty("stream", true);
             g.writeEndObject();
         }
-        return http.exchange(HttpTransport.request(endpoint).header("x-api-key", apiKey)
-                .header("anthropic-version", "2023-06-01").header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build(), settings, stream);
+        return out.toByteArray();
     }
 
     /** Reads a message or an event: its model, text, stop reason, or the error it carries. */
@@ -144,5 +138,18 @@ public final class MessagesTextProvider implements LlmProvider {
             throw new LlmException("messages-text: malformed JSON: " + e.getOriginalMessage(), id(), -1, null, true, null, e);
         }
         return error;
+    }
+
+    /** Builds a {@link MessagesTextProvider}: the settings every llm-http provider shares, and nothing else. */
+    public static final class Builder extends HttpProviderBuilder<Builder> {
+        private Builder() {
+            super(URI.create("https://api.anthropic.com"), "claude-sonnet-4-5", Set.of("x-api-key", "anthropic-version"));
+        }
+
+        /** @return the provider */
+        public MessagesTextProvider build() {
+            checkSettings("call apiKey(...)", "baseUrl", null, "call model(...)");
+            return new MessagesTextProvider(this);
+        }
     }
 }

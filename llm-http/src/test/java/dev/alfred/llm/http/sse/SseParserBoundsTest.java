@@ -31,7 +31,7 @@ class SseParserBoundsTest {
     }
 
     private static SseEvent ev(String data) {
-        return SseEvent.of("message", data, "");
+        return TestEvents.of("message", data, "");
     }
 
     @Test
@@ -136,7 +136,7 @@ class SseParserBoundsTest {
         assertEquals(List.of(ev("kept")), events, "only data counts; the event type stays message and the id empty");
         assertEquals(-1L, p.retryMillis(), "no retry was set by retr or retrys");
         assertEquals("", events.get(0).lastEventId(), "no id was set by i or ids");
-        assertEquals(List.of(SseEvent.of("message", "x", "")), parse(new SseParser(), "Data: no\nEVENT: no\ndata: x\n\n"),
+        assertEquals(List.of(TestEvents.of("message", "x", "")), parse(new SseParser(), "Data: no\nEVENT: no\ndata: x\n\n"),
                 "field names are case-sensitive");
     }
 }

@@ -34,7 +34,7 @@ class SseParserTest {
     }
 
     private static SseEvent ev(String data) {
-        return SseEvent.of("message", data, "");
+        return TestEvents.of("message", data, "");
     }
 
     private static List<Case> cases() {
@@ -47,11 +47,11 @@ class SseParserTest {
                 new Case("blank lines without data dispatch nothing", "\n\n\nevent: x\n\n", List.of()),
                 new Case("comments ignored", ": keep-alive\ndata: x\n: another\n\n", List.of(ev("x"))),
                 new Case("event type", "event: delta\ndata: x\n\ndata: y\n\n",
-                        List.of(SseEvent.of("delta", "x", ""), ev("y"))),
+                        List.of(TestEvents.of("delta", "x", ""), ev("y"))),
                 new Case("id persists across events", "id: 7\ndata: x\n\ndata: y\n\n",
-                        List.of(SseEvent.of("message", "x", "7"), SseEvent.of("message", "y", "7"))),
+                        List.of(TestEvents.of("message", "x", "7"), TestEvents.of("message", "y", "7"))),
                 new Case("id with NUL ignored", "id: 1\ndata: a\n\nid: 2\u00003\ndata: b\n\n",
-                        List.of(SseEvent.of("message", "a", "1"), SseEvent.of("message", "b", "1"))),
+                        List.of(TestEvents.of("message", "a", "1"), TestEvents.of("message", "b", "1"))),
                 new Case("unknown fields ignored", "foo: bar\ndata: x\nDATA: y\n\n", List.of(ev("x"))),
                 new Case("field without colon is a field with empty value", "data\ndata: x\n\n", List.of(ev("\nx"))),
                 new Case("colon in value kept", "data: {\"a\":\"b:c\"}\n\n", List.of(ev("{\"a\":\"b:c\"}"))),

@@ -40,7 +40,7 @@ public final class RetryingChatStream extends AbstractChatStream {
      */
     public RetryingChatStream(LlmProvider delegate, ChatRequest request, RetryRules policy) {
         // The delegate's own stream enforces the bounds on tool calls; this one only passes its parts on.
-        super(delegate.id(), new ResponseAccumulator(delegate.id(), Integer.MAX_VALUE, Integer.MAX_VALUE));
+        super(delegate.id(), new ResponseAccumulator(delegate.id(), dev.alfred.llm.ResponseLimits.NONE));
         this.delegate = delegate;
         this.request = request;
         this.policy = policy;

@@ -5,7 +5,6 @@ import dev.alfred.llm.http.EventStreamChatStream;
 import dev.alfred.llm.http.ExchangeSettings;
 import dev.alfred.llm.http.HttpExchange;
 import dev.alfred.llm.http.error.ErrorBody;
-import dev.alfred.llm.http.sse.SseEvent;
 import dev.alfred.llm.openai.internal.wire.ChoiceParts;
 import dev.alfred.llm.openai.internal.wire.Chunk;
 import dev.alfred.llm.openai.internal.wire.ChunkDecoder;
@@ -28,6 +27,8 @@ import java.util.function.Consumer;
  * (Azure's first chunk, usage chunks) carry no parts.
  */
 public final class OpenAiChatStream extends EventStreamChatStream {
+
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final ChunkDecoder.Streaming events = ChunkDecoder.streaming();
     private final ChoiceParts parts = new ChoiceParts();
@@ -54,7 +55,7 @@ public final class OpenAiChatStream extends EventStreamChatStream {
         if (!errorEvent && !"message".equals(type)) {
             return;
         }
-        if (!errorEvent && SseEvent.isDone(data, length)) {
+        if (!errorEvent && isDone(data, length)) {
             reportState(parts.state(settings().providerId()));
             end();
             return;
@@ -89,6 +90,11 @@ public final class OpenAiChatStream extends EventStreamChatStream {
      */
     public static ErrorBody error(Chunk chunk) {
         return new ErrorBody(chunk.errorType(), chunk.errorMessage(), chunk.errorCode(), null);
+    }
+
+    /** Whether event data is exactly {@code [DONE]}, the chat-completions end of a stream. */
+    static boolean isDone(byte[] data, int length) {
+        return length == DONE.length && java.util.Arrays.equals(data, 0, length, DONE, 0, length);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.alfred.llm.http;
+package dev.alfred.llm.http.internal;
 
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -7,23 +7,25 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * A response body read by pulling, with backpressure: the HTTP client's threads only hand over the
  * buffers they received, and the next read is requested only once the reader took the last one, so at
- * most two reads are held. The reader waits untimed while the {@link Watchdog} enforces the idle
- * timeout and deadline, and {@link #cancel()} from any thread aborts the exchange and wakes a blocked
- * reader.
+ * most two reads are held. The reader waits untimed; the exchange that owns it enforces the idle
+ * timeout and deadline on its watchdog (which asks {@link #waitedAtLeast} and calls {@link #timeOut}),
+ * and {@link #cancel()} from any thread aborts the exchange and wakes a blocked reader.
  *
  * <p>It subscribes to the JDK's own publishing body subscriber rather than being a body subscriber
  * itself: the JDK hands data to its own subscribers without the executor hop it adds for foreign
  * ones, which costs a thread wake-up per response on JDK 17.
  */
-public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watchdog.Watched {
+public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>> {
 
     /** What {@link #next} reports instead of a buffer. */
     public enum Signal {
-        /** No byte arrived within the wait. */
+        /** No byte arrived within the wait, or the owner timed the reader out. */
         TIMEOUT,
         /** The body ended normally. */
         END,
@@ -35,28 +37,26 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
     private static final Object CANCELLED = new Object();
     private static final Object TIMED_OUT = new Object();
 
-    private final Watchdog watchdog;
+    private final LongSupplier ticker;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private volatile HttpResponse.ResponseInfo head;
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
-    /** Whether the reader waits for bytes now, and since when on the watchdog's ticker. */
+    /** Whether the reader waits for bytes now, and since when on the ticker. */
     private volatile boolean waiting;
     private volatile long waitingSince;
-    private volatile boolean timedOut;
-    private long idleNanos;
-    private long deadline;
+    private final AtomicBoolean timedOut = new AtomicBoolean();
     private List<ByteBuffer> current = List.of();
     private int index;
     private Object terminal;
 
     /**
-     * A reader whose timeouts the given watchdog enforces.
+     * A reader whose waits are timed on the given ticker.
      *
-     * @param watchdog the watchdog, whose ticker also times the reader's waits
+     * @param ticker nanoseconds, the same the owner's deadlines are set on
      */
-    public BodyReader(Watchdog watchdog) {
-        this.watchdog = watchdog;
+    public BodyReader(LongSupplier ticker) {
+        this.ticker = ticker;
     }
 
     /**
@@ -102,43 +102,34 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
     @Override
     public void onError(Throwable throwable) {
         queue.add(throwable);
-        watchdog.unwatch(this);
     }
 
     @Override
     public void onComplete() {
         queue.add(END);
-        watchdog.unwatch(this);
     }
 
     /**
-     * Starts enforcing the idle timeout and the deadline while the reader waits for bytes.
+     * Whether the reader is waiting for bytes now, and has waited at least this long.
      *
-     * @param idleNanos the longest wait for bytes
-     * @param deadline  the time on the watchdog's ticker by which the whole body must have arrived
+     * @param now       the ticker's time
+     * @param idleNanos the longest acceptable wait
+     * @return true when the wait has lasted {@code idleNanos} or more
      */
-    public void watch(long idleNanos, long deadline) {
-        this.idleNanos = idleNanos;
-        this.deadline = deadline;
-        watchdog.watch(this);
+    public boolean waitedAtLeast(long now, long idleNanos) {
+        return waiting && now - waitingSince >= idleNanos;
     }
 
-    @Override
-    public boolean check(long now) {
-        if (timedOut || cancelled) {
-            return false;
-        }
-        if (now - deadline >= 0 || (waiting && now - waitingSince >= idleNanos)) {
-            timedOut = true;
+    /** Ends the reader's wait, once: its next read reports {@link Signal#TIMEOUT}. Safe from any thread. */
+    public void timeOut() {
+        if (timedOut.compareAndSet(false, true)) {
             queue.add(TIMED_OUT);
-            return false;
         }
-        return true;
     }
 
     /**
-     * The next buffer with bytes, waiting until one comes, the body ends, or the watchdog reports the
-     * idle timeout or the deadline.
+     * The next buffer with bytes, waiting until one comes, the body ends, or the owner times the reader
+     * out.
      *
      * @return a non-empty buffer, or a {@link Signal}
      * @throws BodyFailure          if the exchange failed (connection reset, protocol error)
@@ -152,7 +143,7 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
      * The next buffer with bytes.
      *
      * @param timeoutNanos how long to wait, for a bounded drain; negative to wait untimed (the
-     *                     watchdog then enforces the idle timeout and deadline)
+     *                     owner then enforces the idle timeout and deadline)
      * @return a non-empty buffer, or a {@link Signal}
      * @throws BodyFailure          if the exchange failed
      * @throws InterruptedException if the thread was interrupted while waiting
@@ -187,13 +178,13 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
         }
     }
 
-    /** An untimed wait, marked for the watchdog so that it can end one that lasts too long. */
+    /** An untimed wait, marked so that the owner can end one that lasts too long. */
     private Object take() throws InterruptedException {
         Object item = queue.poll();
         if (item != null) {
             return item;
         }
-        waitingSince = watchdog.now();
+        waitingSince = ticker.getAsLong();
         waiting = true;
         try {
             return queue.take();
@@ -206,8 +197,8 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
         if (terminal == END) {
             return Signal.END;
         }
-        if (terminal == CANCELLED) {
-            return Signal.CANCELLED;
+        if (terminal == CANCELLED || cancelled) {
+            return Signal.CANCELLED; // a failure that a cancel caused is the cancel
         }
         throw new BodyFailure((Throwable) terminal);
     }
@@ -215,12 +206,12 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, Watc
     /** Aborts the exchange, frees its connection, and wakes a blocked reader. Safe from any thread. */
     public void cancel() {
         cancelled = true;
+        // Queued before the upstream is cancelled: the JDK may report the cancel as a failure at once.
+        queue.add(CANCELLED);
         Flow.Subscription s = subscription;
         if (s != null) {
             s.cancel();
         }
-        queue.add(CANCELLED);
-        watchdog.unwatch(this);
     }
 
     /** The exchange failed while the body was being received. */

@@ -1,4 +1,4 @@
-package dev.alfred.llm.http;
+package dev.alfred.llm.http.internal;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 public final class RenewableClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(RenewableClient.class);
-    private static final Method SHUTDOWN = shutdownMethod();
+    private static final Method SHUTDOWN = method("shutdown");
+    private static final Method SHUTDOWN_NOW = method("shutdownNow");
 
     private final AtomicReference<HttpClient> current;
     private final Supplier<HttpClient> factory;
@@ -95,21 +96,26 @@ public final class RenewableClient {
         }
     }
 
-    /** Closes the current client if it is owned (JDK 21 and later; on 17 it ends when collected). */
+    /**
+     * Shuts the current client down if it is owned, without waiting (JDK 21 and later; on 17 it ends when
+     * collected). {@code HttpClient.close()} would wait for every exchange in flight, which hangs for as
+     * long as a stream stays open; {@code shutdownNow()} cancels what is left instead. The transport
+     * cancels its own exchanges first, so nothing of this provider is in flight by then.
+     */
     public void close() {
         HttpClient c = current.get();
-        if (factory != null && c instanceof AutoCloseable) { // HttpClient is AutoCloseable from JDK 21 on
+        if (factory != null && SHUTDOWN_NOW != null) {
             try {
-                ((AutoCloseable) c).close();
-            } catch (Exception e) {
-                LOG.debug("closing the HTTP client failed: {}", e.toString());
+                SHUTDOWN_NOW.invoke(c);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.debug("shutting down the HTTP client failed: {}", e.toString());
             }
         }
     }
 
-    private static Method shutdownMethod() {
+    private static Method method(String name) {
         try {
-            return HttpClient.class.getMethod("shutdown");
+            return HttpClient.class.getMethod(name);
         } catch (NoSuchMethodException onJdk17) {
             return null;
         }

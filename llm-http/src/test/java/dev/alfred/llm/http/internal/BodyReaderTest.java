@@ -1,4 +1,4 @@
-package dev.alfred.llm.http;
+package dev.alfred.llm.http.internal;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The pull reader's promises: bounded demand, the watchdog's timeouts, cancel from anywhere. Timeouts
- * run on fake time: a manual watchdog ticks when the test says so, after the reader is seen blocked.
+ * The pull reader's promises: bounded demand, how long a wait has lasted on fake time, a time-out from the
+ * owner, cancel from anywhere.
  */
 class BodyReaderTest {
 
     private final AtomicLong now = new AtomicLong(1_000);
-    private final Watchdog watchdog = Watchdog.manual(now::get);
 
     /** A subscription that counts demand and cancels. */
     private static final class Upstream implements Flow.Subscription {
@@ -67,7 +66,7 @@ class BodyReaderTest {
 
     @Test
     void demandFollowsTheReaderSoUnreadDataCannotPileUp() throws Exception {
-        BodyReader r = new BodyReader(watchdog);
+        BodyReader r = new BodyReader(now::get);
         Upstream up = new Upstream();
         r.onSubscribe(up);
         assertEquals(1, up.requested.get(), "one read at a time");
@@ -83,7 +82,7 @@ class BodyReaderTest {
 
     @Test
     void aFailedExchangeIsReportedAfterTheDataBeforeIt() throws Exception {
-        BodyReader r = new BodyReader(watchdog);
+        BodyReader r = new BodyReader(now::get);
         r.onSubscribe(new Upstream());
         r.onNext(bytes("x"));
         r.onError(new java.io.IOException("connection reset"));
@@ -93,81 +92,45 @@ class BodyReaderTest {
     }
 
     @Test
-    void theWatchdogEndsAWaitExactlyAtTheIdleTimeout() throws Exception {
-        BodyReader r = new BodyReader(watchdog);
+    void aWaitIsMeasuredFromWhenTheReaderBlockedAndATimeOutEndsIt() throws Exception {
+        BodyReader r = new BodyReader(now::get);
         r.onSubscribe(new Upstream());
-        r.watch(100, now.get() + 1_000_000);
+        assertTrue(!r.waitedAtLeast(now.get(), 0), "a reader that is not waiting has not waited");
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread reader = blockedReader(r, outcome);
         now.addAndGet(99);
-        watchdog.tick();
-        assertEquals(1, watchdog.watching(), "one nanosecond short of the idle timeout: still watched");
+        assertTrue(!r.waitedAtLeast(now.get(), 100), "one nanosecond short");
         now.addAndGet(1);
-        watchdog.tick();
+        assertTrue(r.waitedAtLeast(now.get(), 100), "exactly the idle timeout");
+        r.timeOut();
+        r.timeOut();
         reader.join(10_000);
         assertSame(BodyReader.Signal.TIMEOUT, outcome.get());
-        assertEquals(0, watchdog.watching(), "a fired timeout is no longer watched");
-    }
-
-    @Test
-    void theDeadlineEndsABodyEvenWhileDataKeepsComing() throws Exception {
-        BodyReader r = new BodyReader(watchdog);
-        r.onSubscribe(new Upstream());
-        r.watch(1_000, now.get() + 500);
-        r.onNext(bytes("a"));
-        assertEquals('a', ((ByteBuffer) r.next()).get());
-        now.addAndGet(499);
-        watchdog.tick();
-        r.onNext(bytes("b"));
-        assertEquals('b', ((ByteBuffer) r.next()).get(), "before the deadline data flows");
-        now.addAndGet(1);
-        watchdog.tick();
-        assertSame(BodyReader.Signal.TIMEOUT, r.next(), "at the deadline the body ends");
+        r.onNext(bytes("z"));
+        assertEquals('z', ((ByteBuffer) r.next()).get(), "a second time-out was not queued");
     }
 
     @Test
     void aSlowConsumerIsNotAnIdleServer() throws Exception {
-        BodyReader r = new BodyReader(watchdog);
+        BodyReader r = new BodyReader(now::get);
         r.onSubscribe(new Upstream());
         r.onNext(bytes("late"));
-        r.watch(50, now.get() + 1_000_000);
         // The reader is busy elsewhere well past the idle timeout; data waiting for it is no timeout.
         now.addAndGet(300);
-        watchdog.tick();
+        assertTrue(!r.waitedAtLeast(now.get(), 50));
         assertEquals('l', ((ByteBuffer) r.next()).get());
-        assertEquals(1, watchdog.watching());
     }
 
     @Test
     void aBoundedWaitOfZeroDoesNotBlock() throws Exception {
-        BodyReader r = new BodyReader(watchdog);
+        BodyReader r = new BodyReader(now::get);
         r.onSubscribe(new Upstream());
         assertSame(BodyReader.Signal.TIMEOUT, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> r.next(0)));
     }
 
     @Test
-    void everyEndOfTheBodyStopsTheWatch() {
-        BodyReader done = new BodyReader(watchdog);
-        done.onSubscribe(new Upstream());
-        done.watch(100, now.get() + 1000);
-        assertEquals(1, watchdog.watching());
-        done.onComplete();
-        assertEquals(0, watchdog.watching(), "completed");
-        BodyReader failed = new BodyReader(watchdog);
-        failed.onSubscribe(new Upstream());
-        failed.watch(100, now.get() + 1000);
-        failed.onError(new java.io.IOException("reset"));
-        assertEquals(0, watchdog.watching(), "failed");
-        BodyReader cancelled = new BodyReader(watchdog);
-        cancelled.onSubscribe(new Upstream());
-        cancelled.watch(100, now.get() + 1000);
-        cancelled.cancel();
-        assertEquals(0, watchdog.watching(), "cancelled");
-    }
-
-    @Test
     void cancelFromAnotherThreadWakesABlockedReaderAndCancelsUpstream() throws Exception {
-        BodyReader r = new BodyReader(watchdog);
+        BodyReader r = new BodyReader(now::get);
         Upstream up = new Upstream();
         r.onSubscribe(up);
         AtomicReference<Object> outcome = new AtomicReference<>();
@@ -176,7 +139,7 @@ class BodyReaderTest {
         reader.join(10_000);
         assertSame(BodyReader.Signal.CANCELLED, outcome.get());
         assertTrue(up.cancelled.get());
-        BodyReader late = new BodyReader(watchdog);
+        BodyReader late = new BodyReader(now::get);
         late.cancel();
         Upstream afterwards = new Upstream();
         late.onSubscribe(afterwards);
