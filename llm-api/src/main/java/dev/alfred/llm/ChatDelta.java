@@ -1,7 +1,7 @@
 package dev.alfred.llm;
 
 /**
- * One part of a streamed answer. A closed set: {@link Text} and {@link Reasoning} increments, and for
+ * One part of a streamed answer. A closed set: {@link Text}, {@link Reasoning} and {@link Refusal} increments, and for
  * each tool call a {@link ToolCallStart}, its {@link ToolCallArguments} fragments and a
  * {@link ToolCallEnd} carrying the finished {@link ToolCall}. Tool-call parts carry the call's index
  * within the answer, so fragments of parallel calls that arrive interleaved never mix.
@@ -9,8 +9,8 @@ package dev.alfred.llm;
  * <p>Java 17 callers, who cannot switch over a sealed type, switch over {@link #kind()} or test with
  * {@code instanceof}. Immutable and thread-safe.
  */
-public sealed interface ChatDelta permits ChatDelta.Text, ChatDelta.Reasoning, ChatDelta.ToolCallStart,
-        ChatDelta.ToolCallArguments, ChatDelta.ToolCallEnd {
+public sealed interface ChatDelta permits ChatDelta.Text, ChatDelta.Reasoning, ChatDelta.Refusal,
+        ChatDelta.ToolCallStart, ChatDelta.ToolCallArguments, ChatDelta.ToolCallEnd {
 
     /** What a part is, for callers that cannot switch over the sealed type. */
     enum Kind {
@@ -18,6 +18,8 @@ public sealed interface ChatDelta permits ChatDelta.Text, ChatDelta.Reasoning, C
         TEXT,
         /** {@link Reasoning}. */
         REASONING,
+        /** {@link Refusal}. */
+        REFUSAL,
         /** {@link ToolCallStart}. */
         TOOL_CALL_START,
         /** {@link ToolCallArguments}. */
@@ -100,6 +102,31 @@ public sealed interface ChatDelta permits ChatDelta.Text, ChatDelta.Reasoning, C
         @Override
         public Kind kind() {
             return Kind.REASONING;
+        }
+    }
+
+    /**
+     * A piece of the model's refusal to answer, which a chat UI shows as it arrives (OpenAI streams it in
+     * {@code delta.refusal}); the whole text is {@link ChatResponse#refusal()}.
+     *
+     * @param text the increment, never null (may be empty; the stream drops empty ones)
+     */
+    record Refusal(String text) implements ChatDelta {
+        /**
+         * Validates the part.
+         *
+         * @param text the increment
+         * @throws IllegalArgumentException if text is null
+         */
+        public Refusal {
+            if (text == null) {
+                throw new IllegalArgumentException("text must not be null");
+            }
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.REFUSAL;
         }
     }
 

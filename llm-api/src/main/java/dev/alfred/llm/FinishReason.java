@@ -12,6 +12,11 @@ public enum FinishReason {
     TOOL_CALLS,
     /** The provider's content filter stopped the output. */
     CONTENT_FILTER,
+    /**
+     * The model refused to answer (OpenAI's {@code refusal}, Anthropic's {@code stop_reason: refusal}); the
+     * refusal's text is {@link ChatResponse#refusal()}. Do not ask again unchanged.
+     */
+    REFUSAL,
     /** A reason the provider gave that this version does not know. */
     OTHER
 }

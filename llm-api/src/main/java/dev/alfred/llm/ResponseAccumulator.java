@@ -32,6 +32,10 @@ public final class ResponseAccumulator {
     private final int maxArgumentChars;
     private final StringBuilder content = new StringBuilder();
     private final StringBuilder reasoning = new StringBuilder();
+    private final StringBuilder refusal = new StringBuilder();
+    private List<Citation> citations;
+    private Map<String, ServerToolUse> serverTools;
+    private Map<String, String> providerFields;
     private final Map<Integer, Slot> calls = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private Slot latest;
@@ -89,6 +93,8 @@ public final class ResponseAccumulator {
             append(content, t.text(), "text");
         } else if (delta instanceof ChatDelta.Reasoning r) {
             append(reasoning, r.text(), "reasoning");
+        } else if (delta instanceof ChatDelta.Refusal r) {
+            append(refusal, r.text(), "refusal");
         } else if (delta instanceof ChatDelta.ToolCallStart s) {
             start(s);
         } else if (delta instanceof ChatDelta.ToolCallArguments a) {
@@ -153,6 +159,74 @@ public final class ResponseAccumulator {
                     + maxArgumentChars + " characters", "maxToolArgumentChars");
         }
         slot.arguments.append(a.fragment());
+    }
+
+    /**
+     * Records a source cited for a span of the text folded so far.
+     *
+     * @param citation the citation
+     * @throws NullPointerException if citation is null
+     */
+    public void citation(Citation citation) {
+        java.util.Objects.requireNonNull(citation, "citation");
+        if (citations == null) {
+            citations = new ArrayList<>();
+        }
+        citations.add(citation);
+    }
+
+    /**
+     * The length of the text folded so far, where a citation of the next text begins.
+     *
+     * @return the count of characters
+     */
+    public int contentLength() {
+        return content.length();
+    }
+
+    /**
+     * Records a tool the server ran, or its result: a use with the id of an earlier one replaces it (its
+     * result arrived), keeping the earlier order.
+     *
+     * @param use the use
+     * @throws NullPointerException if use is null
+     */
+    public void serverTool(ServerToolUse use) {
+        java.util.Objects.requireNonNull(use, "use");
+        if (serverTools == null) {
+            serverTools = new LinkedHashMap<>();
+        }
+        serverTools.put(use.id(), use);
+    }
+
+    /**
+     * The server tool of an id recorded so far.
+     *
+     * @param id the tool use's id
+     * @return the use, or null
+     */
+    public ServerToolUse serverTool(String id) {
+        return serverTools == null ? null : serverTools.get(id);
+    }
+
+    /**
+     * Keeps a field the server sent that the provider does not model, as raw JSON, and says so in a
+     * warning; a later value of the same path replaces the earlier one.
+     *
+     * @param path where it was, such as {@code choices[0].message.annotations}
+     * @param json its value as JSON text
+     * @throws NullPointerException if an argument is null
+     */
+    public void providerField(String path, String json) {
+        java.util.Objects.requireNonNull(path, "path");
+        java.util.Objects.requireNonNull(json, "json");
+        if (providerFields == null) {
+            providerFields = new LinkedHashMap<>();
+        }
+        if (providerFields.put(path, json) == null) {
+            warn("kept " + path + ", which " + (providerId == null ? "the provider" : providerId)
+                    + " does not model, in providerFields");
+        }
     }
 
     /**
@@ -229,7 +303,7 @@ public final class ResponseAccumulator {
      * @return true once there is output
      */
     public boolean hasOutput() {
-        return content.length() > 0 || reasoning.length() > 0 || !calls.isEmpty();
+        return content.length() > 0 || reasoning.length() > 0 || refusal.length() > 0 || !calls.isEmpty();
     }
 
     /**
@@ -287,8 +361,12 @@ public final class ResponseAccumulator {
         for (Slot s : calls.values()) {
             toolCalls.add(s.finished != null ? s.finished : finish(s, openStatus));
         }
-        return new ChatResponse(content.toString(), reasoning.toString(), toolCalls, id, model, usage, finishReason,
-                rawFinishReason, state, warnings);
+        FinishReason reason = refusal.length() > 0 && (finishReason == null || finishReason == FinishReason.STOP)
+                ? FinishReason.REFUSAL : finishReason;
+        return new ChatResponse(content.toString(), reasoning.toString(), refusal.toString(), toolCalls,
+                citations == null ? List.of() : citations,
+                serverTools == null ? List.of() : new ArrayList<>(serverTools.values()), id, model, usage, reason,
+                rawFinishReason, state, providerFields == null ? Map.of() : providerFields, warnings);
     }
 
     private String prefix() {

@@ -36,8 +36,7 @@ public class StreamInterruptedException extends LlmException {
      * @return the partial response; an empty one after the exception was deserialised
      */
     public ChatResponse partialResponse() {
-        return partialResponse != null ? partialResponse : new ChatResponse("", "", java.util.List.of(), null, null, null,
-                null, null, ProviderState.NONE, java.util.List.of());
+        return partialResponse != null ? partialResponse : new ResponseAccumulator().partialResponse();
     }
 
     /**

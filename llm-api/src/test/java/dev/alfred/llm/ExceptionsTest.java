@@ -44,9 +44,9 @@ class ExceptionsTest {
     void streamInterruptedKeepsThePartialOutputAndTheCause() {
         ProviderUnavailableException cause = new ProviderUnavailableException("stream ended before [DONE]", "kimi", 200,
                 null, null, null);
-        StreamInterruptedException e = new StreamInterruptedException(new ChatResponse("Hello, wor", "thinking",
-                List.of(new ToolCall("c1", "f", "{\"a\":", ToolCall.Status.TRUNCATED)), null, null, null, null, null,
-                ProviderState.NONE, List.of()), cause);
+        StreamInterruptedException e = new StreamInterruptedException(new ChatResponse("Hello, wor", "thinking", "",
+                List.of(new ToolCall("c1", "f", "{\"a\":", ToolCall.Status.TRUNCATED)), List.of(), List.of(), null, null,
+                null, null, null, ProviderState.NONE, java.util.Map.of(), List.of()), cause);
         assertEquals(ToolCall.Status.TRUNCATED, e.partialResponse().toolCalls().get(0).status());
         assertTrue(e.getMessage().contains("1 tool calls"), e.getMessage());
         assertEquals("Hello, wor", e.partialContent());

@@ -169,8 +169,8 @@ class RecordsTest {
         ToolCall call = new ToolCall("functions.get_weather:0", "get_weather", "{\"city\":\"Paris\"}",
                 ToolCall.Status.COMPLETE);
         ProviderState state = new ProviderState("p", Map.of("sig", "abc"));
-        ChatResponse r = new ChatResponse("", "think", List.of(call), "id-1", "m", null, FinishReason.TOOL_CALLS,
-                "tool_calls", state, List.of());
+        ChatResponse r = new ChatResponse("", "think", "", List.of(call), List.of(), List.of(), "id-1", "m", null,
+                FinishReason.TOOL_CALLS, "tool_calls", state, java.util.Map.of(), List.of());
         assertEquals(new AssistantMessage("", "think", List.of(call), state), ChatMessage.of(r));
         ToolMessage result = ChatMessage.toolResult(call, "18C");
         assertEquals(new ToolMessage("functions.get_weather:0", "get_weather", "18C", false), result);
@@ -223,13 +223,14 @@ class RecordsTest {
 
     @Test
     void responseAndDeltasRejectNulls() {
-        assertRejects("content", () -> new ChatResponse(null, "", List.of(), null, null, null, null, null,
-                ProviderState.NONE, List.of()));
-        assertRejects("reasoning", () -> new ChatResponse("", null, List.of(), null, null, null, null, null,
-                ProviderState.NONE, List.of()));
-        assertRejects("model", () -> new ChatResponse("", "", List.of(), null, " ", null, null, null,
-                ProviderState.NONE, List.of()));
-        assertRejects("state", () -> new ChatResponse("", "", List.of(), null, null, null, null, null, null, List.of()));
+        assertRejects("content", () -> new ChatResponse(null, "", "", List.of(), List.of(), List.of(), null, null, null,
+                null, null, ProviderState.NONE, java.util.Map.of(), List.of()));
+        assertRejects("reasoning", () -> new ChatResponse("", null, "", List.of(), List.of(), List.of(), null, null, null,
+                null, null, ProviderState.NONE, java.util.Map.of(), List.of()));
+        assertRejects("model", () -> new ChatResponse("", "", "", List.of(), List.of(), List.of(), null, " ", null,
+                null, null, ProviderState.NONE, java.util.Map.of(), List.of()));
+        assertRejects("state", () -> new ChatResponse("", "", "", List.of(), List.of(), List.of(), null, null, null, null, null, null,
+                java.util.Map.of(), List.of()));
         assertRejects("text", () -> ChatDelta.text(null));
         assertRejects("index", () -> new ChatDelta.ToolCallArguments(-1, "x"));
         assertRejects("id", () -> new ChatDelta.ToolCallStart(0, "", "f"));
@@ -258,5 +259,33 @@ class RecordsTest {
         assertEquals(r, next.withMessages(r.messages()), "every other component is kept");
         assertThrows(IllegalArgumentException.class, () -> r.withMessages(List.of(ChatMessage.toolResult(
                 new ToolCall("c1", "f", "{}", ToolCall.Status.COMPLETE), "x"))), "the request's rules still hold");
+    }
+
+    @Test
+    void citationsAndServerToolsAreValidated() {
+        assertRejects("span", () -> new Citation(-1, 0, "t", null, null, null, "{}"));
+        assertRejects("span", () -> new Citation(3, 2, "t", null, null, null, "{}"));
+        assertRejects("type", () -> new Citation(0, 0, " ", null, null, null, "{}"));
+        assertRejects("json", () -> new Citation(0, 0, "t", null, null, null, ""));
+        assertRejects("json", () -> new Citation(0, 0, "t", null, null, null, null));
+        assertRejects("type", () -> new Citation(0, 0, null, null, null, null, "{}"));
+        new Citation(2, 2, "t", null, null, null, "{}");
+        assertRejects("id", () -> new ServerToolUse(" ", "n", "{}", null, null));
+        assertRejects("id", () -> new ServerToolUse(null, "n", "{}", null, null));
+        assertRejects("name", () -> new ServerToolUse("i", "", "{}", null, null));
+        assertRejects("name", () -> new ServerToolUse("i", null, "{}", null, null));
+        assertRejects("input", () -> new ServerToolUse("i", "n", "", null, null));
+        assertRejects("input", () -> new ServerToolUse("i", "n", null, null, null));
+        assertRejects("result", () -> new ServerToolUse("i", "n", "{}", "t", null));
+        assertRejects("result", () -> new ServerToolUse("i", "n", "{}", null, "[]"));
+        assertRejects("refusal", () -> new ChatResponse("", "", null, List.of(), List.of(), List.of(), null, null, null,
+                null, null, ProviderState.NONE, java.util.Map.of(), List.of()));
+        assertRejects("citations", () -> new ChatResponse("", "", "", List.of(), null, List.of(), null, null, null,
+                null, null, ProviderState.NONE, java.util.Map.of(), List.of()));
+        assertRejects("providerFields", () -> new ChatResponse("", "", "", List.of(), List.of(), List.of(), null, null,
+                null, null, null, ProviderState.NONE, null, List.of()));
+        assertRejects("text", () -> new ChatDelta.Refusal(null));
+        assertEquals(ChatDelta.Kind.REFUSAL, new ChatDelta.Refusal("no").kind());
+        assertEquals(Usage.of(1, 2, 3), ChatResponse.of("x").withUsage(Usage.of(1, 2, 3)).usage());
     }
 }

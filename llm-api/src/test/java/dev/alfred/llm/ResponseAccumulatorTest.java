@@ -40,8 +40,8 @@ class ResponseAccumulatorTest {
         acc.warn("w");
         ChatResponse r = acc.response();
         assertTrue(acc.hasOutput());
-        assertEquals(new ChatResponse("Hello", "think", List.of(), "r-1", "m", Usage.of(4, 5, 9), FinishReason.STOP,
-                "stop", new ProviderState("p", java.util.Map.of("k", "v")), List.of("w")), r);
+        assertEquals(new ChatResponse("Hello", "think", "", List.of(), List.of(), List.of(), "r-1", "m", Usage.of(4, 5, 9),
+                FinishReason.STOP, "stop", new ProviderState("p", java.util.Map.of("k", "v")), java.util.Map.of(), List.of("w")), r);
     }
 
     @Test
@@ -198,5 +198,65 @@ class ResponseAccumulatorTest {
         ToolCall call = acc.response().toolCalls().get(0);
         assertEquals(400_008, call.arguments().length());
         assertEquals(ToolCall.Status.COMPLETE, call.status());
+    }
+
+    @Test
+    void aRefusalFoldsLikeTextAndMakesTheFinishReasonSaySo() {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        acc.accept(new ChatDelta.Refusal("I'm sorry, "));
+        acc.accept(new ChatDelta.Refusal("I can't help with that."));
+        assertTrue(acc.hasOutput(), "a refusal is output");
+        acc.finishReason(FinishReason.STOP, "stop");
+        ChatResponse r = acc.response();
+        assertEquals("I'm sorry, I can't help with that.", r.refusal());
+        assertEquals(FinishReason.REFUSAL, r.finishReason(), "OpenAI ends a refusal with stop");
+        assertEquals("stop", r.rawFinishReason());
+        assertTrue(r.isRefusal());
+        ResponseAccumulator cut = new ResponseAccumulator();
+        cut.accept(new ChatDelta.Refusal("no"));
+        cut.finishReason(FinishReason.LENGTH, "length");
+        assertEquals(FinishReason.LENGTH, cut.response().finishReason(), "a cut refusal stays cut");
+        ResponseAccumulator none = new ResponseAccumulator();
+        assertFalse(none.hasOutput());
+        assertEquals(null, none.response().finishReason());
+        assertFalse(ChatResponse.of("x").isRefusal());
+        ResponseAccumulator anthropic = new ResponseAccumulator();
+        anthropic.finishReason(FinishReason.REFUSAL, "refusal");
+        assertTrue(anthropic.response().isRefusal(), "a refusal may come without text");
+    }
+
+    @Test
+    void citationsServerToolsAndUnmodelledFieldsAreKept() {
+        ResponseAccumulator acc = new ResponseAccumulator("p", ResponseLimits.DEFAULT);
+        acc.accept(ChatDelta.text("The sky "));
+        int start = acc.contentLength();
+        acc.accept(ChatDelta.text("is blue"));
+        acc.citation(new Citation(start, acc.contentLength(), "web_search_result_location", "blue sky", "https://s",
+                "Sky", "{\"type\":\"web_search_result_location\"}"));
+        acc.serverTool(new ServerToolUse("srv_1", "web_search", "{\"query\":\"sky\"}", null, null));
+        acc.serverTool(new ServerToolUse("srv_2", "web_fetch", "{}", null, null));
+        assertEquals("web_search", acc.serverTool("srv_1").name());
+        assertEquals(null, acc.serverTool("nope"));
+        acc.serverTool(acc.serverTool("srv_1").withResult("web_search_tool_result", "[]"));
+        acc.providerField("system_fingerprint", "\"fp_1\"");
+        acc.providerField("system_fingerprint", "\"fp_2\"");
+        ChatResponse r = acc.response();
+        assertEquals(8, r.citations().get(0).start());
+        assertEquals(15, r.citations().get(0).end());
+        assertEquals(List.of("srv_1", "srv_2"), r.serverTools().stream().map(ServerToolUse::id).toList(), "first order kept");
+        assertTrue(r.serverTools().get(0).hasResult());
+        assertFalse(r.serverTools().get(1).hasResult());
+        assertEquals(java.util.Map.of("system_fingerprint", "\"fp_2\""), r.providerFields());
+        assertEquals(List.of("kept system_fingerprint, which p does not model, in providerFields"), r.warnings());
+        assertEquals(List.of("kept x, which the provider does not model, in providerFields"), accWith("x").warnings());
+        assertThrows(NullPointerException.class, () -> acc.citation(null));
+        assertThrows(NullPointerException.class, () -> acc.serverTool((ServerToolUse) null));
+        assertThrows(NullPointerException.class, () -> acc.providerField("a", null));
+    }
+
+    private static ChatResponse accWith(String field) {
+        ResponseAccumulator acc = new ResponseAccumulator();
+        acc.providerField(field, "1");
+        return acc.response();
     }
 }

@@ -135,6 +135,53 @@ public abstract class AbstractChatStream implements ChatStream {
     }
 
     /**
+     * Records a source cited for the text that follows (its span starts at the text folded so far).
+     *
+     * @param citation the citation
+     */
+    protected final void reportCitation(dev.alfred.llm.Citation citation) {
+        accumulator.citation(citation);
+    }
+
+    /**
+     * The length of the text handed out or queued so far: where a citation of the next text begins.
+     *
+     * @return the count of characters folded
+     */
+    protected final int reportedContentLength() {
+        return accumulator.contentLength();
+    }
+
+    /**
+     * Records a tool the server ran, or its result (a use with an earlier id replaces it).
+     *
+     * @param use the use
+     */
+    protected final void reportServerTool(dev.alfred.llm.ServerToolUse use) {
+        accumulator.serverTool(use);
+    }
+
+    /**
+     * The server tool of an id reported so far.
+     *
+     * @param id the use's id
+     * @return the use, or null
+     */
+    protected final dev.alfred.llm.ServerToolUse reportedServerTool(String id) {
+        return accumulator.serverTool(id);
+    }
+
+    /**
+     * Keeps a field the provider does not model, as raw JSON, with a warning naming it.
+     *
+     * @param path where it was
+     * @param json its value
+     */
+    protected final void reportProviderField(String path, String json) {
+        accumulator.providerField(path, json);
+    }
+
+    /**
      * Adds a warning to the response (a setting ignored, a stream oddity repaired).
      *
      * @param warning the text
@@ -225,6 +272,9 @@ public abstract class AbstractChatStream implements ChatStream {
             return t.text().isEmpty();
         }
         if (d instanceof ChatDelta.Reasoning r) {
+            return r.text().isEmpty();
+        }
+        if (d instanceof ChatDelta.Refusal r) {
             return r.text().isEmpty();
         }
         return d instanceof ChatDelta.ToolCallArguments a && a.fragment().isEmpty();

@@ -468,8 +468,7 @@ public final class AlfredChat implements Callable<Integer> {
                         endReasoning(true);
                     }
                     ChatResponse last = run.response();
-                    response = new ChatResponse(last.content(), last.reasoning(), last.toolCalls(), last.id(), last.model(),
-                            run.usage(), last.finishReason(), last.rawFinishReason(), last.state(), last.warnings());
+                    response = last.withUsage(run.usage());
                     List<ChatMessage> transcript = run.transcript();
                     said = transcript.subList(request.messages().size() - 1, transcript.size());
                 }

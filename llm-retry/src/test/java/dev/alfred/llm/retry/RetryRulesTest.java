@@ -49,8 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RetryRulesTest {
 
-    private static final ChatResponse OK = new ChatResponse("ok", "", List.of(), null, "m-1", new Usage(1, 1, 2, 0, 0, 0),
-            FinishReason.STOP, "stop", ProviderState.NONE, List.of());
+    private static final ChatResponse OK = new ChatResponse("ok", "", "", List.of(), List.of(), List.of(), null, "m-1",
+            new Usage(1, 1, 2, 0, 0, 0), FinishReason.STOP, "stop", ProviderState.NONE, java.util.Map.of(), List.of());
 
     /** Answers each call with the next scripted outcome: a response, or an exception to throw. */
     private static class Scripted implements LlmProvider {
