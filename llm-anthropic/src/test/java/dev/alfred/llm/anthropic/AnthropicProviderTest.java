@@ -233,7 +233,7 @@ class AnthropicProviderTest {
                 messageDelta("end_turn", 1), STOP));
         try (AnthropicProvider p = provider()) {
             LlmException e = StreamRecording.of(p.stream(HELLO)).failure();
-            assertInstanceOf(ProviderUnavailableException.class, e);
+            assertInstanceOf(dev.alfred.llm.MalformedResponseException.class, e);
             assertTrue(e.getMessage().contains("block 3, which never started"), e.getMessage());
         }
     }

@@ -2,6 +2,7 @@ package dev.alfred.llm.http;
 
 import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.LlmException;
+import dev.alfred.llm.MalformedResponseException;
 import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.http.error.ErrorBody;
@@ -85,8 +86,9 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
 
     /**
      * Handles one event. Called on the reading thread; {@link #emit}, {@link #end()} and {@link #fail}
-     * say what it meant (an {@link LlmException} it throws counts as {@link #fail}). Events after the
-     * end or a failure are not passed on.
+     * say what it meant (an {@link LlmException} it throws counts as {@link #fail}; any other runtime
+     * exception, such as a JSON parser's, as an event that is not the API's shape: a
+     * {@link MalformedResponseException}). Events after the end or a failure are not passed on.
      *
      * @param type   the event's type ({@code message} when the stream named none)
      * @param data   the data bytes (valid during the call only)
@@ -180,6 +182,18 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
     }
 
     /**
+     * A {@link MalformedResponseException} for an event that is not the API's shape: not retryable, as the
+     * server answered (and billed) the request; its message scrubbed and with the request id.
+     *
+     * @param message what was wrong
+     * @return the exception
+     */
+    protected final LlmException malformed(String message) {
+        return new MalformedResponseException(settings.errors().describe(-1, null, message, requestId),
+                settings.providerId(), -1, requestId, null);
+    }
+
+    /**
      * Server text for a message: scrubbed of the key first, then cut to 120 characters.
      *
      * @param text the text
@@ -213,7 +227,7 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
             try {
                 parser.feed(bytes, this);
             } catch (SseFormatException e) {
-                fail(unavailable("malformed event stream: " + e.getMessage()));
+                fail(malformed("malformed event stream: " + e.getMessage()));
             }
         }
         return ready.poll();
@@ -245,6 +259,8 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
             onEvent(type, data, length);
         } catch (LlmException e) {
             fail(e); // thrown rather than failed: the parts of the same read still go out first
+        } catch (RuntimeException e) {
+            fail(malformed("malformed event '" + snippet(type) + "' (" + snippet(String.valueOf(e.getMessage())) + ")"));
         }
     }
 
@@ -284,7 +300,7 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
             if (exchange.isEnded()) {
                 return;
             }
-            exchange.cancel();
+            // Warned before the cancel, so that whoever sees the exchange end also finds the warning.
             if (openedAt != null) {
                 LOG.warn("{}: a stream was abandoned (neither read to its end nor closed); its exchange #{} was"
                         + " cancelled. Close every stream, with try-with-resources.", providerId, exchange.id(), openedAt);
@@ -293,6 +309,7 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
                         + " cancelled. Close every stream, with try-with-resources; DEBUG on {} shows where it was"
                         + " opened.", providerId, exchange.id(), EventStreamChatStream.class.getName());
             }
+            exchange.cancel();
         }
     }
 }

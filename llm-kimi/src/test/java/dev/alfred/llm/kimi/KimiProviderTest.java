@@ -3,6 +3,7 @@ package dev.alfred.llm.kimi;
 import dev.alfred.llm.AuthenticationException;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.LlmException;
+import dev.alfred.llm.MalformedResponseException;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.LlmProviders;
 import dev.alfred.llm.config.ProviderConfig;
@@ -245,9 +246,10 @@ class KimiProviderTest {
     void aHugeLineIsAnErrorNotAnOutOfMemory() {
         try (KimiProvider k = KimiProvider.builder().apiKey(KEY).baseUrl(server.baseUri()).maxLineBytes(1024).build()) {
             server.enqueue(Reply.raw(200, "text/event-stream", "data: " + "x".repeat(5000) + "\n\n"));
-            ProviderUnavailableException e = StreamRecording.of(k.stream(ChatRequest.of("x")))
-                    .assertFailed(ProviderUnavailableException.class);
+            MalformedResponseException e = StreamRecording.of(k.stream(ChatRequest.of("x")))
+                    .assertFailed(MalformedResponseException.class);
             assertTrue(e.getMessage().contains("longer than 1024 bytes"), e.getMessage());
+            assertFalse(e.isRetryable(), "the same request would be answered the same way");
         }
     }
 

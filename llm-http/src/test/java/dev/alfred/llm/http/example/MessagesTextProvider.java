@@ -5,7 +5,6 @@ import dev.alfred.llm.ChatMessage;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.FinishReason;
-import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.SystemMessage;
 import dev.alfred.llm.ProviderOptions;
@@ -134,8 +133,6 @@ public final class MessagesTextProvider extends HttpChatProvider {
                     }
                 }
             }
-        } catch (tools.jackson.core.JacksonException e) {
-            throw new LlmException("messages-text: malformed JSON: " + e.getOriginalMessage(), id(), -1, null, true, null, e);
         }
         return error;
     }

@@ -51,14 +51,14 @@ public final class AnthropicChatStream extends EventStreamChatStream {
         } catch (MalformedEventException ex) {
             String text = new String(data, 0, length, StandardCharsets.UTF_8);
             fail("error".equals(name) ? settings().errors().fromStreamError((String) null, text, requestId())
-                    : unavailable("malformed event '" + snippet(name) + "' (" + ex.getMessage() + "): " + snippet(text)));
+                    : malformed("malformed event '" + snippet(name) + "' (" + ex.getMessage() + "): " + snippet(text)));
             return;
         }
         String type = e.type() != null ? e.type() : name;
         try {
             dispatch(type, e);
         } catch (MalformedEventException ex) {
-            fail(unavailable("malformed stream: " + ex.getMessage()));
+            fail(malformed("malformed stream: " + ex.getMessage()));
         }
     }
 

@@ -66,7 +66,7 @@ public final class OpenAiChatStream extends EventStreamChatStream {
         } catch (MalformedChunkException e) {
             String text = new String(data, 0, length, StandardCharsets.UTF_8);
             fail(errorEvent ? settings().errors().fromStreamError((String) null, text, requestId())
-                    : unavailable("malformed stream chunk (" + e.getMessage() + "): " + snippet(text)));
+                    : malformed("malformed stream chunk (" + e.getMessage() + "): " + snippet(text)));
             return;
         }
         if (chunk.isError() || errorEvent) {
