@@ -88,7 +88,12 @@ class RecordingsIndexTest {
                     .filter(name -> name.contains("/"))
                     .forEach(present::add);
         }
-        assertEquals(indexed, present);
+        Set<String> unindexed = new TreeSet<>(present);
+        unindexed.removeAll(indexed);
+        Set<String> missing = new TreeSet<>(indexed);
+        missing.removeAll(present);
+        assertEquals(Set.of(), unindexed, "files without an index entry");
+        assertEquals(Set.of(), missing, "index entries without a file");
     }
 
     @Test
