@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class OfflineDemo implements AutoCloseable {
 
-    static final String FAKE_KEY = "sk-offline-demo-not-a-real-key";
+    static final String FAKE_KEY = "sk-demo-0000-not-a-real-key";
 
     private final ScriptedServer server = ScriptedServer.start();
     private final boolean retries;

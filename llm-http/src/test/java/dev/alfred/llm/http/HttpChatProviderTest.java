@@ -147,17 +147,6 @@ class HttpChatProviderTest {
     }
 
     @Test
-    void aThousandChatsLeaveNothingOnTheWatchdog() throws Exception {
-        server = Loopback.start((r, s, out) -> Loopback.respond(out, 200, "application/json", MESSAGE));
-        MessagesTextProvider p = provider(server.uri(""));
-        for (int i = 0; i < 1000; i++) {
-            assertEquals("Hello", p.chat(ChatRequest.of("hi")).content());
-            assertEquals(0, watchdog.watching(), "chat " + i);
-            assertEquals(0, p.liveExchanges(), "chat " + i);
-        }
-    }
-
-    @Test
     void aRequestCarriesItsOwnHeadersAndDeadlineButCannotReplaceTheProvidersHeaders() throws Exception {
         server = Loopback.start((r, s, out) -> {
             if (r.headers().containsKey("x-hold")) {

@@ -45,21 +45,6 @@ class HttpTransportTest {
     }
 
     @Test
-    void aThousandWholeExchangesLeaveNothingWatchedAndNothingLive() throws Exception {
-        Loopback s = server((r, sock, out) -> Loopback.respond(out, 200, "application/json", "{}"));
-        try (HttpTransport t = HttpTransport.create(Duration.ofSeconds(5))) {
-            for (int i = 0; i < 1000; i++) {
-                HttpExchange e = exchange(t, s, false);
-                e.successfulHeaders();
-                e.readAll(1024, true);
-                assertEquals(0, watchdog.watching(), "exchange " + i + " left the watchdog when it ended");
-                assertEquals(0, t.liveExchanges(), "exchange " + i + " left the transport when it ended");
-            }
-        }
-        assertEquals(1000, s.requests());
-    }
-
-    @Test
     void closeCancelsOpenStreamsWakesTheirReadersAndReturnsAtOnce() throws Exception {
         Loopback s = server((r, sock, out) -> {
             Loopback.chunkedHead(out, 200, "text/event-stream");
