@@ -7,7 +7,9 @@ import java.util.OptionalInt;
 /**
  * The root of every failure a provider reports. Unchecked: a caller that wants to react to one kind
  * catches that subtype, and {@link #isRetryable()} says whether sending the same request again may
- * succeed. Messages never contain an API key.
+ * succeed: the server's own word when it gave one ({@code x-should-retry}, see
+ * {@link #retryDirective()}), else the library's judgement of the failure's kind. Messages never contain
+ * an API key.
  */
 public class LlmException extends RuntimeException {
 
@@ -25,6 +27,8 @@ public class LlmException extends RuntimeException {
     private final Duration retryAfter;
     /** The server's id for the failed exchange (such as Kimi's {@code x-trace-id}), or null. */
     private final String traceId;
+    /** What the server said of retrying ({@code x-should-retry}), or null when it said nothing. */
+    private volatile Boolean retryDirective;
 
     /**
      * A failure with every detail.
@@ -76,12 +80,43 @@ public class LlmException extends RuntimeException {
     }
 
     /**
-     * Whether sending the same request again may succeed.
+     * Whether sending the same request again may succeed: the server's directive when it gave one, else
+     * the library's judgement (true for rate limits, overload and outages).
      *
-     * @return true for transient failures (rate limits, overload, outages)
+     * @return true when a retry may succeed
      */
     public boolean isRetryable() {
-        return retryable;
+        Boolean directive = retryDirective;
+        return directive != null ? directive : retryable;
+    }
+
+    /**
+     * What the server said about retrying this request, such as {@code x-should-retry: false} on a 400 or
+     * {@code true} on an overload; it overrides the library's judgement in {@link #isRetryable()}, and a
+     * retry decorator follows it.
+     *
+     * @return the server's directive, or empty when it gave none
+     */
+    public Optional<Boolean> retryDirective() {
+        return Optional.ofNullable(retryDirective);
+    }
+
+    /**
+     * Records the server's directive about retrying, once, before the exception is thrown (as
+     * {@link Throwable#initCause} records a cause).
+     *
+     * @param shouldRetry what the server said
+     * @return this exception
+     * @throws IllegalStateException if a directive was already recorded
+     */
+    public LlmException withRetryDirective(boolean shouldRetry) {
+        synchronized (this) {
+            if (retryDirective != null) {
+                throw new IllegalStateException("the retry directive was already recorded");
+            }
+            retryDirective = shouldRetry;
+        }
+        return this;
     }
 
     /**

@@ -66,8 +66,9 @@ public final class RetryPolicy {
     }
 
     /**
-     * Whether a failure is of a kind to retry: the {@link Builder#retryOn} predicate, by default
-     * {@link LlmException#isRetryable()} and never quota, authentication, invalid-request or an
+     * Whether a failure is of a kind to retry: the {@link Builder#retryOn} predicate, by default the
+     * server's directive when it gave one ({@code x-should-retry}, {@link LlmException#retryDirective()}),
+     * else {@link LlmException#isRetryable()} and never quota, authentication, invalid-request or an
      * interrupted stream.
      *
      * @param failure the failure
@@ -78,6 +79,9 @@ public final class RetryPolicy {
     }
 
     static boolean defaultRetryable(LlmException e) {
+        if (e.retryDirective().isPresent() && !(e instanceof StreamInterruptedException)) {
+            return e.retryDirective().get();
+        }
         if (e instanceof QuotaExceededException || e instanceof AuthenticationException
                 || e instanceof InvalidRequestException || e instanceof StreamInterruptedException) {
             return false;

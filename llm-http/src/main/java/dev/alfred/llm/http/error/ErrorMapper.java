@@ -128,7 +128,24 @@ public final class ErrorMapper {
         } else {
             message = "empty body";
         }
-        return map(status, type, message, requestId, retryAfter(headers));
+        LlmException e = map(status, type, message, requestId, retryAfter(headers));
+        Boolean directive = shouldRetry(headers);
+        return directive == null ? e : e.withRetryDirective(directive);
+    }
+
+    /**
+     * The server's word on retrying, {@code x-should-retry: true|false}, which Anthropic and Groq send and
+     * the official SDKs obey over their own status rules.
+     *
+     * @param headers the response headers
+     * @return the directive, or null when absent or neither true nor false
+     */
+    public static Boolean shouldRetry(HttpHeaders headers) {
+        String v = headers.firstValue("x-should-retry").orElse("").strip();
+        if (v.equalsIgnoreCase("true")) {
+            return Boolean.TRUE;
+        }
+        return v.equalsIgnoreCase("false") ? Boolean.FALSE : null;
     }
 
     /**
