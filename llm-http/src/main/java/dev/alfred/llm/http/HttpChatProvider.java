@@ -13,6 +13,7 @@ import dev.alfred.llm.RequestSettings;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.ResponseLimits;
 import dev.alfred.llm.http.error.ErrorRules;
+import dev.alfred.llm.http.internal.BodyFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The skeleton of a chat provider on llm-http, so that a provider writes its wire format and its
  * settings, not the call plumbing. It owns the {@link HttpTransport} and does, for every call: refuse
  * after {@link #close()}; check the request against {@link #capabilities()}; warn (once per type, and
- * on the response) about options meant for another provider; add the provider's extra headers and the
- * request's own ({@link RequestSettings}), which never replace the key or the provider's headers; apply
- * a request's own deadline; and the common headers ({@code Content-Type}, {@code Accept},
+ * on the response) about options meant for another provider; add the provider's extra headers and body
+ * fields and the request's own ({@link RequestSettings}), which never replace the key, the provider's
+ * headers, nor (unless the request says so) a body field the library writes; apply a request's own
+ * deadline; and the common headers ({@code Content-Type}, {@code Accept},
  * {@code User-Agent}). {@link #chat} reads the whole body within {@link ResponseLimits#maxBodyBytes()},
  * maps an error status, and turns a body the subclass cannot read into a
  * {@link MalformedResponseException}; {@link #stream} hands the exchange to the subclass's
@@ -67,6 +69,7 @@ public abstract class HttpChatProvider implements LlmProvider {
     private final ResponseLimits limits;
     private final int maxLineBytes;
     private final Map<String, String> extraHeaders;
+    private final Map<String, String> bodyFields;
     private final Set<String> reservedHeaders;
     private volatile boolean closed;
 
@@ -88,6 +91,7 @@ public abstract class HttpChatProvider implements LlmProvider {
         this.limits = settings.limits();
         this.maxLineBytes = settings.maxLineBytes();
         this.extraHeaders = settings.extraHeaders();
+        this.bodyFields = settings.bodyFields();
         this.reservedHeaders = settings.reservedHeaders();
         this.http = settings.transport();
     }
@@ -270,7 +274,7 @@ public abstract class HttpChatProvider implements LlmProvider {
                         + " cannot replace it", id, -1, null, null);
             }
         }
-        byte[] body = encode(request, stream, warnings);
+        byte[] body = withBodyFields(encode(request, stream, warnings), own);
         HttpRequest.Builder rb = HttpTransport.request(endpoint(request, stream))
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
@@ -286,6 +290,20 @@ public abstract class HttpChatProvider implements LlmProvider {
         ExchangeSettings exchangeSettings = own.timeout() == null ? settings
                 : settings.withTotalTimeout(own.totalTimeout(settings.totalTimeout()));
         return http.exchange(rb.build(), body, exchangeSettings, stream);
+    }
+
+    /** The provider's and the request's extra body fields (the request's win) added to an encoded body. */
+    private byte[] withBodyFields(byte[] body, RequestSettings own) {
+        if (bodyFields.isEmpty() && own.bodyFields().isEmpty()) {
+            return body;
+        }
+        Map<String, String> fields = new java.util.LinkedHashMap<>(bodyFields);
+        fields.putAll(own.bodyFields());
+        try {
+            return BodyFields.add(body, fields, own.replaceLibraryFields());
+        } catch (BodyFields.Conflict e) {
+            throw new InvalidRequestException(id + ": " + e.getMessage(), id, -1, null, null);
+        }
     }
 
     /**

@@ -47,6 +47,7 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
     private int maxBodyBytes = ResponseLimits.DEFAULT.maxBodyBytes();
     private final Set<String> reservedHeaders;
     private final Map<String, String> extraHeaders = new LinkedHashMap<>();
+    private final Map<String, String> bodyFields = new LinkedHashMap<>();
 
     /**
      * A builder with a provider's defaults.
@@ -285,6 +286,24 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
     }
 
     /**
+     * Adds a top-level field to every request body, for what the provider does not model (a server's new
+     * parameter, a gateway's routing field). It never replaces a field the library writes: such a request
+     * is refused, unless a request's own {@link dev.alfred.llm.RequestSettings} allow it; a request's
+     * own field of the same name replaces this one.
+     *
+     * @param name      the field name
+     * @param jsonValue its value as JSON text, such as {@code "\"flex\""} or {@code 42}
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank or the value is not one JSON value
+     */
+    public B bodyField(String name, String jsonValue) {
+        // validated as a request's own fields are
+        new dev.alfred.llm.RequestSettings(null, Map.of(), Map.of(name, jsonValue), false);
+        bodyFields.put(name, jsonValue);
+        return self();
+    }
+
+    /**
      * Copies every setting of this builder to another provider's, such as a preset's to its engine's.
      *
      * @param other the other builder
@@ -311,6 +330,7 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
         o.maxToolArgumentChars = maxToolArgumentChars;
         o.maxBodyBytes = maxBodyBytes;
         extraHeaders.forEach(other::header);
+        bodyFields.forEach(other::bodyField);
         return other;
     }
 
@@ -377,6 +397,11 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
     /** The bounds of every answer. */
     final ResponseLimits limits() {
         return new ResponseLimits(maxTextChars, maxToolCalls, maxToolArgumentChars, maxBodyBytes);
+    }
+
+    /** The extra body fields, in the order added. */
+    final Map<String, String> bodyFields() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bodyFields));
     }
 
     /** The headers the provider sets itself, lower case. */

@@ -186,6 +186,29 @@ class HttpChatProviderTest {
     }
 
     @Test
+    void extraBodyFieldsAreAddedButReplaceTheLibrarysOnlyWhenTheRequestSaysSo() throws Exception {
+        server = Loopback.start((r, s, out) -> Loopback.respond(out, 200, "application/json", MESSAGE));
+        MessagesTextProvider p = MessagesTextProvider.builder().apiKey(KEY).baseUrl(server.uri("")).watchdog(watchdog)
+                .bodyField("service_tier", "\"flex\"").bodyField("metadata", "{\"team\":\"a\"}").build();
+        provider = p;
+        p.chat(ChatRequest.builder().user("hi").settings(RequestSettings.builder().bodyField("seed", "42")
+                .bodyField("metadata", "{\"team\":\"b\"}").build()).build());
+        String body = server.takeRequest().bodyText();
+        assertTrue(body.endsWith(",\"service_tier\":\"flex\",\"metadata\":{\"team\":\"b\"},\"seed\":42}"), body);
+        assertTrue(body.startsWith("{\"model\":\"claude-sonnet-4-5\""), body);
+        InvalidRequestException conflict = assertThrows(InvalidRequestException.class, () -> p.chat(ChatRequest.builder()
+                .user("hi").settings(RequestSettings.builder().bodyField("model", "\"other\"").build()).build()));
+        assertEquals("messages-text: body field 'model' is written by the library; set replaceLibraryFields to send"
+                + " yours instead", conflict.getMessage());
+        assertEquals(1, server.requests(), "nothing was sent");
+        p.chat(ChatRequest.builder().user("hi").settings(RequestSettings.builder().bodyField("model", "\"other\"")
+                .replaceLibraryFields(true).build()).build());
+        String replaced = server.takeRequest().bodyText();
+        assertTrue(replaced.contains("\"model\":\"other\"") && !replaced.contains("claude"), replaced);
+        assertThrows(IllegalArgumentException.class, () -> MessagesTextProvider.builder().bodyField("x", "{not json"));
+    }
+
+    @Test
     void optionsForAnotherProviderAreIgnoredWithAWarningOnTheResponse() throws Exception {
         server = Loopback.start((r, s, out) -> Loopback.respond(out, 200, "application/json", MESSAGE));
         ProviderOptions kimi = () -> "kimi";
