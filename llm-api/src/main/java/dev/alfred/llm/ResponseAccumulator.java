@@ -35,7 +35,7 @@ public final class ResponseAccumulator {
     private final StringBuilder refusal = new StringBuilder();
     private List<Citation> citations;
     private Map<String, ServerToolUse> serverTools;
-    private Map<String, String> providerFields;
+    private Map<String, List<String>> providerFields;
     private final Map<Integer, Slot> calls = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private Slot latest;
@@ -210,8 +210,9 @@ public final class ResponseAccumulator {
     }
 
     /**
-     * Keeps a field the server sent that the provider does not model, as raw JSON, and says so in a
-     * warning; a later value of the same path replaces the earlier one.
+     * Keeps a field the server sent that the provider does not model, as raw JSON; the response names the
+     * kept fields in one warning. A field a stream sends again with another value keeps every value, in
+     * order (the same value sent again is kept once): the response then holds them as a JSON array.
      *
      * @param path where it was, such as {@code choices[0].message.annotations}
      * @param json its value as JSON text
@@ -223,9 +224,9 @@ public final class ResponseAccumulator {
         if (providerFields == null) {
             providerFields = new LinkedHashMap<>();
         }
-        if (providerFields.put(path, json) == null) {
-            warn("kept " + path + ", which " + (providerId == null ? "the provider" : providerId)
-                    + " does not model, in providerFields");
+        List<String> values = providerFields.computeIfAbsent(path, p -> new ArrayList<>(1));
+        if (values.isEmpty() || !values.get(values.size() - 1).equals(json)) {
+            values.add(json);
         }
     }
 
@@ -363,10 +364,22 @@ public final class ResponseAccumulator {
         }
         FinishReason reason = refusal.length() > 0 && (finishReason == null || finishReason == FinishReason.STOP)
                 ? FinishReason.REFUSAL : finishReason;
+        Map<String, String> fields = Map.of();
+        List<String> notes = warnings;
+        if (providerFields != null) {
+            fields = new LinkedHashMap<>();
+            for (Map.Entry<String, List<String>> f : providerFields.entrySet()) {
+                List<String> v = f.getValue();
+                fields.put(f.getKey(), v.size() == 1 ? v.get(0) : "[" + String.join(",", v) + "]");
+            }
+            notes = new ArrayList<>(warnings);
+            notes.add("kept what " + (providerId == null ? "the provider" : providerId) + " does not model in"
+                    + " providerFields: " + String.join(", ", providerFields.keySet()));
+        }
         return new ChatResponse(content.toString(), reasoning.toString(), refusal.toString(), toolCalls,
                 citations == null ? List.of() : citations,
                 serverTools == null ? List.of() : new ArrayList<>(serverTools.values()), id, model, usage, reason,
-                rawFinishReason, state, providerFields == null ? Map.of() : providerFields, warnings);
+                rawFinishReason, state, fields, notes);
     }
 
     private String prefix() {

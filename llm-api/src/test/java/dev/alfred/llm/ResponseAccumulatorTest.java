@@ -239,16 +239,20 @@ class ResponseAccumulatorTest {
         assertEquals(null, acc.serverTool("nope"));
         acc.serverTool(acc.serverTool("srv_1").withResult("web_search_tool_result", "[]"));
         acc.providerField("system_fingerprint", "\"fp_1\"");
+        acc.providerField("system_fingerprint", "\"fp_1\"");
         acc.providerField("system_fingerprint", "\"fp_2\"");
+        acc.providerField("service_tier", "\"default\"");
         ChatResponse r = acc.response();
         assertEquals(8, r.citations().get(0).start());
         assertEquals(15, r.citations().get(0).end());
         assertEquals(List.of("srv_1", "srv_2"), r.serverTools().stream().map(ServerToolUse::id).toList(), "first order kept");
         assertTrue(r.serverTools().get(0).hasResult());
         assertFalse(r.serverTools().get(1).hasResult());
-        assertEquals(java.util.Map.of("system_fingerprint", "\"fp_2\""), r.providerFields());
-        assertEquals(List.of("kept system_fingerprint, which p does not model, in providerFields"), r.warnings());
-        assertEquals(List.of("kept x, which the provider does not model, in providerFields"), accWith("x").warnings());
+        assertEquals(java.util.Map.of("system_fingerprint", "[\"fp_1\",\"fp_2\"]", "service_tier", "\"default\""),
+                r.providerFields(), "a value sent again is kept once; other values are kept in order");
+        assertEquals(List.of("kept what p does not model in providerFields: system_fingerprint, service_tier"),
+                r.warnings());
+        assertEquals(List.of("kept what the provider does not model in providerFields: x"), accWith("x").warnings());
         assertThrows(NullPointerException.class, () -> acc.citation(null));
         assertThrows(NullPointerException.class, () -> acc.serverTool((ServerToolUse) null));
         assertThrows(NullPointerException.class, () -> acc.providerField("a", null));

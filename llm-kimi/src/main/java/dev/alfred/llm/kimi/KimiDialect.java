@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * What Kimi does beyond the OpenAI baseline (kimi-api.md): its error table (the Coding Plan refusal,
+ * What Kimi does beyond the OpenAI baseline (kimi-api.md): the reasoning echoed on tool-call turns (its
+ * thinking models refuse a tool loop that drops it), its error table (the Coding Plan refusal,
  * quota and suspension), {@code x-trace-id}, builtin tools as {@code builtin_function}, image files as
  * {@code ms://} URLs, its tool-name rule and 128-tool limit, and the {@link KimiOptions} it reads:
  * {@code thinking} and partial mode. Usage in {@code choices[0].usage} and {@code reasoning_content}
@@ -38,6 +39,7 @@ final class KimiDialect {
     static final Dialect DIALECT = Dialect.builder("kimi")
             .defaultModel(KimiProvider.DEFAULT_MODEL)
             .requestIdHeader("x-trace-id")
+            .echoReasoning(true)
             .capabilities(CAPABILITIES)
             .builtinToolType("builtin_function")
             .imageFilePrefix("ms://")
@@ -57,7 +59,8 @@ final class KimiDialect {
             if (status == 403 && "access_terminated_error".equals(type)) {
                 return m.contains("usage limit") ? ErrorKind.QUOTA_EXCEEDED : ErrorKind.AUTHENTICATION;
             }
-            if (status == 429 && ("exceeded_current_quota_error".equals(type) || m.contains("suspended"))) {
+            // the quota error comes as 429, and as 403 for an inactive account (MoonshotAI/Kimi-K2#5)
+            if ((status == 429 || status == 403) && ("exceeded_current_quota_error".equals(type) || m.contains("suspended"))) {
                 return ErrorKind.QUOTA_EXCEEDED;
             }
             return null;

@@ -211,7 +211,7 @@ class KimiProviderTest {
         assertEquals("r", a.reasoning());
         assertEquals(new Usage(10, 5, 15, 8, 0, 0), kimi.chat(ChatRequest.of("x")).usage());
         var c = kimi.chat(ChatRequest.of("x"));
-        assertEquals(new Usage(1, 4, 5, 0, 0, 4), c.usage(), "reasoning never counts above completion");
+        assertEquals(new Usage(1, 4, 5, 0, 0, 9), c.usage(), "counts as sent, never clamped, even when they disagree");
         assertEquals(dev.alfred.llm.FinishReason.LENGTH, c.finishReason());
         assertEquals("", c.content());
     }

@@ -57,8 +57,10 @@ public final class OpenAiProvider extends HttpChatProvider {
     private OpenAiProvider(String id, Dialect dialect, Builder b) {
         super(id, b, dialect.requestIdHeader(), dialect.errorRules());
         this.endpoint = HttpTransport.resolve(baseUrl(), "chat/completions");
-        this.dialect = dialect;
-        this.encoder = new RequestEncoder(id, dialect);
+        // A dialect without options of its own (every preset but Kimi) reads OpenAiOptions.
+        this.dialect = dialect.optionsType() != null ? dialect
+                : dialect.toBuilder(dialect.name()).extras(OpenAiOptions.class, OpenAiOptions.EXTRAS).build();
+        this.encoder = new RequestEncoder(id, this.dialect);
     }
 
     /**
@@ -117,11 +119,31 @@ public final class OpenAiProvider extends HttpChatProvider {
         if (c.isError()) {
             throw settings().errors().fromStreamError(OpenAiChatStream.error(c), requestId);
         }
-        ChoiceParts parts = new ChoiceParts();
-        parts.accept(c, answer::accept, answer::warn);
+        ChoiceParts parts = new ChoiceParts(true);
+        parts.accept(c, new ChoiceParts.Sink() {
+            @Override
+            public void part(dev.alfred.llm.ChatDelta part) {
+                answer.accept(part);
+            }
+
+            @Override
+            public void warn(String warning) {
+                answer.warn(warning);
+            }
+
+            @Override
+            public void citation(dev.alfred.llm.Citation citation) {
+                answer.citation(citation);
+            }
+
+            @Override
+            public void field(String path, String json) {
+                answer.providerField(path, json);
+            }
+        });
         answer.id(c.id());
         answer.model(c.model());
-        answer.usage(c.usage());
+        answer.usage(ChoiceParts.usage(c.usage(), dialect.completionIncludesReasoning()));
         answer.finishReason(FinishReasons.of(c.finishReason()), c.finishReason());
         answer.state(parts.state(id()));
     }
@@ -129,7 +151,8 @@ public final class OpenAiProvider extends HttpChatProvider {
     @Override
     protected EventStreamChatStream newStream(HttpExchange exchange, ResponseAccumulator accumulator,
                                               List<String> warnings) {
-        return new OpenAiChatStream(exchange, settings(), accumulator, maxLineBytes(), warnings);
+        return new OpenAiChatStream(exchange, settings(), accumulator, maxLineBytes(), warnings,
+                dialect.completionIncludesReasoning());
     }
 
     @Override

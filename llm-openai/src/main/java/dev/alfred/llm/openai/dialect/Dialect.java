@@ -2,6 +2,8 @@ package dev.alfred.llm.openai.dialect;
 
 import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.ProviderOptions;
+import dev.alfred.llm.http.ToolCallIds;
+import dev.alfred.llm.http.error.ErrorKind;
 import dev.alfred.llm.http.error.ErrorRules;
 
 import java.net.URI;
@@ -35,16 +37,35 @@ public final class Dialect {
     /** OpenAI's reasoning models (o-series, gpt-5) accept only the default temperature and top_p. */
     private static final Pattern OPENAI_REASONING_MODEL = Pattern.compile("(o\\d.*|gpt-5.*)");
 
+    /**
+     * OpenAI's error table beyond the standard one (server-truth.md §3.1): a 429 whose type or code is
+     * {@code insufficient_quota} (also with code {@code credit_balance_exhausted}) or
+     * {@code billing_not_active} is an exhausted quota, never a rate limit to wait out. Every preset reads
+     * its errors this way; compatible servers that relay OpenAI's errors (Azure, OpenRouter) send the same.
+     */
+    public static final ErrorRules OPENAI_ERRORS = (status, type, message) -> {
+        String t = type == null ? "" : type.toLowerCase(Locale.ROOT);
+        if (t.equals("insufficient_quota") || t.equals("billing_not_active") || t.equals("credit_balance_exhausted")
+                || message.toLowerCase(Locale.ROOT).contains("exceeded your current quota")) {
+            return ErrorKind.QUOTA_EXCEEDED;
+        }
+        return null;
+    };
+
     /** OpenAI itself: {@code max_completion_tokens}, usage only with {@code stream_options.include_usage}. */
     public static final Dialect OPENAI = builder("openai").defaultModel("gpt-5-mini")
             .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches()).build();
     /** Azure OpenAI: the key in an {@code api-key} header; otherwise as OpenAI. */
     public static final Dialect AZURE = builder("azure").apiKeyHeader("api-key", "")
             .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches()).build();
-    /** DeepSeek: {@code max_tokens}, no JSON schema answers, reasoning echoed on tool-call turns. */
+    /**
+     * DeepSeek: {@code max_tokens}, no JSON schema answers, reasoning echoed on tool-call turns (its
+     * thinking mode refuses a tool loop that drops it: "The reasoning_content in the thinking mode must be
+     * passed back to the API").
+     */
     public static final Dialect DEEPSEEK = builder("deepseek").defaultModel("deepseek-chat").maxTokensField("max_tokens")
             .capabilities(STANDARD_CAPABILITIES.without(Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.IMAGE_URLS))
-            .build();
+            .echoReasoning(true).build();
     /** Ollama's {@code /v1}: {@code max_tokens}; a local server needs no key. */
     public static final Dialect OLLAMA = builder("ollama").maxTokensField("max_tokens").build();
     /** vLLM: as OpenAI, with {@code max_tokens} (older versions lack the newer field). */
@@ -53,17 +74,30 @@ public final class Dialect {
     public static final Dialect LLAMACPP = builder("llamacpp").maxTokensField("max_tokens").build();
     /** OpenRouter: as OpenAI; its comments and mid-stream errors are read by every dialect. */
     public static final Dialect OPENROUTER = builder("openrouter").build();
-    /** Groq: usage comes without asking ({@code stream_options} not sent), no {@code name} on messages. */
+    /**
+     * Groq: usage comes without asking ({@code stream_options} not sent; its usage in {@code x_groq.usage}
+     * is read by every dialect, counted once), no {@code name} on messages, nothing it does not know in a
+     * message (it rejects {@code reasoning_content}); 498 {@code capacity_exceeded} (flex tier) is a rate
+     * limit to wait out.
+     */
     public static final Dialect GROQ = builder("groq").defaultModel("llama-3.3-70b-versatile").maxTokensField("max_tokens")
-            .streamUsage(false).toolMessageName(false).build();
+            .streamUsage(false).toolMessageName(false)
+            .errorRules((status, type, message) -> status == 498 || "capacity_exceeded".equals(type)
+                    ? ErrorKind.RATE_LIMITED : OPENAI_ERRORS.classify(status, type, message)).build();
     /**
      * Mistral: rejects any field it does not know (422), so {@code max_tokens} only, no
      * {@code stream_options}, no reasoning or name in history; tool-call ids must be exactly 9 letters
      * or digits, so other ids (from another provider) are mapped to such, the same way each time.
      */
     public static final Dialect MISTRAL = builder("mistral").defaultModel("mistral-large-latest")
-            .maxTokensField("max_tokens").streamUsage(false).echoReasoning(false).toolMessageName(false)
-            .nineCharacterToolIds(true).build();
+            .maxTokensField("max_tokens").streamUsage(false).toolMessageName(false)
+            .toolCallIds(ToolCallIds.alphanumeric(9)).build();
+    /**
+     * xAI (Grok): its {@code completion_tokens} leave the reasoning out (output = completion + reasoning),
+     * so the answer's completion count adds them; {@code max_tokens}.
+     */
+    public static final Dialect XAI = builder("xai").maxTokensField("max_tokens").completionIncludesReasoning(false)
+            .build();
 
     private static final Map<String, Dialect> PRESETS = presets();
 
@@ -73,7 +107,8 @@ public final class Dialect {
     private final boolean streamUsage;
     private final boolean echoReasoning;
     private final boolean toolMessageName;
-    private final boolean nineCharacterToolIds;
+    private final ToolCallIds toolCallIds;
+    private final boolean completionIncludesReasoning;
     private final String apiKeyHeader;
     private final String apiKeyPrefix;
     private final String requestIdHeader;
@@ -94,7 +129,8 @@ public final class Dialect {
         this.streamUsage = b.streamUsage;
         this.echoReasoning = b.echoReasoning;
         this.toolMessageName = b.toolMessageName;
-        this.nineCharacterToolIds = b.nineCharacterToolIds;
+        this.toolCallIds = b.toolCallIds;
+        this.completionIncludesReasoning = b.completionIncludesReasoning;
         this.apiKeyHeader = b.apiKeyHeader;
         this.apiKeyPrefix = b.apiKeyPrefix;
         this.requestIdHeader = b.requestIdHeader;
@@ -111,7 +147,7 @@ public final class Dialect {
 
     private static Map<String, Dialect> presets() {
         Map<String, Dialect> m = new LinkedHashMap<>();
-        for (Dialect d : new Dialect[] {OPENAI, AZURE, DEEPSEEK, OLLAMA, VLLM, LLAMACPP, OPENROUTER, GROQ, MISTRAL}) {
+        for (Dialect d : new Dialect[] {OPENAI, AZURE, DEEPSEEK, OLLAMA, VLLM, LLAMACPP, OPENROUTER, GROQ, MISTRAL, XAI}) {
             m.put(d.name, d);
         }
         return Map.copyOf(m);
@@ -119,7 +155,7 @@ public final class Dialect {
 
     /**
      * A preset by its name: {@code openai}, {@code azure}, {@code deepseek}, {@code ollama},
-     * {@code vllm}, {@code llamacpp}, {@code openrouter}, {@code groq} or {@code mistral}.
+     * {@code vllm}, {@code llamacpp}, {@code openrouter}, {@code groq}, {@code mistral} or {@code xai}.
      *
      * @param name the name, in any case
      * @return the dialect
@@ -138,8 +174,8 @@ public final class Dialect {
      * The preset a base URL's host points to: {@code api.openai.com} OpenAI, {@code *.openai.azure.com}
      * and {@code *.cognitiveservices.azure.com} Azure, {@code api.deepseek.com} DeepSeek, port 11434 or
      * {@code ollama.com} Ollama, {@code openrouter.ai} OpenRouter, {@code api.groq.com} Groq,
-     * {@code api.mistral.ai} Mistral; any other host OpenAI, the baseline every compatible server
-     * follows.
+     * {@code api.mistral.ai} Mistral, {@code api.x.ai} xAI; any other host OpenAI, the baseline every
+     * compatible server follows.
      *
      * @param baseUrl the base URL
      * @return the dialect
@@ -164,6 +200,9 @@ public final class Dialect {
         }
         if (host.equals("api.mistral.ai")) {
             return MISTRAL;
+        }
+        if (host.equals("api.x.ai")) {
+            return XAI;
         }
         return OPENAI;
     }
@@ -192,7 +231,8 @@ public final class Dialect {
         b.streamUsage = streamUsage;
         b.echoReasoning = echoReasoning;
         b.toolMessageName = toolMessageName;
-        b.nineCharacterToolIds = nineCharacterToolIds;
+        b.toolCallIds = toolCallIds;
+        b.completionIncludesReasoning = completionIncludesReasoning;
         b.apiKeyHeader = apiKeyHeader;
         b.apiKeyPrefix = apiKeyPrefix;
         b.requestIdHeader = requestIdHeader;
@@ -228,7 +268,11 @@ public final class Dialect {
         return streamUsage;
     }
 
-    /** @return whether an assistant message in the history carries its {@code reasoning_content} */
+    /**
+     * @return whether an assistant message in the history carries its {@code reasoning_content}: only for
+     *         servers documented to want it (DeepSeek, Kimi); others may reject the unknown field (Groq,
+     *         Mistral) or ignore it
+     */
     public boolean echoReasoning() {
         return echoReasoning;
     }
@@ -238,9 +282,20 @@ public final class Dialect {
         return toolMessageName;
     }
 
-    /** @return whether tool-call ids that are not exactly 9 letters or digits are mapped to such */
-    public boolean nineCharacterToolIds() {
-        return nineCharacterToolIds;
+    /** @return the server's rule for tool-call ids, which replayed ids from other providers are mapped to */
+    public ToolCallIds toolCallIds() {
+        return toolCallIds;
+    }
+
+    /**
+     * Whether the server's {@code completion_tokens} include the reasoning tokens, as OpenAI's do; where
+     * they do not (xAI), the answer's completion count is completion plus reasoning, so that
+     * {@link dev.alfred.llm.Usage#completionTokens()} means the same for every server.
+     *
+     * @return true when completion includes reasoning
+     */
+    public boolean completionIncludesReasoning() {
+        return completionIncludesReasoning;
     }
 
     /** @return the header that carries the key, such as {@code Authorization} */
@@ -320,9 +375,10 @@ public final class Dialect {
         private String defaultModel;
         private String maxTokensField = "max_completion_tokens";
         private boolean streamUsage = true;
-        private boolean echoReasoning = true;
+        private boolean echoReasoning;
         private boolean toolMessageName = true;
-        private boolean nineCharacterToolIds;
+        private ToolCallIds toolCallIds = ToolCallIds.ANY;
+        private boolean completionIncludesReasoning = true;
         private String apiKeyHeader = "Authorization";
         private String apiKeyPrefix = "Bearer ";
         private String requestIdHeader = "x-request-id";
@@ -332,7 +388,7 @@ public final class Dialect {
         private Pattern toolNamePattern;
         private int maxTools;
         private Predicate<String> samplingRefusedBy = m -> false;
-        private ErrorRules errorRules = ErrorRules.STANDARD;
+        private ErrorRules errorRules = OPENAI_ERRORS;
         private Class<? extends ProviderOptions> optionsType;
         private RequestExtras extras = RequestExtras.NONE;
 
@@ -390,11 +446,20 @@ public final class Dialect {
         }
 
         /**
-         * @param map whether tool-call ids that are not exactly 9 letters or digits are mapped to such
+         * @param rule the server's rule for tool-call ids (default: any id goes)
          * @return this builder
          */
-        public Builder nineCharacterToolIds(boolean map) {
-            this.nineCharacterToolIds = map;
+        public Builder toolCallIds(ToolCallIds rule) {
+            this.toolCallIds = Objects.requireNonNull(rule, "rule");
+            return this;
+        }
+
+        /**
+         * @param includes whether {@code completion_tokens} include the reasoning tokens (default true)
+         * @return this builder
+         */
+        public Builder completionIncludesReasoning(boolean includes) {
+            this.completionIncludesReasoning = includes;
             return this;
         }
 

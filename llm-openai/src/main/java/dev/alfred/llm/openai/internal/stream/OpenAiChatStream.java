@@ -1,5 +1,7 @@
 package dev.alfred.llm.openai.internal.stream;
 
+import dev.alfred.llm.ChatDelta;
+import dev.alfred.llm.Citation;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.http.EventStreamChatStream;
 import dev.alfred.llm.http.ExchangeSettings;
@@ -31,9 +33,31 @@ public final class OpenAiChatStream extends EventStreamChatStream {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final ChunkDecoder.Streaming events = ChunkDecoder.streaming();
-    private final ChoiceParts parts = new ChoiceParts();
-    private final Consumer<String> toWarnings = this::warn;
-    private final Consumer<dev.alfred.llm.ChatDelta> toParts = parts();
+    private final ChoiceParts parts = new ChoiceParts(false);
+    private final boolean completionIncludesReasoning;
+    private final ChoiceParts.Sink sink = new ChoiceParts.Sink() {
+        private final Consumer<ChatDelta> out = parts();
+
+        @Override
+        public void part(ChatDelta part) {
+            out.accept(part);
+        }
+
+        @Override
+        public void warn(String warning) {
+            OpenAiChatStream.this.warn(warning);
+        }
+
+        @Override
+        public void citation(Citation citation) {
+            reportCitation(citation);
+        }
+
+        @Override
+        public void field(String path, String json) {
+            reportProviderField(path, json);
+        }
+    };
 
     /**
      * Wraps an exchange; its request goes out on the first read.
@@ -43,10 +67,12 @@ public final class OpenAiChatStream extends EventStreamChatStream {
      * @param accumulator  folds the parts into the response
      * @param maxLineBytes the longest event-stream line
      * @param warnings     warnings the request already raised, for the response
+     * @param completionIncludesReasoning whether the server's completion count includes reasoning (its dialect says)
      */
     public OpenAiChatStream(HttpExchange exchange, ExchangeSettings settings, ResponseAccumulator accumulator,
-                            int maxLineBytes, List<String> warnings) {
+                            int maxLineBytes, List<String> warnings, boolean completionIncludesReasoning) {
         super(exchange, settings, accumulator, maxLineBytes, warnings);
+        this.completionIncludesReasoning = completionIncludesReasoning;
     }
 
     @Override
@@ -77,9 +103,9 @@ public final class OpenAiChatStream extends EventStreamChatStream {
         }
         reportResponseId(chunk.id());
         reportModel(chunk.model());
-        reportUsage(chunk.usage());
+        reportUsage(ChoiceParts.usage(chunk.usage(), completionIncludesReasoning));
         reportFinishReason(FinishReasons.of(chunk.finishReason()), chunk.finishReason());
-        parts.accept(chunk, toParts, toWarnings);
+        parts.accept(chunk, sink);
     }
 
     /**

@@ -14,6 +14,13 @@ public final class Chunk {
     String model;
     String content;
     String reasoning;
+    String refusal;
+    /** Choice 0's annotations ({@code url_citation}...), or null. */
+    Annotation[] annotations;
+    int annotationCount;
+    /** Fields nobody models: paths and raw JSON values, pairwise; null until the first. */
+    String[] extras;
+    int extraCount;
     /** OpenRouter's reasoning_details entries, JSON text joined with commas (no brackets), or null. */
     String reasoningDetails;
     String finishReason;
@@ -71,6 +78,77 @@ public final class Chunk {
         }
     }
 
+    /**
+     * One annotation of choice 0, such as OpenRouter's {@code url_citation}.
+     *
+     * @param type    the annotation's type
+     * @param url     the cited URL, or null
+     * @param title   the source's title, or null
+     * @param content the cited text, or null
+     * @param start   where the cited span starts in the answer's text, or -1
+     * @param end     where it ends, or -1
+     * @param json    the whole annotation as sent
+     */
+    public record Annotation(String type, String url, String title, String content, int start, int end, String json) {
+    }
+
+    void addAnnotation(Annotation a) {
+        if (annotations == null || annotationCount == annotations.length) {
+            annotations = Arrays.copyOf(annotations == null ? new Annotation[0] : annotations,
+                    Math.max(2, annotationCount * 2));
+        }
+        annotations[annotationCount++] = a;
+    }
+
+    void addExtra(String path, String json) {
+        if (extras == null || extraCount * 2 == extras.length) {
+            extras = Arrays.copyOf(extras == null ? new String[0] : extras, Math.max(8, extraCount * 4));
+        }
+        extras[extraCount * 2] = path;
+        extras[extraCount * 2 + 1] = json;
+        extraCount++;
+    }
+
+    /** @return how many unmodelled fields the object carried */
+    public int extraCount() {
+        return extraCount;
+    }
+
+    /**
+     * The path of an unmodelled field, such as {@code system_fingerprint} or {@code choices[0].delta.annotations}.
+     *
+     * @param i its position, below {@link #extraCount()}
+     * @return the path
+     */
+    public String extraPath(int i) {
+        return extras[i * 2];
+    }
+
+    /**
+     * The raw JSON value of an unmodelled field.
+     *
+     * @param i its position, below {@link #extraCount()}
+     * @return the value as sent
+     */
+    public String extraJson(int i) {
+        return extras[i * 2 + 1];
+    }
+
+    /** @return how many annotations choice 0 carries */
+    public int annotationCount() {
+        return annotationCount;
+    }
+
+    /**
+     * One of choice 0's annotations.
+     *
+     * @param i its position, below {@link #annotationCount()}
+     * @return the annotation
+     */
+    public Annotation annotation(int i) {
+        return annotations[i];
+    }
+
     ToolFragment nextTool() {
         if (toolCount == tools.length) {
             tools = Arrays.copyOf(tools, Math.max(2, toolCount * 2));
@@ -88,6 +166,9 @@ public final class Chunk {
         model = null;
         content = null;
         reasoning = null;
+        refusal = null;
+        annotationCount = 0;
+        extraCount = 0;
         reasoningDetails = null;
         finishReason = null;
         usage = null;
@@ -116,6 +197,11 @@ public final class Chunk {
     /** @return choice 0's reasoning_content, or null */
     public String reasoning() {
         return reasoning;
+    }
+
+    /** @return choice 0's refusal (OpenAI's {@code refusal}), or null */
+    public String refusal() {
+        return refusal;
     }
 
     /** @return OpenRouter's reasoning_details entries as JSON text joined with commas, or null */

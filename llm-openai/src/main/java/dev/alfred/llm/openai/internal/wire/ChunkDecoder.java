@@ -17,21 +17,29 @@ import java.io.StringWriter;
 
 /**
  * Decodes the OpenAI-compatible chat-completions JSON (stream chunks and whole responses) with
- * jackson-core's streaming parser: one pass, no tree, unknown fields skipped.
+ * jackson-core's streaming parser: one pass, no tree. Nothing is dropped: a field it does not model
+ * (and whose value is not null) is kept as raw JSON under its path ({@code system_fingerprint},
+ * {@code choices[0].logprobs}, {@code usage.cost} ...), for the response's provider fields; only the
+ * fields that carry nothing an answer needs are let go: {@code object}, {@code created}, a message's
+ * {@code role}, a tool call's {@code type}, and OpenAI's {@code obfuscation} padding.
  *
- * <p>Only choice 0 counts: a choice whose {@code index} is another number is skipped, a choice without
- * an {@code index} counts only if it is the first object in the array, and an entry that is not an
- * object is skipped. Usage may sit top-level or in {@code choices[0].usage}; the top-level one wins.
- * Cached tokens are read top-level first, then from {@code prompt_tokens_details}. Usage is
- * best-effort, since a complete answer must never be lost over its accounting: a fractional count is
- * rounded down, and a count that is not a number or is beyond {@code long} is dropped (logged at
- * DEBUG). Thread-safe.
+ * <p>Choice 0 is the answer: a choice whose {@code index} is another number is kept whole as raw JSON,
+ * a choice without an {@code index} counts only if it is the first object in the array. Usage may sit
+ * top-level, in {@code choices[0].usage} (Kimi) or in {@code x_groq.usage} (Groq); the top-level one wins,
+ * and the same usage sent twice counts once. Cached tokens are read top-level first, then from
+ * {@code prompt_tokens_details}. Counts are reported as sent, never clamped; usage is best-effort, since a
+ * complete answer must never be lost over its accounting: a fractional count is rounded down, and a
+ * count that is not a number or is beyond {@code long} is dropped (logged at DEBUG). Thread-safe.
  */
 public final class ChunkDecoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkDecoder.class);
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private static final String CHOICE = "choices[0].";
+    private static final String DELTA = "choices[0].delta.";
+    private static final String MESSAGE = "choices[0].message.";
 
     /** The provider-state key of OpenRouter's {@code reasoning_details}, kept verbatim (a JSON array). */
     public static final String REASONING_DETAILS_KEY = "reasoning_details";
@@ -120,6 +128,7 @@ public final class ChunkDecoder {
     /** Reads an object whose START_OBJECT was just read, up to and including its END_OBJECT. */
     private static void readObject(JsonParser p, Chunk chunk, boolean wantModel, boolean wantId) {
         Usage choiceUsage = null;
+        Usage groqUsage = null;
         String name;
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
@@ -127,6 +136,8 @@ public final class ChunkDecoder {
                 case "model":
                     if (wantModel) {
                         chunk.model = text(p, t);
+                    } else {
+                        p.skipChildren();
                     }
                     break;
                 case "id":
@@ -138,17 +149,29 @@ public final class ChunkDecoder {
                     break;
                 case "usage":
                     if (t == JsonToken.START_OBJECT) {
-                        chunk.usage = usage(p);
+                        chunk.usage = usage(p, chunk, "usage.");
                     } else {
-                        p.skipChildren();
+                        keep(p, t, chunk, "usage");
                     }
                     break;
                 case "choices":
                     if (t == JsonToken.START_ARRAY) {
                         choiceUsage = choices(p, chunk);
                     } else {
-                        p.skipChildren();
+                        keep(p, t, chunk, "choices");
                     }
+                    break;
+                case "x_groq":
+                    if (t == JsonToken.START_OBJECT) {
+                        groqUsage = groq(p, chunk);
+                    } else {
+                        keep(p, t, chunk, "x_groq");
+                    }
+                    break;
+                case "object":
+                case "created":
+                case "obfuscation":
+                    p.skipChildren(); // nothing an answer needs: the kind of object, a timestamp, padding
                     break;
                 case "error":
                     if (t == JsonToken.START_OBJECT) {
@@ -160,34 +183,70 @@ public final class ChunkDecoder {
                     }
                     break;
                 default:
-                    p.skipChildren();
+                    keep(p, t, chunk, name);
             }
         }
         if (chunk.usage == null) {
-            chunk.usage = choiceUsage;
+            chunk.usage = choiceUsage != null ? choiceUsage : groqUsage;
         }
+    }
+
+    /** Groq's {@code x_groq}: its usage read, the rest kept. */
+    private static Usage groq(JsonParser p, Chunk chunk) {
+        Usage usage = null;
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            if ("usage".equals(name) && t == JsonToken.START_OBJECT) {
+                usage = usage(p, chunk, "x_groq.usage.");
+            } else {
+                keep(p, t, chunk, "x_groq." + name);
+            }
+        }
+        return usage;
+    }
+
+    /** Keeps a field nobody models as raw JSON under its path; a null carries nothing and is let go. */
+    private static void keep(JsonParser p, JsonToken t, Chunk chunk, String path) {
+        if (t == JsonToken.VALUE_NULL) {
+            return;
+        }
+        chunk.addExtra(path, raw(p));
+    }
+
+    /** The current value (scalar or structure) as JSON text. */
+    private static String raw(JsonParser p) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+            g.copyCurrentStructure(p);
+        }
+        return out.toString();
     }
 
     private static Usage choices(JsonParser p, Chunk chunk) {
         Usage usage = null;
         boolean counted = false;
         boolean firstObject = true;
+        int position = 0;
         JsonToken token;
         while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
             if (token == null || token == JsonToken.NOT_AVAILABLE) {
                 throw new MalformedChunkException("incomplete choices array");
             }
             if (counted || token != JsonToken.START_OBJECT) {
-                p.skipChildren();
+                keep(p, token, chunk, "choices[" + position++ + "]"); // another choice: the answer is choice 0
                 continue;
             }
             // Read into the chunk, then take it back if the choice turns out not to be choice 0: the
             // index may come after the delta, and keeping the fields in place costs no allocation.
             String content = chunk.content;
             String reasoning = chunk.reasoning;
+            String refusal = chunk.refusal;
             String reasoningDetails = chunk.reasoningDetails;
             String finishReason = chunk.finishReason;
             int toolCount = chunk.toolCount;
+            int annotationCount = chunk.annotationCount;
+            int extraCount = chunk.extraCount;
             Usage choiceUsage = null;
             long index = -1;
             String name;
@@ -205,9 +264,9 @@ public final class ChunkDecoder {
                     case "delta":
                     case "message":
                         if (t == JsonToken.START_OBJECT) {
-                            message(p, chunk);
+                            message(p, chunk, name.equals("delta") ? DELTA : MESSAGE);
                         } else {
-                            p.skipChildren();
+                            keep(p, t, chunk, CHOICE + name);
                         }
                         break;
                     case "finish_reason":
@@ -215,13 +274,13 @@ public final class ChunkDecoder {
                         break;
                     case "usage":
                         if (t == JsonToken.START_OBJECT) {
-                            choiceUsage = usage(p);
+                            choiceUsage = usage(p, chunk, CHOICE + "usage.");
                         } else {
-                            p.skipChildren();
+                            keep(p, t, chunk, CHOICE + "usage");
                         }
                         break;
                     default:
-                        p.skipChildren();
+                        keep(p, t, chunk, CHOICE + name);
                 }
             }
             if (index == 0 || (index == -1 && firstObject)) {
@@ -230,10 +289,15 @@ public final class ChunkDecoder {
             } else {
                 chunk.content = content;
                 chunk.reasoning = reasoning;
+                chunk.refusal = refusal;
                 chunk.reasoningDetails = reasoningDetails;
                 chunk.finishReason = finishReason;
                 chunk.toolCount = toolCount;
+                chunk.annotationCount = annotationCount;
+                chunk.extraCount = extraCount;
+                chunk.addExtra("choices[" + position + "]", "\"a choice other than the first, not kept\"");
             }
+            position++;
             firstObject = false;
         }
         return usage;
@@ -247,13 +311,26 @@ public final class ChunkDecoder {
         }
     }
 
-    private static void message(JsonParser p, Chunk chunk) {
+    private static void message(JsonParser p, Chunk chunk, String path) {
         String reasoningContent = null;
         String reasoning = null;
         String name;
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
             switch (name) {
+                case "role":
+                    p.skipChildren(); // always the assistant's
+                    break;
+                case "refusal":
+                    chunk.refusal = text(p, t);
+                    break;
+                case "annotations":
+                    if (t == JsonToken.START_ARRAY) {
+                        annotations(p, chunk);
+                    } else {
+                        keep(p, t, chunk, path + name);
+                    }
+                    break;
                 case "content":
                     if (t == JsonToken.START_ARRAY) {
                         contentParts(p, chunk);
@@ -265,24 +342,28 @@ public final class ChunkDecoder {
                     reasoningContent = text(p, t);
                     break;
                 case "reasoning":
-                    reasoning = t == JsonToken.VALUE_STRING ? p.getString() : skip(p);
+                    if (t == JsonToken.VALUE_STRING) {
+                        reasoning = p.getString();
+                    } else {
+                        keep(p, t, chunk, path + name);
+                    }
                     break;
                 case "reasoning_details":
                     if (t == JsonToken.START_ARRAY) {
                         chunk.reasoningDetails = append(chunk.reasoningDetails, entries(p));
                     } else {
-                        p.skipChildren();
+                        keep(p, t, chunk, path + name);
                     }
                     break;
                 case "tool_calls":
                     if (t == JsonToken.START_ARRAY) {
-                        toolCalls(p, chunk);
+                        toolCalls(p, chunk, path);
                     } else {
-                        p.skipChildren();
+                        keep(p, t, chunk, path + name);
                     }
                     break;
                 default:
-                    p.skipChildren();
+                    keep(p, t, chunk, path + name);
             }
         }
         // reasoning_content (Kimi, DeepSeek, llama.cpp) ?? reasoning (vLLM, Ollama, OpenRouter, Groq)
@@ -378,7 +459,59 @@ public final class ChunkDecoder {
         return null;
     }
 
-    private static void toolCalls(JsonParser p, Chunk chunk) {
+    /** Choice 0's annotations: each entry typed where it is a {@code url_citation}, and kept whole as sent. */
+    private static void annotations(JsonParser p, Chunk chunk) {
+        JsonToken token;
+        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == null || token == JsonToken.NOT_AVAILABLE) {
+                throw new MalformedChunkException("incomplete annotations array");
+            }
+            String json = raw(p);
+            chunk.addAnnotation(annotation(json));
+        }
+    }
+
+    /** Reads the common parts of one annotation from its JSON text. */
+    private static Chunk.Annotation annotation(String json) {
+        String type = null;
+        String url = null;
+        String title = null;
+        String content = null;
+        int start = -1;
+        int end = -1;
+        try (JsonParser a = JSON.createParser(ObjectReadContext.empty(), json)) {
+            if (a.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedChunkException("an annotation is not an object");
+            }
+            String name;
+            while ((name = a.nextName()) != null) {
+                JsonToken t = a.nextToken();
+                if ("type".equals(name) && t == JsonToken.VALUE_STRING) {
+                    type = a.getString();
+                } else if (t == JsonToken.START_OBJECT) {
+                    String n;
+                    while ((n = a.nextName()) != null) {
+                        JsonToken v = a.nextToken();
+                        switch (n) {
+                            case "url" -> url = v == JsonToken.VALUE_STRING ? a.getString() : skip(a);
+                            case "title" -> title = v == JsonToken.VALUE_STRING ? a.getString() : skip(a);
+                            case "content" -> content = v == JsonToken.VALUE_STRING ? a.getString() : skip(a);
+                            case "start_index" -> start = v == JsonToken.VALUE_NUMBER_INT ? a.getIntValue() : -1;
+                            case "end_index" -> end = v == JsonToken.VALUE_NUMBER_INT ? a.getIntValue() : -1;
+                            default -> a.skipChildren();
+                        }
+                    }
+                } else {
+                    a.skipChildren();
+                }
+            }
+        } catch (JacksonException e) {
+            throw new MalformedChunkException("an annotation is not readable: " + e.getOriginalMessage());
+        }
+        return new Chunk.Annotation(type == null ? "annotation" : type, url, title, content, start, end, json);
+    }
+
+    private static void toolCalls(JsonParser p, Chunk chunk, String path) {
         JsonToken token;
         while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
             if (token == null || token == JsonToken.NOT_AVAILABLE) {
@@ -392,6 +525,13 @@ public final class ChunkDecoder {
             while ((name = p.nextName()) != null) {
                 JsonToken t = p.nextToken();
                 switch (name) {
+                    case "function":
+                        if (t == JsonToken.START_OBJECT) {
+                            function(p, f, chunk, path);
+                        } else {
+                            keep(p, t, chunk, path + "tool_calls[].function");
+                        }
+                        break;
                     case "index":
                         f.index = t == JsonToken.VALUE_NUMBER_INT ? Math.max(Chunk.ToolFragment.NO_INDEX, indexValue(p))
                                 : Chunk.ToolFragment.NO_INDEX;
@@ -402,24 +542,20 @@ public final class ChunkDecoder {
                     case "id":
                         f.id = scalar(p, t);
                         break;
-                    case "function":
-                        if (t == JsonToken.START_OBJECT) {
-                            function(p, f);
-                        } else {
-                            p.skipChildren();
-                        }
-                        break;
                     case "extra_content":
                         f.extraContent = t == JsonToken.START_OBJECT ? rawObject(p) : skip(p);
                         break;
+                    case "type":
+                        p.skipChildren(); // "function"; a builtin call says so by its name
+                        break;
                     default:
-                        p.skipChildren();
+                        keep(p, t, chunk, path + "tool_calls[]." + name);
                 }
             }
         }
     }
 
-    private static void function(JsonParser p, Chunk.ToolFragment f) {
+    private static void function(JsonParser p, Chunk.ToolFragment f, Chunk chunk, String path) {
         String name;
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
@@ -428,7 +564,7 @@ public final class ChunkDecoder {
             } else if ("arguments".equals(name)) {
                 f.arguments = t == JsonToken.START_OBJECT ? rawObject(p) : text(p, t);
             } else {
-                p.skipChildren();
+                keep(p, t, chunk, path + "tool_calls[].function." + name);
             }
         }
     }
@@ -463,7 +599,7 @@ public final class ChunkDecoder {
         }
     }
 
-    private static Usage usage(JsonParser p) {
+    private static Usage usage(JsonParser p, Chunk chunk, String path) {
         long prompt = 0;
         long completion = 0;
         long total = -1;
@@ -489,32 +625,30 @@ public final class ChunkDecoder {
                     break;
                 case "prompt_tokens_details":
                     if (t == JsonToken.START_OBJECT) {
-                        long v = nested(p, "cached_tokens");
-                        cachedNested = v;
+                        cachedNested = nested(p, "cached_tokens", chunk, path + name + ".");
                     } else {
-                        p.skipChildren();
+                        keep(p, t, chunk, path + name);
                     }
                     break;
                 case "completion_tokens_details":
                     if (t == JsonToken.START_OBJECT) {
-                        reasoning = Math.max(0, nested(p, "reasoning_tokens"));
+                        reasoning = Math.max(0, nested(p, "reasoning_tokens", chunk, path + name + "."));
                     } else {
-                        p.skipChildren();
+                        keep(p, t, chunk, path + name);
                     }
                     break;
                 default:
-                    p.skipChildren();
+                    keep(p, t, chunk, path + name);
             }
         }
         long cached = cachedTop >= 0 ? cachedTop : Math.max(0, cachedNested);
         if (total < 0) {
             total = prompt + completion < 0 ? Long.MAX_VALUE : prompt + completion; // saturate, never negative
         }
-        // Reported by clients of K3: reasoning counted above completion. Never report more than generated.
-        return new Usage(prompt, completion, total, Math.min(cached, prompt), 0, Math.min(reasoning, completion));
+        return new Usage(prompt, completion, total, cached, 0, reasoning);
     }
 
-    private static long nested(JsonParser p, String field) {
+    private static long nested(JsonParser p, String field, Chunk chunk, String path) {
         long value = -1;
         String name;
         while ((name = p.nextName()) != null) {
@@ -522,7 +656,7 @@ public final class ChunkDecoder {
             if (field.equals(name)) {
                 value = t == JsonToken.VALUE_NULL ? -1 : count(p, t);
             } else {
-                p.skipChildren();
+                keep(p, t, chunk, path + name);
             }
         }
         return value;

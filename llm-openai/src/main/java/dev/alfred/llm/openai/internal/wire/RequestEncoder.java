@@ -48,7 +48,6 @@ import java.util.regex.Pattern;
 public final class RequestEncoder {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
-    private static final Pattern NINE_ALPHANUMERICS = Pattern.compile("[a-zA-Z0-9]{9}");
 
     private final String providerId;
     private final Dialect dialect;
@@ -188,25 +187,9 @@ public final class RequestEncoder {
         }
     }
 
-    /**
-     * The id a tool call goes to the server with: byte for byte, or, for a server that takes only 9
-     * letters and digits, an id that is already such, else 9 derived from it the same way each time.
-     */
+    /** The id a tool call goes to the server with: its own, or one the server's rule accepts (see ToolCallIds). */
     private String toolId(String id) {
-        if (!dialect.nineCharacterToolIds() || NINE_ALPHANUMERICS.matcher(id).matches()) {
-            return id;
-        }
-        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        long h = 1125899906842597L;
-        for (int i = 0; i < id.length(); i++) {
-            h = 31 * h + id.charAt(i);
-        }
-        StringBuilder sb = new StringBuilder(9);
-        for (int i = 0; i < 9; i++) {
-            sb.append(alphabet.charAt((int) Math.floorMod(h, 62L)));
-            h = h / 62 ^ (h << 7) ^ i;
-        }
-        return sb.toString();
+        return dialect.toolCallIds().map(id);
     }
 
     private void message(JsonGenerator g, ChatMessage m, Map<String, Object> extra) {

@@ -11,9 +11,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** How choice 0 of a chunk becomes stream parts, tool-call entries above all; plain objects, no HTTP. */
 class ChoicePartsTest {
 
-    private final ChoiceParts parts = new ChoiceParts();
+    private final ChoiceParts parts = new ChoiceParts(false);
     private final List<ChatDelta> out = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<dev.alfred.llm.Citation> citations = new ArrayList<>();
+    private final java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+    private final ChoiceParts.Sink sink = new ChoiceParts.Sink() {
+        @Override
+        public void part(ChatDelta part) {
+            out.add(part);
+        }
+
+        @Override
+        public void warn(String warning) {
+            warnings.add(warning);
+        }
+
+        @Override
+        public void citation(dev.alfred.llm.Citation citation) {
+            citations.add(citation);
+        }
+
+        @Override
+        public void field(String path, String json) {
+            fields.put(path, json);
+        }
+    };
 
     private static Chunk.ToolFragment entry(long index, String id, String name, String arguments) {
         Chunk.ToolFragment f = new Chunk.ToolFragment();
@@ -34,7 +57,7 @@ class ChoicePartsTest {
             f.arguments = e.arguments;
             f.extraContent = e.extraContent;
         }
-        parts.accept(c, out::add, warnings::add);
+        parts.accept(c, sink);
     }
 
     private static ChatDelta start(int index, String id, String name) {
@@ -58,12 +81,12 @@ class ChoicePartsTest {
         f.name = "f";
         f.arguments = "{}";
         c.nextTool().index = 0; // an entry with nothing in it
-        parts.accept(c, out::add, warnings::add);
+        parts.accept(c, sink);
         assertEquals(List.of(ChatDelta.reasoning("r"), ChatDelta.text("t"), start(0, "a", "f"), args(0, "{}")), out);
         Chunk empty = new Chunk();
         empty.content = "";
         empty.reasoning = "";
-        parts.accept(empty, out::add, warnings::add);
+        parts.accept(empty, sink);
         assertEquals(4, out.size(), "empty text and reasoning make no parts");
     }
 
@@ -134,7 +157,7 @@ class ChoicePartsTest {
         assertEquals(dev.alfred.llm.ProviderState.NONE, parts.state("openai"));
         Chunk first = new Chunk();
         first.reasoningDetails = "{\"a\":1}";
-        parts.accept(first, out::add, warnings::add);
+        parts.accept(first, sink);
         Chunk.ToolFragment call = entry(0, "c1", "get_time", "{}");
         call.extraContent = "{\"g\":1}";
         feed(call);
@@ -143,13 +166,13 @@ class ChoicePartsTest {
         feed(unstarted);
         Chunk second = new Chunk();
         second.reasoningDetails = "{\"b\":2}";
-        parts.accept(second, out::add, warnings::add);
+        parts.accept(second, sink);
         assertEquals(new dev.alfred.llm.ProviderState("openai", java.util.Map.of("reasoning_details", "[{\"a\":1},{\"b\":2}]",
                 "extra_content:c1", "{\"g\":1}")), parts.state("openai"));
-        ChoiceParts onlyCall = new ChoiceParts();
+        ChoiceParts onlyCall = new ChoiceParts(false);
         Chunk.ToolFragment c = entry(0, "c9", "f", null);
         c.extraContent = "{}";
-        onlyCall.accept(c, d -> { }, w -> { });
+        onlyCall.accept(c, sink);
         assertEquals(java.util.Map.of("extra_content:c9", "{}"), onlyCall.state("p").values());
     }
 
@@ -163,5 +186,47 @@ class ChoicePartsTest {
     void theLargestIntIndexIsStillAnIndex() {
         feed(entry(Integer.MAX_VALUE, "big", "f", null));
         assertEquals(List.of(start(Integer.MAX_VALUE, "big", "f")), out);
+    }
+
+    @Test
+    void aRefusalAnnotationsAndKeptFieldsGoToTheSink() {
+        Chunk c = new Chunk();
+        c.content = "The sky is blue.";
+        c.refusal = "I can't";
+        c.addAnnotation(new Chunk.Annotation("url_citation", "https://s", "Sky", "blue", 4, 15, "{\"type\":\"url_citation\"}"));
+        c.addAnnotation(new Chunk.Annotation("file_citation", null, null, null, -1, -1, "{\"type\":\"file_citation\"}"));
+        c.addExtra("system_fingerprint", "\"fp\"");
+        parts.accept(c, sink);
+        assertEquals(List.of(ChatDelta.text("The sky is blue."), new ChatDelta.Refusal("I can't")), out);
+        assertEquals(new dev.alfred.llm.Citation(4, 15, "url_citation", "blue", "https://s", "Sky",
+                "{\"type\":\"url_citation\"}"), citations.get(0));
+        assertEquals(16, citations.get(1).start(), "without a span, a citation points where the text has reached");
+        assertEquals(16, citations.get(1).end());
+        assertEquals(java.util.Map.of("system_fingerprint", "\"fp\""), fields);
+    }
+
+    @Test
+    void inAWholeMessageEachEntryIsItsOwnCallWhateverItsIndexOrId() {
+        ChoiceParts whole = new ChoiceParts(true);
+        Chunk c = new Chunk();
+        for (String args : new String[] {"{\"city\":\"Paris\"}", "{\"city\":\"Rome\"}"}) {
+            Chunk.ToolFragment f = c.nextTool();
+            f.name = "weather";
+            f.arguments = args;
+        }
+        whole.accept(c, sink);
+        assertEquals(List.of(start(0, "call_0", "weather"), args(0, "{\"city\":\"Paris\"}"), start(1, "call_1", "weather"),
+                args(1, "{\"city\":\"Rome\"}")), out, "two id-less entries of a body are two calls, never one");
+    }
+
+    @Test
+    void usageMeansTheSameForEveryServer() {
+        dev.alfred.llm.Usage xai = new dev.alfred.llm.Usage(291, 26, 544, 0, 0, 227);
+        assertEquals(new dev.alfred.llm.Usage(291, 253, 544, 0, 0, 227), ChoiceParts.usage(xai, false),
+                "xAI's completion leaves reasoning out: it is added, never clamped");
+        assertEquals(xai, ChoiceParts.usage(xai, true));
+        dev.alfred.llm.Usage none = dev.alfred.llm.Usage.of(1, 2, 3);
+        assertEquals(none, ChoiceParts.usage(none, false));
+        assertEquals(null, ChoiceParts.usage(null, false));
     }
 }

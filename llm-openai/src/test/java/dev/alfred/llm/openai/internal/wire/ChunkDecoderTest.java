@@ -115,9 +115,9 @@ class ChunkDecoderTest {
         assertEquals(new Usage(3, 2, 5, 2, 0, 1), feed(d, "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
                 + "\"total_tokens\":5,\"cached_tokens\":null,\"prompt_tokens_details\":{\"cached_tokens\":2},"
                 + "\"completion_tokens_details\":{\"reasoning_tokens\":1}}}").usage(), "nested counts when top-level is null");
-        assertEquals(new Usage(4, 2, 6, 4, 0, 2), feed(d, "{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2,"
+        assertEquals(new Usage(4, 2, 6, 9, 0, 7), feed(d, "{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2,"
                 + "\"total_tokens\":6,\"cached_tokens\":9,\"completion_tokens_details\":{\"reasoning_tokens\":7}}}").usage(),
-                "cached never above prompt, reasoning never above completion");
+                "counts as sent, never clamped (xAI reports more reasoning than completion, and cache above prompt)");
     }
 
     @Test
