@@ -60,6 +60,27 @@ class ProviderConfigTest {
     }
 
     @Test
+    void aKeyInsideAUrlIsMaskedWhereverTheConfigurationPrintsIt() {
+        ProviderConfig c = ProviderConfig.builder()
+                .set("KIMI_API_KEY", KEY)
+                .set("kimi.base.url", "https://gw.example/v1?api_key=" + KEY)
+                .set("kimi.proxy.url", "https://gw.example/v1?Token=abc123def&x=1")
+                .set("kimi.mirror.url", "https://user:hunter2@gw.example/v1?sig=s1gn4tur3")
+                .set("llm.max-tokens", "https://h/?key=" + KEY.substring(2, 12))
+                .build();
+        String s = c.toString();
+        for (int i = 0; i + 8 <= KEY.length(); i++) {
+            assertFalse(s.contains(KEY.substring(i, i + 8)), "a run of the key leaked: " + s);
+        }
+        assertFalse(s.contains("abc123def") || s.contains("hunter2") || s.contains("s1gn4tur3"), s);
+        assertTrue(s.contains("kimi.base.url=https://gw.example/v1?api_key=****"), s);
+        assertTrue(s.contains("kimi.proxy.url=https://gw.example/v1?Token=****&x=1"), s);
+        assertTrue(s.contains("kimi.mirror.url=https://user:****@gw.example/v1?sig=****"), s);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.getInt("llm.max-tokens"));
+        assertFalse(e.getMessage().contains(KEY.substring(2, 10)), e.getMessage());
+    }
+
+    @Test
     void toStringShowsOnlyTheSettingsTheLibraryReadsAndCountsTheRest() {
         Properties props = new Properties();
         props.setProperty("db.password", "props-secret-1");

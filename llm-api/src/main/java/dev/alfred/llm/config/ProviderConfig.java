@@ -39,8 +39,6 @@ public final class ProviderConfig {
     private static final Set<String> BUILTIN_PREFIXES = Set.of("llm.", "kimi.", "moonshot.", "retry.");
     /** Prefixes declared by the factories and decorators of registries built so far; only grows. */
     private static final Set<String> DECLARED_PREFIXES = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final java.util.regex.Pattern URL_PASSWORD =
-            java.util.regex.Pattern.compile("(://[^/:@\\s]*:)[^/@\\s]*@");
 
     private final Map<String, String> values;
     private final Set<String> secrets;
@@ -309,7 +307,7 @@ public final class ProviderConfig {
         try {
             return Optional.of(parser.apply(raw.get()));
         } catch (RuntimeException e) {
-            String shown = isSecret(key) ? REDACTED : "'" + raw.get() + "'";
+            String shown = isSecret(key) ? REDACTED : "'" + scrubber().scrub(raw.get()) + "'";
             throw new IllegalArgumentException("setting '" + normalize(key) + "' must be " + expected
                     + ", was " + shown, null);
         }
@@ -406,13 +404,30 @@ public final class ProviderConfig {
     }
 
     /**
-     * The settings the library reads, secrets shown as {@code ****} and passwords in URLs masked; every
+     * The library's scrubber holding every secret value of this configuration: a key pasted into a base
+     * URL is masked too, as are URL query parameters named like secrets and user-info passwords.
+     */
+    private dev.alfred.llm.spi.SecretScrubber scrubber() {
+        java.util.List<String> secretValues = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (isSecret(e.getKey())) {
+                secretValues.add(e.getValue().strip());
+            }
+        }
+        return dev.alfred.llm.spi.SecretScrubber.of(secretValues);
+    }
+
+    /**
+     * The settings the library reads, secrets shown as {@code ****}, and in every other value the
+     * configured secrets, URL query parameters named like secrets ({@code key}, {@code api_key},
+     * {@code token}, {@code sig} ...) and user-info passwords masked by the library's one scrubber; every
      * other setting only counted, so that a configuration from the environment can be logged safely.
      *
      * @return a description safe to log
      */
     @Override
     public String toString() {
+        dev.alfred.llm.spi.SecretScrubber scrubber = scrubber();
         StringBuilder sb = new StringBuilder("ProviderConfig{");
         String sep = "";
         int hidden = 0;
@@ -421,8 +436,7 @@ public final class ProviderConfig {
                 hidden++;
                 continue;
             }
-            String shown = isSecret(e.getKey()) ? REDACTED
-                    : URL_PASSWORD.matcher(e.getValue()).replaceAll("$1" + REDACTED + "@");
+            String shown = isSecret(e.getKey()) ? REDACTED : scrubber.scrub(e.getValue());
             sb.append(sep).append(e.getKey()).append('=').append(shown);
             sep = ", ";
         }

@@ -344,7 +344,12 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
      * @throws IllegalArgumentException naming the first setting that is wrong
      */
     protected final void checkSettings(String keyHint, String urlSettings, String defaultModel, String modelHint) {
-        HttpTransport.checkBaseUrl(baseUrl, allowInsecureHttp, urlSettings);
+        try {
+            HttpTransport.checkBaseUrl(baseUrl, allowInsecureHttp, urlSettings);
+        } catch (IllegalArgumentException e) {
+            // the key may have been pasted into the URL
+            throw new IllegalArgumentException(new dev.alfred.llm.spi.SecretScrubber(apiKey).scrub(e.getMessage()), null);
+        }
         if (apiKey != null) {
             apiKey = apiKey.strip();
             if (apiKey.isEmpty()) {

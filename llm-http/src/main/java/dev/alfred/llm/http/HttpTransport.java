@@ -2,6 +2,7 @@ package dev.alfred.llm.http;
 
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.http.internal.RenewableClient;
+import dev.alfred.llm.spi.SecretScrubber;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -148,7 +149,8 @@ public final class HttpTransport implements AutoCloseable {
         String scheme = baseUrl.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                 || baseUrl.getHost() == null) {
-            throw new IllegalArgumentException("baseUrl must be an absolute http or https URL, was " + baseUrl);
+            throw new IllegalArgumentException("baseUrl must be an absolute http or https URL, was "
+                    + SecretScrubber.NONE.scrub(baseUrl.toString()));
         }
         if (scheme.equalsIgnoreCase("http") && !allowInsecure && !isLoopback(baseUrl.getHost())) {
             throw new IllegalArgumentException("baseUrl (" + settingNames + ") is plain http to " + baseUrl.getHost()

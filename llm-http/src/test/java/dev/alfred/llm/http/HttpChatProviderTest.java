@@ -246,6 +246,22 @@ class HttpChatProviderTest {
     }
 
     @Test
+    void aKeyPastedIntoTheBaseUrlIsMaskedInTheBuildersMessageAndTheWireLog() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MessagesTextProvider.builder()
+                .apiKey(KEY).baseUrl(URI.create("http://10.1.2.3/v1?k=" + KEY)).build());
+        assertFalse(e.getMessage().contains(KEY.substring(3, 11)), e.getMessage());
+        server = Loopback.start((r, s, out) -> Loopback.respond(out, 200, "application/json", MESSAGE));
+        CapturedLogs.clear();
+        provider = MessagesTextProvider.builder().apiKey(KEY).watchdog(watchdog)
+                .baseUrl(URI.create(server.uri("").toString() + "?key=" + KEY)).build();
+        provider.chat(ChatRequest.of("hi"));
+        String wire = CapturedLogs.lines().stream().filter(l -> l.logger().equals(WireLog.LOGGER))
+                .map(CapturedLogs.Line::message).collect(Collectors.joining("\n"));
+        assertTrue(wire.contains("/v1/messages?key=****"), wire);
+        assertFalse(wire.contains(KEY.substring(3, 11)), wire);
+    }
+
+    @Test
     void theWireLogShowsEachExchangeWithItsSecretsMasked() throws Exception {
         assertTrue(WireLog.enabled(), "the testkit's log capture logs every level");
         server = Loopback.start((r, s, out) -> {

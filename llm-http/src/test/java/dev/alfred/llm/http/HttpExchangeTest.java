@@ -214,6 +214,22 @@ class HttpExchangeTest {
     }
 
     @Test
+    void aKeyInTheUrlOfAFailedRequestIsInNoMessageAndNoPrintedStackTrace() throws Exception {
+        server = Loopback.start((r, s, out) -> { });
+        URI dead = URI.create(server.uri("/v1").toString() + "?api_key=" + KEY);
+        server.close();
+        HttpExchange e = transport.exchange(HttpTransport.request(dead).GET().build(), null, settings(watchdog), false);
+        LlmException failure = assertThrows(LlmException.class, e::headers);
+        StringWriter printed = new StringWriter();
+        failure.printStackTrace(new PrintWriter(printed));
+        assertFalse(printed.toString().contains(KEY.substring(3, 11)), printed.toString());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> HttpTransport.checkBaseUrl(URI.create("ftp://h/v1?api_key=" + KEY), false, "x"));
+        assertFalse(bad.getMessage().contains(KEY.substring(3, 11)), bad.getMessage());
+        assertTrue(bad.getMessage().endsWith("ftp://h/v1?api_key=****"), bad.getMessage());
+    }
+
+    @Test
     void aKeyEchoedInABrokenStatusLineIsInNoMessageAndNoPrintedStackTrace() throws Exception {
         server = Loopback.start((r, s, out) -> {
             out.write(("HTTP/1.1 abc " + KEY + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

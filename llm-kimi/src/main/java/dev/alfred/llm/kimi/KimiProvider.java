@@ -52,7 +52,7 @@ public final class KimiProvider implements LlmProvider {
         URI baseUrl = engine.baseUrl();
         if (baseUrl.getHost() != null && baseUrl.getHost().equalsIgnoreCase(CODING_PLAN_URL.getHost())) {
             LOG.warn("{}: base URL {} is the Kimi Coding Plan endpoint, which admits only approved coding agents;"
-                    + " expect HTTP 403 access_terminated_error", ID, baseUrl);
+                    + " expect HTTP 403 access_terminated_error", ID, dev.alfred.llm.spi.SecretScrubber.NONE.scrub(baseUrl.toString()));
         }
     }
 

@@ -208,6 +208,17 @@ class GenAiListenerTest {
     }
 
     @Test
+    void aSecretInAnImageUrlIsMaskedInTheRecordedContent() {
+        ChatRequest request = ChatRequest.builder().message(ChatMessage.user(new ContentPart.Text("this?"),
+                new ContentPart.ImageUrl(java.net.URI.create("https://blob.example/cat.png?sv=1&sig=S3cr3tSignature")))).build();
+        observed(new Scripted(Usage.of(1, 1, 2), ChatDelta.text("A cat.")), listener().fromEnvironment(
+                Map.of("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true")).build()).chat(request);
+        String input = telemetry.onlySpan().getAttributes().get(AttributeKey.stringKey("gen_ai.input.messages"));
+        assertFalse(input.contains("S3cr3tSignature"), input);
+        assertTrue(input.contains("https://blob.example/cat.png?sv=1&sig=****"), input);
+    }
+
+    @Test
     void theCacheWriteAttributeIsNamedAfterTheGeneration() {
         Usage usage = new Usage(10, 4, 14, 2, 3, 1);
         observed(new Scripted(usage, ChatDelta.text("a")), listener().build()).chat(ChatRequest.of("hi"));

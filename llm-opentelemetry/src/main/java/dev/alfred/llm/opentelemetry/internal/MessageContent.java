@@ -155,7 +155,8 @@ public final class MessageContent {
             json.append('}');
         } else if (p instanceof ContentPart.ImageUrl) {
             json.append("{\"type\":\"uri\",\"modality\":\"image\",\"uri\":");
-            string(json, ((ContentPart.ImageUrl) p).url().toString());
+            // an image URL may carry a signature or a key in its query: masked as every URL the library prints
+            string(json, dev.alfred.llm.spi.SecretScrubber.NONE.scrub(((ContentPart.ImageUrl) p).url().toString()));
             json.append('}');
         } else {
             json.append("{\"type\":\"file\",\"modality\":\"image\",\"file_id\":");
