@@ -148,6 +148,7 @@ public final class FakeServer implements AutoCloseable {
      */
     public FakeServer enqueue(Reply reply) {
         Objects.requireNonNull(reply, "reply");
+        reply.gates().forEach(this::track);
         synchronized (requests) {
             queue.add(reply);
         }
@@ -162,6 +163,7 @@ public final class FakeServer implements AutoCloseable {
      */
     public FakeServer setDefault(Reply reply) {
         Objects.requireNonNull(reply, "reply");
+        reply.gates().forEach(this::track);
         synchronized (requests) {
             fallback = reply;
         }
@@ -247,7 +249,7 @@ public final class FakeServer implements AutoCloseable {
     }
 
     /**
-     * Stops the server: stops accepting, releases every gate it served, ends every pause, closes every
+     * Stops the server: stops accepting, releases the gates of every reply it was given, ends every pause, closes every
      * connection (a client mid-reply sees it cut), and waits briefly for its threads to end. Idempotent.
      */
     @Override
@@ -475,7 +477,6 @@ public final class FakeServer implements AutoCloseable {
 
     /** Serves one reply; returns whether the connection can carry another request. */
     private boolean serve(Reply reply, Request request, Socket socket, OutputStream out) throws IOException {
-        reply.gates().forEach(this::track);
         pause(reply.headDelay);
         if (reply.headGate != null) {
             hold(reply.headGate);
@@ -671,7 +672,7 @@ public final class FakeServer implements AutoCloseable {
         socket.close();
     }
 
-    /** Remembers a gate, so close() can release it; one seen after close is released at once. */
+    /** Remembers a gate, so close() can release it; one given after close is released at once. */
     private void track(Gate g) {
         gates.add(g);
         if (closed) {

@@ -8,8 +8,8 @@ import java.util.Objects;
  * ({@link Reply#holdHead}) or after some of its body ({@link Reply#holdAfter}, {@link Reply#holdAfterDeltas}).
  * The test keeps the gate, waits until the server {@linkplain #awaitReached reached} it — a state, so
  * the test knows the request arrived and exactly which bytes the client has — and {@linkplain #release()
- * releases} it, or never does: every gate a server has served is released when that server closes, so
- * a held reply cannot outlive its test.
+ * releases} it, or never does: the gates of every reply given to a server ({@code enqueue},
+ * {@code setDefault}) are released when that server closes, so a held reply cannot outlive its test.
  *
  * <p>A gate opens once and stays open; a reply that reaches an open gate goes straight through. One gate
  * may hold several replies (a default reply served to many requests): they all go on together.

@@ -1048,16 +1048,23 @@ public abstract class LlmProviderContract {
      */
     private final class BackgroundRead {
         final Thread thread;
-        private final CountDownLatch firstDelta = new CountDownLatch(1);
+        /** Counted down at the first delta, or at the end of a stream that had none. */
+        private final CountDownLatch firstDeltaOrEnd = new CountDownLatch(1);
+        private volatile boolean deltaSeen;
         volatile StreamRecording recording;
         volatile Throwable thrown;
 
         BackgroundRead(Supplier<ChatStream> open) {
             thread = new Thread(() -> {
                 try {
-                    recording = StreamRecording.of(open.get(), d -> firstDelta.countDown());
+                    recording = StreamRecording.of(open.get(), d -> {
+                        deltaSeen = true;
+                        firstDeltaOrEnd.countDown();
+                    });
                 } catch (Throwable t) {
                     thrown = t;
+                } finally {
+                    firstDeltaOrEnd.countDown();
                 }
             }, "contract-reader");
             thread.setDaemon(true);
@@ -1065,10 +1072,10 @@ public abstract class LlmProviderContract {
         }
 
         void awaitFirstDelta() throws InterruptedException {
-            boolean arrived = firstDelta.await(hangBound().toNanos(), TimeUnit.NANOSECONDS);
+            boolean arrived = firstDeltaOrEnd.await(hangBound().toNanos(), TimeUnit.NANOSECONDS);
             assertNull(thrown, () -> "the reader failed untyped: " + thrown);
-            assertTrue(arrived, () -> "no first delta arrived within " + hangBound()
-                    + (recording != null ? "; the stream ended: " + recording : ""));
+            assertTrue(arrived, () -> "no first delta arrived within " + hangBound());
+            assertTrue(deltaSeen, () -> "the stream ended before its first delta: " + recording);
         }
 
         StreamRecording awaitEnd(String what) throws InterruptedException {

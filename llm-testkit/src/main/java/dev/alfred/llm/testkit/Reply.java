@@ -160,8 +160,10 @@ public final class Reply {
     }
 
     /**
-     * A stream cut into three pieces with a pause of {@code stall} before each: the head and the first
-     * events come after one pause, then the stream goes silent for another before the rest.
+     * A stream cut into three pieces with a pause of {@code stall} before each, on real time: the head
+     * and the first events come after one pause, then the stream goes silent for another before the
+     * rest. To stall a stream without waiting on the clock, hold it at a {@link Gate} instead
+     * ({@link #holdAfterDeltas}).
      *
      * @param stall the pause before each piece
      * @param texts the deltas; give several so the first piece holds whole events
@@ -185,7 +187,8 @@ public final class Reply {
     }
 
     /**
-     * This reply sent only after a pause before its head, to exercise a headers timeout.
+     * This reply sent only after a pause before its head, on real time. To hold a head without waiting
+     * on the clock, use {@link #holdHead} instead.
      *
      * @param delay the pause
      * @return the copy
