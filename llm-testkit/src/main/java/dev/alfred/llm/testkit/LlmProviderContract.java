@@ -877,7 +877,8 @@ public abstract class LlmProviderContract {
         void f4() throws Exception {
             Gate stall = new Gate();
             server.enqueue(Reply.stream("a", "b", "c", "d", "e", "f").holdAfterDeltas(1, stall));
-            BackgroundRead read = new BackgroundRead(() -> provider().stream(request()));
+            LlmProvider p = provider();
+            BackgroundRead read = new BackgroundRead(() -> p.stream(request()));
             stall.awaitReached(hangBound());
             read.awaitFirstDelta();
             awaitBlocked(read.thread);
@@ -912,7 +913,8 @@ public abstract class LlmProviderContract {
         void f6() throws Exception {
             Gate head = new Gate();
             server.enqueue(Reply.stream("late").holdHead(head));
-            BackgroundRead read = new BackgroundRead(() -> provider().stream(request()));
+            LlmProvider p = provider();
+            BackgroundRead read = new BackgroundRead(() -> p.stream(request()));
             head.awaitReached(hangBound());
             awaitBlocked(read.thread);
             clock.advance(past(headersTimeout()));
