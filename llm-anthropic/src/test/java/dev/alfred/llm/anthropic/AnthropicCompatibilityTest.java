@@ -2,6 +2,7 @@ package dev.alfred.llm.anthropic;
 
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.config.ProviderConfig;
+import dev.alfred.llm.http.Watchdog;
 import dev.alfred.llm.testkit.LlmProviderContract;
 import dev.alfred.llm.testkit.ProviderTarget;
 import dev.alfred.llm.testkit.WireDialect;
@@ -13,11 +14,14 @@ class AnthropicCompatibilityTest extends LlmProviderContract {
 
     @Override
     protected LlmProvider createProvider(ProviderTarget target) {
+        Watchdog watchdog = Watchdog.manual(target.clock());
+        target.clock().onAdvance(watchdog::tick);
         return AnthropicProvider.builder()
                 .apiKey(target.apiKey())
                 .baseUrl(target.baseUri())
                 .idleTimeout(target.idleTimeout())
                 .headersTimeout(target.headersTimeout())
+                .watchdog(watchdog)
                 .build();
     }
 

@@ -2,6 +2,7 @@ package dev.alfred.llm.kimi;
 
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.config.ProviderConfig;
+import dev.alfred.llm.http.Watchdog;
 import dev.alfred.llm.testkit.LlmProviderContract;
 import dev.alfred.llm.testkit.ProviderTarget;
 
@@ -12,11 +13,14 @@ class KimiCompatibilityTest extends LlmProviderContract {
 
     @Override
     protected LlmProvider createProvider(ProviderTarget target) {
+        Watchdog watchdog = Watchdog.manual(target.clock());
+        target.clock().onAdvance(watchdog::tick);
         return KimiProvider.builder()
                 .apiKey(target.apiKey())
                 .baseUrl(target.baseUri())
                 .idleTimeout(target.idleTimeout())
                 .headersTimeout(target.headersTimeout())
+                .watchdog(watchdog)
                 .build();
     }
 

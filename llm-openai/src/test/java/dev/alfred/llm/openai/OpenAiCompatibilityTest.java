@@ -2,6 +2,7 @@ package dev.alfred.llm.openai;
 
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.config.ProviderConfig;
+import dev.alfred.llm.http.Watchdog;
 import dev.alfred.llm.testkit.LlmProviderContract;
 import dev.alfred.llm.testkit.ProviderTarget;
 import dev.alfred.llm.testkit.WireDialect;
@@ -13,12 +14,15 @@ class OpenAiCompatibilityTest extends LlmProviderContract {
 
     @Override
     protected LlmProvider createProvider(ProviderTarget target) {
+        Watchdog watchdog = Watchdog.manual(target.clock());
+        target.clock().onAdvance(watchdog::tick);
         return OpenAiProvider.builder()
                 .apiKey(target.apiKey())
                 .baseUrl(target.baseUri())
                 .model("gpt-test")
                 .idleTimeout(target.idleTimeout())
                 .headersTimeout(target.headersTimeout())
+                .watchdog(watchdog)
                 .build();
     }
 

@@ -2,6 +2,7 @@ package dev.alfred.llm.retry;
 
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.config.ProviderConfig;
+import dev.alfred.llm.http.Watchdog;
 import dev.alfred.llm.openai.OpenAiProvider;
 import dev.alfred.llm.testkit.LlmProviderContract;
 import dev.alfred.llm.testkit.ProviderTarget;
@@ -14,8 +15,10 @@ class RetryingOpenAiCompatibilityTest extends LlmProviderContract {
 
     @Override
     protected LlmProvider createProvider(ProviderTarget target) {
+        Watchdog watchdog = Watchdog.manual(target.clock());
+        target.clock().onAdvance(watchdog::tick);
         OpenAiProvider openai = OpenAiProvider.builder().apiKey(target.apiKey()).baseUrl(target.baseUri()).model("gpt-test")
-                .idleTimeout(target.idleTimeout()).headersTimeout(target.headersTimeout()).build();
+                .idleTimeout(target.idleTimeout()).headersTimeout(target.headersTimeout()).watchdog(watchdog).build();
         FakeTime time = new FakeTime();
         return new RetryingLlmProvider(openai, RetryPolicy.builder().sleeper(time).clock(time).build());
     }

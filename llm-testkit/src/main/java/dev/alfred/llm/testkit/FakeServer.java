@@ -1,34 +1,49 @@
 package dev.alfred.llm.testkit;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
-import com.github.tomakehurst.wiremock.http.HttpHeader;
-import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-
 /**
- * A fake LLM API on loopback, in the manner of OkHttp's MockWebServer, built on WireMock: enqueue
- * replies (answers, streams, errors, faults), point a provider at {@link #baseUri()}, then inspect the
+ * A fake LLM API on loopback, in the manner of OkHttp's MockWebServer: enqueue replies (answers,
+ * streams, errors, faults, recorded bytes), point a provider at {@link #baseUri()}, then inspect the
  * requests it received, in order. Replies are served first in, first out, also under concurrency; when
  * the queue is empty the {@linkplain #setDefault default} reply is served (initially a 500 error that
  * says no reply was enqueued).
+ *
+ * <p>The server is a small HTTP/1.1 server of its own on a plain {@link ServerSocket}, one thread per
+ * connection: persistent connections, request bodies by {@code Content-Length} or chunked, answers by
+ * {@code Content-Length} and streams chunked, each scripted piece flushed as its own HTTP chunk. That
+ * lets a test control a reply by state rather than by time: a reply {@linkplain Reply#holdHead held} at
+ * a {@link Gate} stays silent exactly until the test releases it, and {@link Reply#recorded} replays a
+ * real exchange with its recorded chunk boundaries. Paced replies ({@link Reply#afterDelay},
+ * {@link ScriptedStream#chunked}) still run on real time for the tests that want them. {@link #close()}
+ * releases every gate and ends every pause and connection, so nothing a test left held can hang.
  *
  * <pre>{@code
  * try (FakeServer server = FakeServer.start()) {
@@ -38,30 +53,53 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  *     assertEquals("POST", server.takeRequest().method());
  * }
  * }</pre>
+ *
+ * Thread-safe. Its threads are named {@code alfred-fake-server-…} (see {@link Threads}).
  */
 public final class FakeServer implements AutoCloseable {
 
-    private static final String NAME = "alfred-fake-server-queue";
+    /** The prefix of every thread the server starts. */
+    static final String THREAD_PREFIX = "alfred-fake-server-";
+    /** The default bound of {@link #awaitRequests(int)}: a generous hang bound, not a pacing. */
+    private static final Duration AWAIT_BOUND = Duration.ofSeconds(20);
+    /** How long {@link #close()} waits for its threads to end once their sockets are closed. */
+    private static final long CLOSE_JOIN_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int MAX_HEAD_BYTES = 256 * 1024;
+    private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] GARBAGE = "lskdu018973t09sylgasjkfg1][]'./.sdlv\r\n\u0000\u0001\u00ff"
+            .getBytes(StandardCharsets.ISO_8859_1);
 
     private final WireDialect dialect;
-    private final WireMockServer server;
-    private final ConcurrentLinkedQueue<Reply> queue = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<RecordedRequest> received = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger count = new AtomicInteger();
-    private volatile Reply fallback;
+    private final ServerSocket listener;
+    private final int port;
+    private final Thread acceptor;
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final Set<Gate> gates = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicInteger connectionIds = new AtomicInteger();
+    /** Guards the queue, the received requests and the count, so that arrival order and serving order agree. */
+    private final Object requests = new Object();
+    private final ArrayDeque<Reply> queue = new ArrayDeque<>();
+    private final ArrayDeque<RecordedRequest> received = new ArrayDeque<>();
+    private int count;
+    private Reply fallback;
+    private volatile boolean closed;
 
     private FakeServer(WireDialect dialect) {
         this.dialect = dialect;
         this.fallback = Reply.error(500, "fake_server_error", "no reply was enqueued for this request");
-        this.server = new WireMockServer(options()
-                .bindAddress("127.0.0.1")
-                .dynamicPort()
-                .containerThreads(64)
-                .asynchronousResponseEnabled(false)
-                .disableRequestJournal()
-                .extensions(new QueueTransformer()));
-        server.start();
-        server.stubFor(any(anyUrl()).willReturn(ResponseDefinitionBuilder.responseDefinition().withStatus(500)));
+        try {
+            listener = new ServerSocket();
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+        } catch (IOException e) {
+            throw new IllegalStateException("the fake server could not listen on loopback", e);
+        }
+        port = listener.getLocalPort();
+        acceptor = new Thread(this::accept, THREAD_PREFIX + port + "-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     /**
@@ -78,6 +116,7 @@ public final class FakeServer implements AutoCloseable {
      *
      * @param dialect the wire format
      * @return the running server
+     * @throws IllegalStateException if no loopback port can be bound
      */
     public static FakeServer start(WireDialect dialect) {
         return new FakeServer(Objects.requireNonNull(dialect, "dialect"));
@@ -89,7 +128,7 @@ public final class FakeServer implements AutoCloseable {
      * @return the base URL
      */
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + server.port() + dialect.basePath());
+        return URI.create("http://127.0.0.1:" + port + dialect.basePath());
     }
 
     /**
@@ -108,7 +147,11 @@ public final class FakeServer implements AutoCloseable {
      * @return this server
      */
     public FakeServer enqueue(Reply reply) {
-        queue.add(Objects.requireNonNull(reply, "reply"));
+        Objects.requireNonNull(reply, "reply");
+        reply.gates().forEach(this::track);
+        synchronized (requests) {
+            queue.add(reply);
+        }
         return this;
     }
 
@@ -119,7 +162,11 @@ public final class FakeServer implements AutoCloseable {
      * @return this server
      */
     public FakeServer setDefault(Reply reply) {
-        this.fallback = Objects.requireNonNull(reply, "reply");
+        Objects.requireNonNull(reply, "reply");
+        reply.gates().forEach(this::track);
+        synchronized (requests) {
+            fallback = reply;
+        }
         return this;
     }
 
@@ -130,11 +177,13 @@ public final class FakeServer implements AutoCloseable {
      * @throws AssertionError if no request is left
      */
     public RecordedRequest takeRequest() {
-        RecordedRequest r = received.poll();
-        if (r == null) {
-            throw new AssertionError("the fake server received no (further) request");
+        synchronized (requests) {
+            RecordedRequest r = received.poll();
+            if (r == null) {
+                throw new AssertionError("the fake server received no (further) request");
+            }
+            return r;
         }
-        return r;
     }
 
     /**
@@ -143,12 +192,11 @@ public final class FakeServer implements AutoCloseable {
      * @return the requests
      */
     public List<RecordedRequest> takeRequests() {
-        List<RecordedRequest> all = new ArrayList<>();
-        RecordedRequest r;
-        while ((r = received.poll()) != null) {
-            all.add(r);
+        synchronized (requests) {
+            List<RecordedRequest> all = new ArrayList<>(received);
+            received.clear();
+            return all;
         }
-        return all;
     }
 
     /**
@@ -157,79 +205,532 @@ public final class FakeServer implements AutoCloseable {
      * @return the count
      */
     public int requestCount() {
-        return count.get();
+        synchronized (requests) {
+            return count;
+        }
     }
 
-    /** Stops the server. */
+    /**
+     * Waits until the server has received at least {@code n} requests since it started (whole: line,
+     * headers and body), within a generous hang bound of 20 s.
+     *
+     * @param n how many requests
+     * @throws AssertionError if fewer arrived within the bound
+     */
+    public void awaitRequests(int n) {
+        awaitRequests(n, AWAIT_BOUND);
+    }
+
+    /**
+     * Waits until the server has received at least {@code n} requests since it started.
+     *
+     * @param n         how many requests
+     * @param hangBound the most to wait, for a client that never sends them
+     * @throws AssertionError if fewer arrived within the bound
+     * @throws IllegalStateException if the waiting thread is interrupted
+     */
+    public void awaitRequests(int n, Duration hangBound) {
+        long deadline = System.nanoTime() + hangBound.toNanos();
+        synchronized (requests) {
+            while (count < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("the fake server received " + count + " requests, not " + n
+                            + ", within " + hangBound);
+                }
+                try {
+                    requests.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for requests", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops the server: stops accepting, releases the gates of every reply it was given, ends every pause, closes every
+     * connection (a client mid-reply sees it cut), and waits briefly for its threads to end. Idempotent.
+     */
     @Override
     public void close() {
-        server.stop();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closing.countDown();
+        closeQuietly(listener);
+        gates.forEach(Gate::release);
+        connections.forEach(FakeServer::closeQuietly);
+        long deadline = System.nanoTime() + CLOSE_JOIN_NANOS;
+        List<Thread> all = new ArrayList<>(threads);
+        all.add(acceptor);
+        for (Thread t : all) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                t.join(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
-    private ResponseDefinition render(Reply reply, RecordedRequest request) {
-        ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition().withStatus(reply.status);
-        reply.headers.forEach(b::withHeader);
-        if (!reply.headDelay.isZero()) {
-            b.withFixedDelay((int) reply.headDelay.toMillis());
+    @Override
+    public String toString() {
+        return "FakeServer{" + baseUri() + (closed ? ", closed" : "") + "}";
+    }
+
+    private void accept() {
+        while (!closed) {
+            Socket s;
+            try {
+                s = listener.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            connections.add(s);
+            Thread t = new Thread(() -> connection(s), THREAD_PREFIX + port + "-conn-" + connectionIds.incrementAndGet());
+            t.setDaemon(true);
+            threads.add(t);
+            if (closed) {
+                closeQuietly(s);
+            }
+            t.start();
         }
+    }
+
+    private void connection(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+            boolean open = true;
+            while (open && !closed) {
+                Request request = readRequest(in, out);
+                if (request == null) {
+                    return;
+                }
+                Reply reply;
+                synchronized (requests) {
+                    received.add(request.recorded);
+                    count++;
+                    Reply next = queue.poll();
+                    reply = next != null ? next : fallback;
+                    requests.notifyAll();
+                }
+                open = serve(reply, request, socket, out) && !request.close;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The connection is over: the client went away, the server closed, or the request was not HTTP.
+        } finally {
+            connections.remove(socket);
+            threads.remove(Thread.currentThread());
+        }
+    }
+
+    /** A request read off the wire. */
+    private record Request(RecordedRequest recorded, boolean close) {
+    }
+
+    private static Request readRequest(InputStream in, OutputStream out) throws IOException {
+        String line = readLine(in);
+        while (line != null && line.isEmpty()) {
+            line = readLine(in); // a stray CRLF between requests
+        }
+        if (line == null) {
+            return null;
+        }
+        String[] parts = line.split(" ");
+        if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
+            throw new IOException("not an HTTP/1.x request line: " + line);
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        int headBytes = line.length();
+        String h;
+        while (!(h = requireLine(in)).isEmpty()) {
+            headBytes += h.length();
+            if (headBytes > MAX_HEAD_BYTES) {
+                throw new IOException("request head too large");
+            }
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                throw new IOException("malformed header line: " + h);
+            }
+            headers.computeIfAbsent(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .add(h.substring(colon + 1).trim());
+        }
+        if (first(headers, "expect").equalsIgnoreCase("100-continue")) {
+            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+        byte[] body;
+        if (first(headers, "transfer-encoding").toLowerCase(Locale.ROOT).contains("chunked")) {
+            body = readChunked(in);
+        } else if (!first(headers, "content-length").isEmpty()) {
+            long length;
+            try {
+                length = Long.parseLong(first(headers, "content-length"));
+            } catch (NumberFormatException e) {
+                throw new IOException("bad Content-Length", e);
+            }
+            if (length < 0 || length > MAX_BODY_BYTES) {
+                throw new IOException("unacceptable Content-Length " + length);
+            }
+            body = in.readNBytes((int) length);
+            if (body.length < length) {
+                throw new IOException("the request body ended early");
+            }
+        } else {
+            body = new byte[0];
+        }
+        String connection = first(headers, "connection").toLowerCase(Locale.ROOT);
+        boolean close = connection.contains("close") || (parts[2].equals("HTTP/1.0") && !connection.contains("keep-alive"));
+        return new Request(new RecordedRequest(parts[0], parts[1], headers, new String(body, StandardCharsets.UTF_8)), close);
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        List<String> v = headers.get(name);
+        return v == null || v.isEmpty() ? "" : v.get(0);
+    }
+
+    private static byte[] readChunked(InputStream in) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String size = requireLine(in);
+            int semicolon = size.indexOf(';');
+            long n;
+            try {
+                n = Long.parseLong((semicolon >= 0 ? size.substring(0, semicolon) : size).trim(), 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("bad chunk size: " + size, e);
+            }
+            if (n < 0 || body.size() + n > MAX_BODY_BYTES) {
+                throw new IOException("unacceptable chunk size " + n);
+            }
+            if (n == 0) {
+                while (!requireLine(in).isEmpty()) {
+                    // trailers are read and dropped
+                }
+                return body.toByteArray();
+            }
+            byte[] chunk = in.readNBytes((int) n);
+            if (chunk.length < n) {
+                throw new IOException("the request body ended inside a chunk");
+            }
+            body.write(chunk);
+            if (!requireLine(in).isEmpty()) {
+                throw new IOException("a chunk did not end with CRLF");
+            }
+        }
+    }
+
+    private static String requireLine(InputStream in) throws IOException {
+        String line = readLine(in);
+        if (line == null) {
+            throw new IOException("the connection ended inside a request");
+        }
+        return line;
+    }
+
+    /** One line without its CRLF (or bare LF), ISO-8859-1; null at the end of the stream before any byte. */
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                if (sb.length() == 0) {
+                    return null;
+                }
+                throw new IOException("the connection ended inside a line");
+            }
+            if (sb.length() > MAX_HEAD_BYTES) {
+                throw new IOException("line too long");
+            }
+            sb.append((char) b);
+        }
+        int end = sb.length();
+        if (end > 0 && sb.charAt(end - 1) == '\r') {
+            sb.setLength(end - 1);
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- serving
+
+    /**
+     * What to write for one reply: the head, the body, where its pieces start (each flushed on its own,
+     * after the pause when paced), and where it holds.
+     */
+    private static final class Plan {
+        int status;
+        final List<String[]> headers = new ArrayList<>();
+        byte[] body = new byte[0];
+        boolean chunked;
+        final TreeSet<Integer> pieces = new TreeSet<>(List.of(0));
+        Duration piecePause = Duration.ZERO;
+        final TreeMap<Integer, List<Gate>> holds = new TreeMap<>();
+    }
+
+    /** Serves one reply; returns whether the connection can carry another request. */
+    private boolean serve(Reply reply, Request request, Socket socket, OutputStream out) throws IOException {
+        pause(reply.headDelay);
+        if (reply.headGate != null) {
+            hold(reply.headGate);
+        }
+        if (reply.kind == Reply.Kind.FAULT) {
+            fault(reply.fault, socket, out);
+            return false;
+        }
+        Plan plan;
+        try {
+            plan = plan(reply, request.recorded);
+        } catch (RuntimeException e) {
+            plan = new Plan();
+            plan.status = 500;
+            plan.headers.add(new String[] {"Content-Type", "text/plain; charset=utf-8"});
+            plan.body = ("the fake server could not render " + reply + ": " + e).getBytes(StandardCharsets.UTF_8);
+        }
+        if (request.close) {
+            plan.headers.add(new String[] {"Connection", "close"});
+        }
+        write(plan, out);
+        return true;
+    }
+
+    private Plan plan(Reply reply, RecordedRequest request) {
+        Plan p = new Plan();
+        p.status = reply.status;
+        String contentType = null;
         switch (reply.kind) {
             case CHAT:
-                b.withHeader("Content-Type", "application/json").withBody(dialect.chatBody(reply.script));
-                break;
-            case STREAM:
-                ScriptedStream s = reply.script;
-                byte[] body = dialect.streamBody(s, request).getBytes(StandardCharsets.UTF_8);
-                if (s.cutAtByte() >= 0 && s.cutAtByte() < body.length) {
-                    body = java.util.Arrays.copyOf(body, s.cutAtByte());
-                }
-                b.withHeader("Content-Type", dialect.streamContentType()).withBody(body);
-                if (s.chunks() > 1) {
-                    b.withChunkedDribbleDelay(s.chunks(), (int) (s.chunkDelay().toMillis() * s.chunks()));
-                }
+                contentType = "application/json";
+                p.body = utf8(dialect.chatBody(reply.script));
                 break;
             case ERROR:
-                b.withHeader("Content-Type", "application/json").withBody(dialect.errorBody(reply.status, reply.errorType, reply.message));
+                contentType = "application/json";
+                p.body = utf8(dialect.errorBody(reply.status, reply.errorType, reply.message));
                 break;
             case RAW:
-                b.withHeader("Content-Type", reply.contentType).withBody(reply.rawBody);
+                contentType = reply.contentType;
+                p.body = utf8(reply.rawBody);
                 break;
-            case FAULT:
-                b.withFault(com.github.tomakehurst.wiremock.http.Fault.valueOf(wireMockFault(reply.fault)));
+            case STREAM:
+                contentType = dialect.streamContentType();
+                planStream(p, reply, request);
+                break;
+            case RECORDED:
+                planRecorded(p, reply);
                 break;
             default:
                 throw new IllegalStateException(reply.toString());
         }
-        return b.build();
-    }
-
-    private static String wireMockFault(Reply.Fault fault) {
-        switch (fault) {
-            case CONNECTION_RESET: return "CONNECTION_RESET_BY_PEER";
-            case EMPTY_REPLY: return "EMPTY_RESPONSE";
-            case MALFORMED_CHUNK: return "MALFORMED_RESPONSE_CHUNK";
-            default: return "RANDOM_DATA_THEN_CLOSE";
-        }
-    }
-
-    private final class QueueTransformer implements ResponseDefinitionTransformerV2 {
-        @Override
-        public ResponseDefinition transform(ServeEvent event) {
-            LoggedRequest req = event.getRequest();
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            for (HttpHeader h : req.getHeaders().all()) {
-                headers.put(h.key().toLowerCase(Locale.ROOT), h.values());
+        boolean typed = false;
+        for (Map.Entry<String, String> h : reply.headers.entrySet()) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (name.equals("content-length") || name.equals("transfer-encoding")) {
+                continue; // the server frames the body itself
             }
-            RecordedRequest recorded = new RecordedRequest(req.getMethod().getName(), req.getUrl(), headers,
-                    req.getBodyAsString());
-            received.add(recorded);
-            count.incrementAndGet();
-            Reply next = queue.poll();
-            return render(next != null ? next : fallback, recorded);
+            typed |= name.equals("content-type");
+            p.headers.add(new String[] {h.getKey(), h.getValue()});
         }
+        if (!typed && contentType != null) {
+            p.headers.add(0, new String[] {"Content-Type", contentType});
+        }
+        for (Reply.Hold h : reply.holds) {
+            int at = h.deltas() >= 0 ? afterDeltas(reply, request, h.deltas()) : h.bytes();
+            p.holds.computeIfAbsent(Math.min(at, p.body.length), k -> new ArrayList<>()).add(h.gate());
+        }
+        return p;
+    }
 
-        @Override
-        public String getName() {
-            return NAME;
+    private void planStream(Plan p, Reply reply, RecordedRequest request) {
+        ScriptedStream s = reply.script;
+        byte[] body = utf8(dialect.streamBody(s, request));
+        if (s.cutAtByte() >= 0 && s.cutAtByte() < body.length) {
+            body = Arrays.copyOf(body, s.cutAtByte());
+        }
+        p.body = body;
+        p.chunked = true;
+        if (s.chunks() > 1) {
+            for (int i = 1; i < s.chunks(); i++) {
+                p.pieces.add((int) ((long) body.length * i / s.chunks()));
+            }
+            p.piecePause = s.chunkDelay();
+        }
+    }
+
+    private static void planRecorded(Plan p, Reply reply) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (byte[] chunk : reply.recorded) {
+            if (chunk.length > 0) {
+                p.pieces.add(body.size());
+                body.writeBytes(chunk);
+            }
+        }
+        p.body = body.toByteArray();
+        p.chunked = reply.headers.keySet().stream().noneMatch(n -> n.equalsIgnoreCase("content-length"));
+    }
+
+    /** Where the bytes carrying a scripted stream's first deltas end: its cut there is a prefix of it whole. */
+    private int afterDeltas(Reply reply, RecordedRequest request, int deltas) {
+        ScriptedStream whole = reply.script.cutAtByte(-1);
+        String all = dialect.streamBody(whole, request);
+        int cut = whole.cutAfter() >= 0 ? Math.min(deltas, whole.cutAfter()) : deltas;
+        String prefix = dialect.streamBody(whole.cutAfter(cut), request);
+        if (!all.startsWith(prefix)) {
+            throw new IllegalStateException("the dialect's stream cut after " + deltas
+                    + " deltas is not a prefix of the whole stream, so it cannot be held there");
+        }
+        return utf8(prefix).length;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void write(Plan p, OutputStream out) throws IOException {
+        int length = p.body.length;
+        TreeSet<Integer> points = new TreeSet<>(p.pieces);
+        points.addAll(p.holds.keySet());
+        points.add(length);
+        boolean headSent = false;
+        int pos = 0;
+        for (int at : points) {
+            if (at > length) {
+                break;
+            }
+            if (at > pos) {
+                headSent = head(p, out, headSent);
+                if (p.chunked) {
+                    out.write(Integer.toHexString(at - pos).getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(CRLF);
+                    out.write(p.body, pos, at - pos);
+                    out.write(CRLF);
+                } else {
+                    out.write(p.body, pos, at - pos);
+                }
+                out.flush();
+                pos = at;
+            }
+            if (at < length && p.pieces.contains(at) && !p.piecePause.isZero()) {
+                out.flush();
+                pause(p.piecePause); // the pause before each paced piece; the head goes with the first
+            }
+            List<Gate> held = p.holds.get(at);
+            if (held != null) {
+                headSent = head(p, out, headSent);
+                out.flush();
+                for (Gate g : held) {
+                    hold(g);
+                }
+            }
+        }
+        head(p, out, headSent);
+        if (p.chunked) {
+            out.write('0');
+            out.write(CRLF);
+            out.write(CRLF);
+        }
+        out.flush();
+    }
+
+    private static boolean head(Plan p, OutputStream out, boolean sent) throws IOException {
+        if (sent) {
+            return true;
+        }
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(p.status).append(' ').append(reason(p.status)).append("\r\n");
+        for (String[] h : p.headers) {
+            head.append(h[0]).append(": ").append(h[1]).append("\r\n");
+        }
+        head.append(p.chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + p.body.length).append("\r\n\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+        return true;
+    }
+
+    private void fault(Reply.Fault fault, Socket socket, OutputStream out) throws IOException {
+        switch (fault) {
+            case CONNECTION_RESET:
+                socket.setSoLinger(true, 0); // close() then sends an RST, not a FIN
+                break;
+            case EMPTY_REPLY:
+                break;
+            case MALFORMED_CHUNK:
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\n{\"id\"\r\nnot-a-chunk-size\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(GARBAGE);
+                out.flush();
+                break;
+            default:
+                out.write(GARBAGE);
+                out.flush();
+                break;
+        }
+        socket.close();
+    }
+
+    /** Remembers a gate, so close() can release it; one given after close is released at once. */
+    private void track(Gate g) {
+        gates.add(g);
+        if (closed) {
+            g.release();
+        }
+    }
+
+    private void hold(Gate g) throws IOException {
+        track(g);
+        g.pass();
+        if (closed) {
+            throw new IOException("the fake server closed");
+        }
+    }
+
+    /** A real-time pause, for the paced replies that ask for one; ended early by close(). */
+    private void pause(Duration d) throws IOException {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            if (closing.await(d.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new IOException("the fake server closed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing is best effort
+        }
+    }
+
+    private static String reason(int status) {
+        switch (status) {
+            case 200: return "OK";
+            case 201: return "Created";
+            case 204: return "No Content";
+            case 400: return "Bad Request";
+            case 401: return "Unauthorized";
+            case 403: return "Forbidden";
+            case 404: return "Not Found";
+            case 408: return "Request Timeout";
+            case 409: return "Conflict";
+            case 413: return "Payload Too Large";
+            case 422: return "Unprocessable Entity";
+            case 429: return "Too Many Requests";
+            case 500: return "Internal Server Error";
+            case 502: return "Bad Gateway";
+            case 503: return "Service Unavailable";
+            case 504: return "Gateway Timeout";
+            case 529: return "Overloaded";
+            default: return "Status " + status;
         }
     }
 }

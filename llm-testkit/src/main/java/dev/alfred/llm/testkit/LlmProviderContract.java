@@ -43,7 +43,6 @@ import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +52,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -61,6 +59,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,12 +74,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * X = cancellation, D = discovery, K = secrets, T = tools, J = JSON answers, I = images, U = unsupported
  * features); its javadoc says what to check when it fails.
  * Rules of {@linkplain #capabilities() capabilities} a provider leaves out are skipped.
+ *
+ * <p>No rule waits on the wall clock. The fake server holds a reply at a {@link Gate} (a head that never
+ * comes, a stream that stalls after its first delta) until the rule is done with it; the timing rules
+ * (F4, F6) wait for a state — the request received, the reader blocked — and then advance the kit's fake
+ * time, {@link ProviderTarget#clock()}, past the timeout. A provider that puts its deadlines on that clock
+ * (two lines for one on {@code llm-http}; see {@link KitClock}) runs the whole kit in a second or two; one
+ * that ignores it still passes, on its real timeouts (which the kit keeps short), only slower.
  */
 public abstract class LlmProviderContract {
 
     /** The API key the kit gives providers; it must never leak. */
     protected static final String API_KEY = "sk-contract-7e3f9a1b2c4d6e8f0a1b2c3d4e5f6a7b";
-    /** The most any rule waits for a provider to react; a provider slower than this hangs. */
+    /**
+     * The most any rule waits for a provider to react by default; a provider slower than this hangs. A
+     * bound for what never happens, not a pacing: a sound provider never makes a rule wait it out.
+     */
     protected static final Duration HANG_BOUND = Duration.ofSeconds(20);
     /** The idle timeout the kit asks providers to apply. */
     protected static final Duration IDLE_TIMEOUT = Duration.ofMillis(500);
@@ -102,6 +111,8 @@ public abstract class LlmProviderContract {
 
     /** The fake server of the current test, started before and stopped after each. */
     protected FakeServer server;
+    /** The fake time of the current test, given to every provider it creates. */
+    private KitClock clock;
     private final List<LlmProvider> created = new ArrayList<>();
     private Lock held;
 
@@ -160,14 +171,14 @@ public abstract class LlmProviderContract {
     }
 
     /**
-     * How long the stalling streams of F4 and X2 pause between their pieces (the head comes with the
-     * first piece, so it must stay below {@link #headersTimeout()}); F4 needs it well above the idle
-     * timeout, X2 needs its half to be ample for a close to release a reader.
+     * The most any rule waits for the provider to react (a call to return, a blocked reader to be
+     * released, a state to be reached) before it calls the provider hung; only a defective provider
+     * makes a rule wait it out.
      *
-     * @return 2 s by default
+     * @return {@link #HANG_BOUND} by default
      */
-    protected Duration stall() {
-        return Duration.ofSeconds(2);
+    protected Duration hangBound() {
+        return HANG_BOUND;
     }
 
     /**
@@ -184,6 +195,7 @@ public abstract class LlmProviderContract {
         boolean wholeJvm = info.getTestMethod().map(m -> m.isAnnotationPresent(SeesTheWholeJvm.class)).orElse(false);
         held = wholeJvm ? JVM_WIDE.writeLock() : JVM_WIDE.readLock();
         held.lock();
+        clock = new KitClock();
         server = FakeServer.start(dialect());
         if (wholeJvm) {
             CapturedLogs.clear();
@@ -217,15 +229,15 @@ public abstract class LlmProviderContract {
     }
 
     private ProviderTarget target(Duration idleTimeout) {
-        return new ProviderTarget(server.baseUri(), API_KEY, idleTimeout, headersTimeout());
+        return new ProviderTarget(server.baseUri(), API_KEY, idleTimeout, headersTimeout(), clock);
     }
 
     private void assume(Capability c) {
         assumeTrue(capabilities().contains(c), () -> "provider does not declare " + c);
     }
 
-    private static <T> T withinBound(Supplier<T> action) {
-        return assertTimeoutPreemptively(HANG_BOUND, action::get, "the provider hung");
+    private <T> T withinBound(Supplier<T> action) {
+        return assertTimeoutPreemptively(hangBound(), action::get, "the provider hung");
     }
 
     private static ChatRequest request() {
@@ -401,7 +413,7 @@ public abstract class LlmProviderContract {
         void s5() {
             // Mostly multi-byte text, so that many of the cuts fall inside a character.
             String emoji = "🙂".repeat(60);
-            server.enqueue(Reply.stream(ScriptedStream.ofText("Grüße ", "aus ", "東京 ", emoji).chunked(40, Duration.ofMillis(2))));
+            server.enqueue(Reply.stream(ScriptedStream.ofText("Grüße ", "aus ", "東京 ", emoji).chunked(40, Duration.ZERO)));
             StreamRecording rec = recordStream(provider());
             assertEquals("Grüße aus 東京 " + emoji, rec.assertCompleted().content());
         }
@@ -857,14 +869,22 @@ public abstract class LlmProviderContract {
 
         /**
          * Fails when a stream that goes silent is waited on for ever: the idle timeout must end it with
-         * a typed error.
+         * a typed error. The server holds the stream after its first delta; once the reader is blocked
+         * waiting for more, the kit's clock moves past the idle timeout.
          */
         @Test
         @DisplayName("F4 a stalled stream ends with a typed error at the idle timeout")
-        void f4() {
-            server.enqueue(Reply.stallingStream(stall(), "a", "b", "c", "d", "e", "f"));
-            StreamRecording rec = recordStream(provider());
-            assertNotNull(rec.failure(), "a stream silent for " + stall().toMillis() + " ms with a 500 ms idle timeout must fail");
+        void f4() throws Exception {
+            Gate stall = new Gate();
+            server.enqueue(Reply.stream("a", "b", "c", "d", "e", "f").holdAfterDeltas(1, stall));
+            LlmProvider p = provider();
+            BackgroundRead read = new BackgroundRead(() -> p.stream(request()));
+            stall.awaitReached(hangBound());
+            read.awaitFirstDelta();
+            awaitBlocked(read.thread);
+            clock.advance(past(IDLE_TIMEOUT));
+            StreamRecording rec = read.awaitEnd("a stream silent past its idle timeout");
+            assertNotNull(rec.failure(), "a stream silent past its " + IDLE_TIMEOUT.toMillis() + " ms idle timeout must fail");
             assertTrue(rec.failure() instanceof ProviderUnavailableException
                     || rec.failure().getCause() instanceof ProviderUnavailableException, rec.failure().toString());
         }
@@ -884,14 +904,21 @@ public abstract class LlmProviderContract {
         }
 
         /**
-         * Fails when a server that never sends its response head is waited on for ever.
+         * Fails when a server that never sends its response head is waited on for ever. The server holds
+         * the head; once it has the request and the reader is blocked, the kit's clock moves past the
+         * headers timeout.
          */
         @Test
         @DisplayName("F6 a response head that never comes is a typed error")
-        void f6() {
-            server.enqueue(Reply.stream("late").afterDelay(headersTimeout().plusSeconds(5)));
-            StreamRecording rec = recordStream(provider());
-            rec.assertFailed(ProviderUnavailableException.class);
+        void f6() throws Exception {
+            Gate head = new Gate();
+            server.enqueue(Reply.stream("late").holdHead(head));
+            LlmProvider p = provider();
+            BackgroundRead read = new BackgroundRead(() -> p.stream(request()));
+            head.awaitReached(hangBound());
+            awaitBlocked(read.thread);
+            clock.advance(past(headersTimeout()));
+            read.awaitEnd("a response head that never comes").assertFailed(ProviderUnavailableException.class);
         }
     }
 
@@ -910,7 +937,7 @@ public abstract class LlmProviderContract {
         @DisplayName("X1 fifty streams closed early free their connections and leave no thread behind")
         void x1() {
             LlmProvider p = provider(Duration.ofSeconds(30));
-            server.enqueue(Reply.stream(ScriptedStream.ofText("warm", "up").chunked(4, Duration.ofMillis(5))));
+            server.enqueue(Reply.stream("warm", "up"));
             recordStream(p).assertCompleted();
             // The first half fills whatever pools grow lazily up to their bound; the second half shows a leak.
             int half = earlyCloses() / 2;
@@ -919,45 +946,35 @@ public abstract class LlmProviderContract {
             closeEarly(p, earlyCloses() - half);
             server.enqueue(Reply.chat("still fine"));
             assertEquals("still fine", withinBound(() -> p.chat(request())).content());
-            Set<Thread> grown = Threads.newSince(before, Duration.ofSeconds(5), 2);
+            Duration grace = hangBound().compareTo(THREAD_GRACE) < 0 ? hangBound() : THREAD_GRACE;
+            Set<Thread> grown = Threads.newSince(before, grace, 2);
             assertTrue(grown.size() <= 2, () -> "threads grew with early-closed streams: " + grown);
         }
 
         /**
          * Fails when close() from another thread does not wake a reader blocked on a silent stream: a
-         * bot must be able to cancel from outside. The reader must be released within half the stall,
-         * well before the next piece would have released it anyway.
+         * bot must be able to cancel from outside. The server holds the stream after its first delta
+         * until the test ends, and the kit's clock stands still, so nothing but the close can release
+         * the reader.
          */
         @Test
         @DisplayName("X2 close from another thread releases a blocked reader with a typed error")
         void x2() throws Exception {
             LlmProvider p = provider(Duration.ofSeconds(60));
-            server.enqueue(Reply.stallingStream(stall(), "first", "second", "third", "fourth",
-                    "fifth", "sixth", "seventh", "eighth"));
+            Gate stall = new Gate();
+            server.enqueue(Reply.stream("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+                    .holdAfterDeltas(1, stall));
             ChatStream s = p.stream(request());
-            CountDownLatch firstDelta = new CountDownLatch(1);
-            AtomicReference<Throwable> outcome = new AtomicReference<>();
-            Thread reader = new Thread(() -> {
-                try {
-                    Iterator<ChatDelta> it = s.iterator();
-                    while (it.hasNext()) {
-                        it.next();
-                        firstDelta.countDown();
-                    }
-                    outcome.set(new AssertionError("the stream completed though it was closed"));
-                } catch (Throwable t) {
-                    outcome.set(t);
-                }
-            }, "contract-reader");
-            reader.start();
-            assertTrue(firstDelta.await(HANG_BOUND.toSeconds(), TimeUnit.SECONDS), "the first delta arrived");
-            // Close only once the reader is blocked waiting for the stalled next piece: a reader still
-            // handing out deltas of the first piece would see the close without any help from abort().
-            awaitBlocked(reader);
+            BackgroundRead read = new BackgroundRead(() -> s);
+            read.awaitFirstDelta();
+            // Close only once the reader is blocked waiting for the held rest: a reader still handing
+            // out deltas it already has would see the close without any help from abort().
+            awaitBlocked(read.thread);
             s.close();
-            reader.join(stall().toMillis() / 2);
-            assertFalse(reader.isAlive(), "close from another thread released the blocked reader");
-            assertInstanceOf(LlmException.class, outcome.get());
+            read.thread.join(hangBound().toMillis());
+            assertFalse(read.thread.isAlive(), "close from another thread released the blocked reader");
+            assertNull(read.thrown, () -> "the reader failed untyped: " + read.thrown);
+            assertNotNull(read.recording.failure(), "the stream completed though it was closed");
         }
 
         /**
@@ -978,10 +995,11 @@ public abstract class LlmProviderContract {
         }
     }
 
-    /** Opens streams that are closed after their first delta. */
+    /** Opens streams that the server holds after their first delta, and closes each there. */
     private void closeEarly(LlmProvider p, int streams) {
         for (int i = 0; i < streams; i++) {
-            server.enqueue(Reply.stream(ScriptedStream.ofText("a", "b", "c", "d", "e").chunked(5, Duration.ofMillis(40))));
+            Gate rest = new Gate();
+            server.enqueue(Reply.stream("a", "b", "c", "d", "e").holdAfterDeltas(1, rest));
             withinBound(() -> {
                 try (ChatStream s = p.stream(request())) {
                     assertTrue(s.iterator().hasNext());
@@ -989,16 +1007,84 @@ public abstract class LlmProviderContract {
                 }
                 return null;
             });
+            rest.release(); // the server's writer meets the closed connection and ends
         }
     }
 
-    /** Waits until a thread is parked or waiting (not running, not yet started), within the hang bound. */
-    private static void awaitBlocked(Thread t) {
-        long deadline = System.nanoTime() + HANG_BOUND.toNanos();
-        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING
-                && t.getState() != Thread.State.TERMINATED) {
-            assertTrue(System.nanoTime() < deadline, "the reader never blocked");
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+    /** How long X1 gives threads that are ending to end, at most. */
+    private static final Duration THREAD_GRACE = Duration.ofSeconds(5);
+
+    /** A little past a timeout, for the kit's clock to move to. */
+    private static Duration past(Duration timeout) {
+        return timeout.plusSeconds(1);
+    }
+
+    /**
+     * Waits until a thread is blocked: parked or waiting, or in a native call (a blocking socket read
+     * on a platform thread shows as running), and still so, in the same place, on three looks in a row,
+     * so that a passing wait on the way is not taken for it. Within the hang bound.
+     */
+    private void awaitBlocked(Thread t) {
+        long deadline = System.nanoTime() + hangBound().toNanos();
+        StackTraceElement where = null;
+        int looks = 0;
+        while (looks < 3) {
+            Thread.State state = t.getState();
+            if (state == Thread.State.TERMINATED) {
+                return;
+            }
+            StackTraceElement[] stack = t.getStackTrace();
+            StackTraceElement top = stack.length > 0 ? stack[0] : null;
+            boolean blocked = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
+                    || (state == Thread.State.RUNNABLE && top != null && top.isNativeMethod());
+            looks = blocked && top != null && top.equals(where) ? looks + 1 : blocked ? 1 : 0;
+            where = top;
+            assertTrue(System.nanoTime() < deadline, () -> "the reader never blocked: " + t.getState());
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+    }
+
+    /**
+     * A stream read to its end on a thread of its own, so a rule can act while the reader waits: it
+     * records the deltas and the outcome, and says when the first delta came.
+     */
+    private final class BackgroundRead {
+        final Thread thread;
+        /** Counted down at the first delta, or at the end of a stream that had none. */
+        private final CountDownLatch firstDeltaOrEnd = new CountDownLatch(1);
+        private volatile boolean deltaSeen;
+        volatile StreamRecording recording;
+        volatile Throwable thrown;
+
+        BackgroundRead(Supplier<ChatStream> open) {
+            thread = new Thread(() -> {
+                try {
+                    recording = StreamRecording.of(open.get(), d -> {
+                        deltaSeen = true;
+                        firstDeltaOrEnd.countDown();
+                    });
+                } catch (Throwable t) {
+                    thrown = t;
+                } finally {
+                    firstDeltaOrEnd.countDown();
+                }
+            }, "contract-reader");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void awaitFirstDelta() throws InterruptedException {
+            boolean arrived = firstDeltaOrEnd.await(hangBound().toNanos(), TimeUnit.NANOSECONDS);
+            assertNull(thrown, () -> "the reader failed untyped: " + thrown);
+            assertTrue(arrived, () -> "no first delta arrived within " + hangBound());
+            assertTrue(deltaSeen, () -> "the stream ended before its first delta: " + recording);
+        }
+
+        StreamRecording awaitEnd(String what) throws InterruptedException {
+            thread.join(hangBound().toMillis());
+            assertFalse(thread.isAlive(), () -> "the provider hung: " + what + " was waited on past " + hangBound());
+            assertNull(thrown, () -> "the reader failed untyped: " + thrown);
+            return recording;
         }
     }
 

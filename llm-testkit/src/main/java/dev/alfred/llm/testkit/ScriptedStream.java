@@ -23,8 +23,10 @@ import java.util.Objects;
  * @param finishReason  the wire finish reason, such as {@code stop}
  * @param done          whether the stream ends with its end marker ({@code data: [DONE]}, Anthropic's
  *                      {@code message_stop})
- * @param chunks        into how many equal pieces the body's bytes are cut (1: all at once)
- * @param chunkDelay    with more than one piece, the pause before each piece (the head comes with the first)
+ * @param chunks        into how many equal pieces the body's bytes are cut (1: all at once); each piece
+ *                      is written and flushed as its own HTTP chunk, so a client reads them apart
+ * @param chunkDelay    with more than one piece, the pause before each piece, on real time (the head comes
+ *                      with the first); zero for none
  * @param rawEvents     extra events sent verbatim (malformed chunks, error payloads), each at its place
  * @param toolShape     how tool-call parts are put on the wire
  * @param cutAfter      with a value of 0 or more, the stream stops dead after that many deltas: no finish

@@ -8,6 +8,7 @@ import dev.alfred.llm.LlmException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -40,11 +41,18 @@ public record StreamRecording(List<ChatDelta> deltas, ChatResponse response, Llm
      * @return the recording
      */
     public static StreamRecording of(ChatStream stream) {
+        return of(stream, d -> { });
+    }
+
+    /** The same, telling {@code seen} of each delta as it is recorded (for a rule that waits for the first). */
+    static StreamRecording of(ChatStream stream, Consumer<ChatDelta> seen) {
         List<ChatDelta> deltas = new ArrayList<>();
         try (stream) {
             Iterator<ChatDelta> it = stream.iterator();
             while (it.hasNext()) {
-                deltas.add(it.next());
+                ChatDelta d = it.next();
+                deltas.add(d);
+                seen.accept(d);
             }
             return new StreamRecording(deltas, stream.response(), null);
         } catch (LlmException e) {

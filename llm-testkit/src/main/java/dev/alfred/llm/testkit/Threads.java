@@ -11,8 +11,7 @@ public final class Threads {
     }
 
     private static boolean isFakeServers(Thread t) {
-        String name = t.getName();
-        return name.startsWith("qtp") || name.contains("WireMock") || name.startsWith("Connector-Scheduler");
+        return t.getName().startsWith(FakeServer.THREAD_PREFIX);
     }
 
     /**

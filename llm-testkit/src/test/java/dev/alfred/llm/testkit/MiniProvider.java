@@ -38,7 +38,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,15 +45,15 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * A deliberately small OpenAI-compatible provider, independent of llm-kimi, used to test the contract
  * kit itself: sound, it passes every rule; with one {@link Defect} switched on, it fails exactly the
- * rule that defect is there to show.
+ * rule that defect is there to show. Its timeouts run on the kit's clock ({@link ProviderTarget#clock()}),
+ * checked on each advance by a small deadline list of its own, so the kit's timing rules cost it no time.
  */
 class MiniProvider implements LlmProvider {
 
@@ -85,11 +84,8 @@ class MiniProvider implements LlmProvider {
     private static final Logger LOG = LoggerFactory.getLogger(MiniProvider.class);
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final ScheduledExecutorService idleTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mini-idle-timer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LongSupplier clock;
+    private final Set<Deadline> deadlines = ConcurrentHashMap.newKeySet();
     private final List<HttpClient> leaked = new ArrayList<>();
     private final URI endpoint;
     private final String key;
@@ -107,6 +103,53 @@ class MiniProvider implements LlmProvider {
         this.idleTimeout = target.idleTimeout();
         this.headersTimeout = target.headersTimeout();
         this.defect = defect;
+        this.clock = target.clock();
+        target.clock().onAdvance(this::tick);
+    }
+
+    /** A deadline on the kit's clock: its action runs once, on the first tick at or past it, unless disarmed. */
+    private static final class Deadline {
+        private final long at;
+        private final Runnable action;
+        private boolean done;
+        private boolean fired;
+
+        Deadline(long at, Runnable action) {
+            this.at = at;
+            this.action = action;
+        }
+
+        synchronized void check(long now) {
+            if (!done && now - at >= 0) {
+                done = true;
+                fired = true;
+                action.run();
+            }
+        }
+
+        /** @return whether it fired (its action has then run to the end) */
+        synchronized boolean disarm() {
+            done = true;
+            return fired;
+        }
+    }
+
+    private Deadline arm(Duration timeout, Runnable action) {
+        Deadline d = new Deadline(clock.getAsLong() + timeout.toNanos(), action);
+        deadlines.add(d);
+        return d;
+    }
+
+    private boolean disarm(Deadline d) {
+        deadlines.remove(d);
+        return d.disarm();
+    }
+
+    private void tick() {
+        long now = clock.getAsLong();
+        for (Deadline d : deadlines) {
+            d.check(now);
+        }
     }
 
     private boolean has(Defect d) {
@@ -229,11 +272,25 @@ class MiniProvider implements LlmProvider {
             c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             leaked.add(c); // kept, never closed: its selector thread stays
         }
-        HttpRequest http = HttpRequest.newBuilder(endpoint).timeout(headersTimeout)
+        HttpRequest http = HttpRequest.newBuilder(endpoint)
                 .header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        // The head deadline interrupts the sending thread, which the JDK turns into a cancelled exchange.
+        Thread sender = Thread.currentThread();
+        Deadline head = arm(headersTimeout, sender::interrupt);
         try {
-            HttpResponse<InputStream> response = c.send(http, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response;
+            try {
+                response = c.send(http, HttpResponse.BodyHandlers.ofInputStream());
+            } finally {
+                if (disarm(head)) {
+                    Thread.interrupted(); // the deadline's interrupt is spent, whatever ended the send
+                }
+            }
+            if (head.fired) {
+                response.body().close();
+                throw headTimeout(null);
+            }
             if (response.statusCode() != 200) {
                 try (InputStream in = response.body()) {
                     throw error(response.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8),
@@ -241,21 +298,29 @@ class MiniProvider implements LlmProvider {
                 }
             }
             return response;
-        } catch (HttpTimeoutException e) {
-            if (has(Defect.HEAD_TIMEOUT_UNTYPED)) {
-                throw new LlmException("mini: no head", e);
-            }
-            throw new ProviderUnavailableException("mini: no response head within " + headersTimeout, "mini", -1, null,
-                    null, e);
         } catch (IOException e) {
+            if (head.fired) {
+                throw headTimeout(e);
+            }
             if (has(Defect.RESET_UNTYPED)) {
                 throw new LlmException("mini: " + e, e);
             }
             throw new ProviderUnavailableException("mini: " + e, "mini", -1, null, null, null);
         } catch (InterruptedException e) {
+            if (head.fired) {
+                throw headTimeout(e);
+            }
             Thread.currentThread().interrupt();
             throw new LlmException("mini: interrupted", e);
         }
+    }
+
+    private LlmException headTimeout(Exception cause) {
+        if (has(Defect.HEAD_TIMEOUT_UNTYPED)) {
+            return new LlmException("mini: no head", cause);
+        }
+        return new ProviderUnavailableException("mini: no response head within " + headersTimeout, "mini", -1, null,
+                null, cause);
     }
 
     private LlmException error(int status, String body, String retryAfter) {
@@ -540,14 +605,14 @@ class MiniProvider implements LlmProvider {
 
         private int timedRead(byte[] buf) throws IOException {
             reading = Thread.currentThread();
-            ScheduledFuture<?> timer = idleTimer.schedule(() -> {
+            Deadline timer = arm(idleTimeout, () -> {
                 idle = true;
                 closeBody();
-            }, idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            });
             try {
                 return body.read(buf);
             } finally {
-                timer.cancel(false);
+                disarm(timer);
                 reading = null;
             }
         }
@@ -578,7 +643,7 @@ class MiniProvider implements LlmProvider {
 
     @Override
     public void close() {
-        idleTimer.shutdownNow();
+        deadlines.clear();
     }
 
     @Override

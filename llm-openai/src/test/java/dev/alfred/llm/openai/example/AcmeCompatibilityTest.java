@@ -7,10 +7,20 @@ import dev.alfred.llm.testkit.LlmProviderContract;
 import dev.alfred.llm.testkit.ProviderTarget;
 import dev.alfred.llm.testkit.WireDialect;
 
+import java.time.Duration;
 import java.util.Optional;
 
-/** The README's line-counted example provider keeps the whole contract, found through discovery. */
+/**
+ * The README's line-counted example provider keeps the whole contract, found through discovery. A
+ * discovered provider is configured by settings only, so it cannot be given the kit's clock: its
+ * deadlines run on real time, and the response-head timeout is short so that F6 waits little.
+ */
 class AcmeCompatibilityTest extends LlmProviderContract {
+
+    @Override
+    protected Duration headersTimeout() {
+        return Duration.ofSeconds(1);
+    }
 
     @Override
     protected LlmProvider createProvider(ProviderTarget target) {
