@@ -63,9 +63,15 @@ final class OpenAiCompatibleDialect implements WireDialect {
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
-        message.put("content", s.text());
-        if (!s.reasoning().isEmpty()) {
-            message.put("reasoning_content", s.reasoning());
+        if (s.text().isEmpty() && !s.toolCalls().isEmpty()) {
+            message.putNull("content"); // a tool-call-only answer has no text: null, as OpenAI and Kimi send
+        } else {
+            message.put("content", s.text());
+        }
+        if (server == Server.OPENAI) {
+            message.putNull("refusal");
+        } else if (!s.reasoning().isEmpty()) {
+            message.put("reasoning_content", s.reasoning()); // OpenAI never sends its reasoning
         }
         List<ToolCall> calls = s.toolCalls();
         for (int i = 0; i < calls.size(); i++) {
@@ -119,7 +125,11 @@ final class OpenAiCompatibleDialect implements WireDialect {
             if (d instanceof ChatDelta.Text t) {
                 delta.put("content", t.text());
             } else if (d instanceof ChatDelta.Reasoning r) {
-                delta.put("reasoning_content", r.text());
+                if (openai) {
+                    write = false; // OpenAI never streams its reasoning
+                } else {
+                    delta.put("reasoning_content", r.text());
+                }
             } else if (d instanceof ChatDelta.ToolCallStart start) {
                 ObjectNode call = delta.withArray("tool_calls").addObject();
                 if (s.toolShape() != ScriptedStream.ToolShape.INDEXLESS) {
@@ -368,12 +378,14 @@ final class OpenAiCompatibleDialect implements WireDialect {
         return c;
     }
 
-    private static ObjectNode usage(Usage u) {
+    private ObjectNode usage(Usage u) {
         ObjectNode n = JSON.createObjectNode();
         n.put("prompt_tokens", u.promptTokens());
         n.put("completion_tokens", u.completionTokens());
         n.put("total_tokens", u.totalTokens());
-        n.put("cached_tokens", u.cachedTokens());
+        if (server == Server.KIMI) {
+            n.put("cached_tokens", u.cachedTokens()); // Kimi's own top-level count; OpenAI has only the nested one
+        }
         n.putObject("prompt_tokens_details").put("cached_tokens", u.cachedTokens());
         n.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoningTokens());
         return n;
