@@ -304,6 +304,35 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
     }
 
     /**
+     * Reads the settings every provider on llm-http shares from a configuration, under one prefix (such
+     * as {@code kimi.}): {@code api.key}, {@code base.url}, {@code model}, {@code connect.timeout},
+     * {@code headers.timeout}, {@code idle.timeout}, {@code total.timeout}, {@code allow.insecure.http},
+     * {@code max.text.chars}, {@code max.tool.calls}, {@code max.tool.argument.chars},
+     * {@code max.body.bytes}. Settings left out keep their values; a provider's factory reads its own
+     * settings after these.
+     *
+     * @param config the configuration
+     * @param prefix the provider's prefix, ending with a dot
+     * @return this builder
+     * @throws IllegalArgumentException naming a setting whose value is not of its type
+     */
+    public B configure(dev.alfred.llm.config.ProviderConfig config, String prefix) {
+        config.get(prefix + "api.key").ifPresent(this::apiKey);
+        config.getUri(prefix + "base.url").ifPresent(this::baseUrl);
+        config.get(prefix + "model").ifPresent(this::model);
+        config.getDuration(prefix + "connect.timeout").ifPresent(this::connectTimeout);
+        config.getDuration(prefix + "headers.timeout").ifPresent(this::headersTimeout);
+        config.getDuration(prefix + "idle.timeout").ifPresent(this::idleTimeout);
+        config.getDuration(prefix + "total.timeout").ifPresent(this::totalTimeout);
+        config.getBoolean(prefix + "allow.insecure.http").ifPresent(this::allowInsecureHttp);
+        config.getInt(prefix + "max.text.chars").ifPresent(this::maxTextChars);
+        config.getInt(prefix + "max.tool.calls").ifPresent(this::maxToolCalls);
+        config.getInt(prefix + "max.tool.argument.chars").ifPresent(this::maxToolArgumentChars);
+        config.getInt(prefix + "max.body.bytes").ifPresent(this::maxBodyBytes);
+        return self();
+    }
+
+    /**
      * Copies every setting of this builder to another provider's, such as a preset's to its engine's.
      *
      * @param other the other builder

@@ -109,12 +109,29 @@ final class Loopback implements AutoCloseable {
         }
     }
 
+    /** Waits, within the hang bound, until a thread is blocked in the body reader's wait for bytes. */
+    static void awaitReaderWaiting(Thread t) {
+        long until = System.nanoTime() + HANG.toNanos();
+        while (!(t.getState() == Thread.State.WAITING && java.util.Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> f.getClassName().endsWith("BodyReader") && f.getMethodName().equals("take")))) {
+            assertTrue(System.nanoTime() < until, "the reader never waited for bytes");
+            Thread.onSpinWait();
+        }
+    }
+
     void open() {
         gate.countDown();
     }
 
     void awaitGate() throws InterruptedException {
         gate.await();
+    }
+
+    /** Blocks a handler until its client goes away (its read gives -1) or the server closes. */
+    static void awaitGateOf(java.net.Socket s) throws IOException {
+        if (s.getInputStream().read() < 0) {
+            throw new IOException("closed by the client");
+        }
     }
 
     private void acceptLoop() {

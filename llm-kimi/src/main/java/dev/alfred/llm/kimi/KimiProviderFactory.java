@@ -8,13 +8,11 @@ import java.util.Set;
 
 /**
  * Registers {@link KimiProvider} under the id {@code kimi}. Settings (environment variable in brackets):
- * {@code kimi.api.key} [{@code KIMI_API_KEY}, or {@code MOONSHOT_API_KEY}], {@code kimi.base.url}
- * [{@code KIMI_BASE_URL}], {@code kimi.model} [{@code KIMI_MODEL}], and the durations
- * {@code kimi.connect.timeout}, {@code kimi.headers.timeout}, {@code kimi.idle.timeout},
- * {@code kimi.total.timeout}, and {@code kimi.allow-insecure-http} [{@code KIMI_ALLOW_INSECURE_HTTP}],
- * which must be true for a plain {@code http://} base URL to a host that is not loopback; and the
- * bounds on an answer's tool calls, {@code kimi.max.tool.calls} (default 128) and
- * {@code kimi.max.tool.argument.chars} (default 8 Mi characters per call).
+ * {@code kimi.api.key} [{@code KIMI_API_KEY}, or {@code MOONSHOT_API_KEY}], and every setting llm-http's
+ * providers share, under {@code kimi.} ({@link dev.alfred.llm.http.HttpProviderBuilder#configure}):
+ * {@code kimi.base.url} [{@code KIMI_BASE_URL}], {@code kimi.model} [{@code KIMI_MODEL}], the timeouts,
+ * {@code kimi.allow.insecure.http} [{@code KIMI_ALLOW_INSECURE_HTTP}] (true lets a plain {@code http://}
+ * base URL reach a host that is not loopback), and the bounds of an answer.
  */
 public final class KimiProviderFactory implements LlmProviderFactory {
 
@@ -46,18 +44,9 @@ public final class KimiProviderFactory implements LlmProviderFactory {
      */
     @Override
     public LlmProvider create(ProviderConfig config) {
-        KimiProvider.Builder b = KimiProvider.builder();
+        KimiProvider.Builder b = KimiProvider.builder().configure(config, "kimi.");
         b.apiKey(config.getFirst("kimi.api.key", "moonshot.api.key").orElseThrow(() -> new IllegalArgumentException(
                 "no Kimi API key: set KIMI_API_KEY (or MOONSHOT_API_KEY), or the setting kimi.api.key")));
-        config.getUri("kimi.base.url").ifPresent(b::baseUrl);
-        config.get("kimi.model").ifPresent(b::model);
-        config.getDuration("kimi.connect.timeout").ifPresent(b::connectTimeout);
-        config.getDuration("kimi.headers.timeout").ifPresent(b::headersTimeout);
-        config.getDuration("kimi.idle.timeout").ifPresent(b::idleTimeout);
-        config.getDuration("kimi.total.timeout").ifPresent(b::totalTimeout);
-        config.getBoolean("kimi.allow.insecure.http").ifPresent(b::allowInsecureHttp);
-        config.getInt("kimi.max.tool.calls").ifPresent(b::maxToolCalls);
-        config.getInt("kimi.max.tool.argument.chars").ifPresent(b::maxToolArgumentChars);
         return b.build();
     }
 }

@@ -46,4 +46,15 @@ class KimiErrorsTest {
         assertInstanceOf(RateLimitException.class, limited);
         assertEquals(true, limited.isRetryable());
     }
+
+    @Test
+    void anInactiveAccountsQuotaErrorComesAs403AndIsStillAQuota() {
+        // MoonshotAI/Kimi-K2#5: exceeded_current_quota_error with 403 for an inactive account
+        assertInstanceOf(QuotaExceededException.class, response(403, "exceeded_current_quota_error", "inactive"));
+        assertInstanceOf(QuotaExceededException.class, response(403, "permission_denied_error", "organization suspended"));
+        assertInstanceOf(AuthenticationException.class, response(401, "exceeded_current_quota_error", "x"),
+                "only a 403 or a 429 is read as a quota");
+        LlmException quota = response(429, "exceeded_current_quota_error", "pay");
+        assertEquals(false, quota.isRetryable(), "a quota is never retried");
+    }
 }

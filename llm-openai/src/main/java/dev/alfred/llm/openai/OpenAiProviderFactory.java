@@ -9,14 +9,13 @@ import java.util.Set;
 
 /**
  * Registers {@link OpenAiProvider} under the id {@code openai}. Settings (environment variable in
- * brackets): {@code openai.api.key} [{@code OPENAI_API_KEY}], not needed for a loopback base URL;
- * {@code openai.base.url} [{@code OPENAI_BASE_URL}]; {@code openai.model} [{@code OPENAI_MODEL}];
- * {@code openai.dialect} [{@code OPENAI_DIALECT}]: {@code openai}, {@code azure}, {@code deepseek},
- * {@code ollama}, {@code vllm}, {@code llamacpp}, {@code openrouter}, {@code groq} or {@code mistral},
- * guessed from the base URL's host when unset; the durations {@code openai.connect.timeout},
- * {@code openai.headers.timeout}, {@code openai.idle.timeout}, {@code openai.total.timeout};
- * {@code openai.allow.insecure.http}; and the bounds {@code openai.max.tool.calls} and
- * {@code openai.max.tool.argument.chars}.
+ * brackets): {@code openai.dialect} [{@code OPENAI_DIALECT}]: {@code openai}, {@code azure},
+ * {@code deepseek}, {@code ollama}, {@code vllm}, {@code llamacpp}, {@code openrouter}, {@code groq},
+ * {@code mistral} or {@code xai}, guessed from the base URL's host when unset; and every setting llm-http's
+ * providers share, under {@code openai.} ({@link dev.alfred.llm.http.HttpProviderBuilder#configure}):
+ * {@code openai.api.key} [{@code OPENAI_API_KEY}], not needed for a loopback base URL,
+ * {@code openai.base.url} [{@code OPENAI_BASE_URL}], {@code openai.model} [{@code OPENAI_MODEL}], the
+ * timeouts, {@code openai.allow.insecure.http}, and the bounds of an answer.
  */
 public final class OpenAiProviderFactory implements LlmProviderFactory {
 
@@ -48,18 +47,8 @@ public final class OpenAiProviderFactory implements LlmProviderFactory {
      */
     @Override
     public LlmProvider create(ProviderConfig config) {
-        OpenAiProvider.Builder b = OpenAiProvider.builder();
-        config.get("openai.api.key").ifPresent(b::apiKey);
-        config.getUri("openai.base.url").ifPresent(b::baseUrl);
-        config.get("openai.model").ifPresent(b::model);
+        OpenAiProvider.Builder b = OpenAiProvider.builder().configure(config, "openai.");
         config.get("openai.dialect").ifPresent(d -> b.dialect(Dialect.named(d)));
-        config.getDuration("openai.connect.timeout").ifPresent(b::connectTimeout);
-        config.getDuration("openai.headers.timeout").ifPresent(b::headersTimeout);
-        config.getDuration("openai.idle.timeout").ifPresent(b::idleTimeout);
-        config.getDuration("openai.total.timeout").ifPresent(b::totalTimeout);
-        config.getBoolean("openai.allow.insecure.http").ifPresent(b::allowInsecureHttp);
-        config.getInt("openai.max.tool.calls").ifPresent(b::maxToolCalls);
-        config.getInt("openai.max.tool.argument.chars").ifPresent(b::maxToolArgumentChars);
         return b.build();
     }
 }
