@@ -259,4 +259,88 @@ class ChunkDecoderTest {
         assertEquals("x", c.tool(0).id());
         assertEquals("f", c.tool(0).name());
     }
+
+    private static java.util.Map<String, String> extras(Chunk c) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < c.extraCount(); i++) {
+            m.put(c.extraPath(i), c.extraJson(i));
+        }
+        return m;
+    }
+
+    @Test
+    void everyUnmodelledNonNullFieldIsKeptUnderItsPathAndNothingElse() {
+        String json = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"obfuscation\":\"xyz\","
+                + "\"system_fingerprint\":\"fp_1\",\"service_tier\":null,\"provider\":{\"name\":\"x\"},"
+                + "\"x_groq\":{\"id\":\"req_1\",\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"queue_time\":0.1}},"
+                + "\"choices\":[{\"index\":0,\"logprobs\":{\"content\":[]},\"native_finish_reason\":\"STOP\","
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"Hi\",\"refusal\":null,\"audio\":{\"id\":\"a\"},"
+                + "\"reasoning\":{\"odd\":true},\"tool_calls\":[{\"id\":\"t1\",\"type\":\"function\",\"index\":0,"
+                + "\"cache\":1,\"function\":{\"name\":\"f\",\"arguments\":\"{}\",\"strict\":true}}]},"
+                + "\"finish_reason\":\"stop\"},{\"index\":1,\"message\":{\"content\":\"second\"}}],"
+                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"cost\":0.001,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":1,\"audio_tokens\":0},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":1,\"accepted_prediction_tokens\":0}}}";
+        byte[] b = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Chunk c = new ChunkDecoder().decode(b, 0, b.length);
+        java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("system_fingerprint", "\"fp_1\"");
+        expected.put("provider", "{\"name\":\"x\"}");
+        expected.put("x_groq.id", "\"req_1\"");
+        expected.put("x_groq.usage.queue_time", "0.1");
+        expected.put("choices[0].logprobs", "{\"content\":[]}");
+        expected.put("choices[0].native_finish_reason", "\"STOP\"");
+        expected.put("choices[0].message.audio", "{\"id\":\"a\"}");
+        expected.put("choices[0].message.reasoning", "{\"odd\":true}");
+        expected.put("choices[0].message.tool_calls[].cache", "1");
+        expected.put("choices[0].message.tool_calls[].function.strict", "true");
+        expected.put("choices[1]", "{\"index\":1,\"message\":{\"content\":\"second\"}}");
+        expected.put("usage.cost", "0.001");
+        expected.put("usage.prompt_tokens_details.audio_tokens", "0");
+        expected.put("usage.completion_tokens_details.accepted_prediction_tokens", "0");
+        assertEquals(expected, extras(c));
+        assertEquals("Hi", c.content());
+        assertEquals(new Usage(5, 2, 7, 1, 0, 1), c.usage(), "the top-level usage wins over x_groq's");
+        assertEquals("t1", c.tool(0).id());
+    }
+
+    @Test
+    void groqsUsageIsReadWhenItIsTheOnlyOneAndAChoiceTakenBackLeavesNothingBehind() {
+        byte[] b = ("{\"x_groq\":{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}},\"choices\":[{\"delta\":"
+                + "{\"content\":\"a\"},\"index\":0}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(Usage.of(3, 4, 7), new ChunkDecoder().decode(b, 0, b.length).usage());
+        byte[] late = ("{\"choices\":[{\"delta\":{\"content\":\"x\",\"odd\":1},\"index\":2}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Chunk c = new ChunkDecoder().decode(late, 0, late.length);
+        assertNull(c.content(), "a choice that turns out not to be the first is taken back");
+        assertEquals(java.util.Map.of("choices[0]", "\"a choice other than the first, not kept\""), extras(c));
+        byte[] odd = "{\"usage\":7,\"choices\":{\"x\":1},\"x_groq\":[1]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(java.util.Map.of("usage", "7", "choices", "{\"x\":1}", "x_groq", "[1]"),
+                extras(new ChunkDecoder().decode(odd, 0, odd.length)), "a known name with an odd value is kept as it came");
+    }
+
+    @Test
+    void refusalsAndAnnotationsAreRead() {
+        byte[] b = ("{\"choices\":[{\"index\":0,\"message\":{\"content\":null,\"refusal\":\"I can't\","
+                + "\"annotations\":[{\"type\":\"url_citation\",\"url_citation\":{\"url\":\"https://s\",\"title\":\"S\","
+                + "\"content\":\"quote\",\"start_index\":1,\"end_index\":4}},{\"type\":\"file\",\"file\":{\"url\":7,"
+                + "\"start_index\":\"x\",\"end_index\":null,\"other\":1}},{\"note\":\"untyped\"}]}}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Chunk c = new ChunkDecoder().decode(b, 0, b.length);
+        assertEquals("I can't", c.refusal());
+        assertEquals(3, c.annotationCount());
+        assertEquals(new Chunk.Annotation("url_citation", "https://s", "S", "quote", 1, 4, "{\"type\":\"url_citation\","
+                + "\"url_citation\":{\"url\":\"https://s\",\"title\":\"S\",\"content\":\"quote\",\"start_index\":1,"
+                + "\"end_index\":4}}"), c.annotation(0));
+        assertEquals(new Chunk.Annotation("file", null, null, null, -1, -1,
+                "{\"type\":\"file\",\"file\":{\"url\":7,\"start_index\":\"x\",\"end_index\":null,\"other\":1}}"),
+                c.annotation(1));
+        assertEquals("annotation", c.annotation(2).type(), "an annotation without a type is still kept");
+        byte[] notArray = "{\"choices\":[{\"index\":0,\"delta\":{\"annotations\":{\"a\":1}}}]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(java.util.Map.of("choices[0].delta.annotations", "{\"a\":1}"),
+                extras(new ChunkDecoder().decode(notArray, 0, notArray.length)));
+        byte[] bad = "{\"choices\":[{\"index\":0,\"delta\":{\"annotations\":[3]}}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThrows(MalformedChunkException.class, () -> new ChunkDecoder().decode(bad, 0, bad.length));
+    }
 }
