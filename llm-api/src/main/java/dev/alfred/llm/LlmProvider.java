@@ -59,6 +59,18 @@ public interface LlmProvider extends AutoCloseable {
     }
 
     /**
+     * Whether this provider already retries failed calls: a retry decorator sits inside it (providers from
+     * {@link LlmProviders} come wrapped in one when {@code llm-retry} is on the class path). A decorator
+     * passes its delegate's answer on; a retry decorator says true, so that wrapping twice, which would
+     * multiply the attempts, can be avoided. The default is false.
+     *
+     * @return true when calls are retried inside
+     */
+    default boolean retries() {
+        return false;
+    }
+
+    /**
      * This provider with listeners that hear its calls: start, first output, retries (from a retry
      * decorator inside), and end, exactly once per call. Calls on a provider already listened to reach
      * the old and the new listeners, on one layer. Timed with {@link System#nanoTime()}; see

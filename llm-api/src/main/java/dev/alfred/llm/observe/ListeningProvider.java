@@ -64,6 +64,11 @@ final class ListeningProvider implements LlmProvider {
     }
 
     @Override
+    public boolean retries() {
+        return delegate.retries();
+    }
+
+    @Override
     public ProviderEndpoint endpoint() {
         return delegate.endpoint();
     }

@@ -69,7 +69,8 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
     }
 
     /**
-     * Sets the API key; a provider requires one unless the base URL is loopback (a local server).
+     * Sets the API key; a provider requires one unless the base URL is loopback (a local server), or plain
+     * http that {@link #allowInsecureHttp} accepted (a server on the LAN).
      *
      * @param apiKey the key, or null
      * @return this builder
@@ -89,6 +90,18 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
     public B baseUrl(URI baseUrl) {
         this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
         return self();
+    }
+
+    /**
+     * Sets the base URL from text, as a configuration or a command line gives it.
+     *
+     * @param baseUrl an absolute http(s) URL
+     * @return this builder
+     * @throws IllegalArgumentException if the text is not a URL
+     * @throws NullPointerException     if baseUrl is null
+     */
+    public B baseUrl(String baseUrl) {
+        return baseUrl(URI.create(Objects.requireNonNull(baseUrl, "baseUrl").strip()));
     }
 
     /**
@@ -387,9 +400,11 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
                 throw new IllegalArgumentException("apiKey contains whitespace or non-ASCII characters");
             }
         }
-        if (apiKey == null && !HttpTransport.isLoopback(baseUrl.getHost())) {
-            throw new IllegalArgumentException("apiKey is missing: " + keyHint
-                    + " (only a loopback base URL, a local server, may go without one)");
+        boolean localServer = HttpTransport.isLoopback(baseUrl.getHost())
+                || allowInsecureHttp && "http".equalsIgnoreCase(baseUrl.getScheme());
+        if (apiKey == null && !localServer) {
+            throw new IllegalArgumentException("apiKey is missing: " + keyHint + " (only a server on this machine, or"
+                    + " one on plain http you allowed, may go without one)");
         }
         if (model == null) {
             model = defaultModel;

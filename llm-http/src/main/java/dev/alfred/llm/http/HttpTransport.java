@@ -154,8 +154,8 @@ public final class HttpTransport implements AutoCloseable {
         }
         if (scheme.equalsIgnoreCase("http") && !allowInsecure && !isLoopback(baseUrl.getHost())) {
             throw new IllegalArgumentException("baseUrl (" + settingNames + ") is plain http to " + baseUrl.getHost()
-                    + ", which would send the API key across the network in clear: use https, or allow insecure"
-                    + " http to accept that");
+                    + ", not this machine: requests (and an API key, if one is set) would cross the network in clear;"
+                    + " use https, or allow insecure http to accept that");
         }
     }
 

@@ -169,7 +169,8 @@ public final class OpenAiProvider extends HttpChatProvider {
         private String id = ID;
         private Dialect dialect;
         private String keyHint = "set OPENAI_API_KEY, or call apiKey(...)";
-        private String urlSettings = "openai.base.url, OPENAI_BASE_URL";
+        private String urlSettings = "openai.base.url, OPENAI_BASE_URL; openai.allow.insecure.http=true,"
+                + " OPENAI_ALLOW_INSECURE_HTTP, accepts it";
 
         private Builder() {
             super(OPENAI_URL, null, RESERVED_HEADERS);

@@ -10,6 +10,10 @@ import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ProviderEndpoint;
 import dev.alfred.llm.retry.internal.Attempts;
 import dev.alfred.llm.retry.internal.RetryRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
 import dev.alfred.llm.retry.internal.RetryingChatStream;
 
 import java.time.Duration;
@@ -22,6 +26,9 @@ import java.util.Objects;
  * thrown carries the earlier ones as suppressed exceptions. Thread-safe when the delegate is.
  */
 public final class RetryingLlmProvider implements LlmProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetryingLlmProvider.class);
+    private static final AtomicBoolean WARNED_DOUBLE_WRAP = new AtomicBoolean();
 
     private final LlmProvider delegate;
     private final RetryPolicy policy;
@@ -41,14 +48,36 @@ public final class RetryingLlmProvider implements LlmProvider {
     }
 
     /**
-     * Wraps a provider with {@link RetryPolicy#defaults()}.
+     * Wraps a provider with {@link RetryPolicy#defaults()}, unless it already retries
+     * ({@link LlmProvider#retries()}, as providers from {@code LlmProviders} do when llm-retry is on the
+     * class path): then it is returned as it is, and a warning says so once, since two retry layers would
+     * multiply the attempts (three times three requests on a 500). To set a policy of your own on such a
+     * provider, configure the discovered decorator ({@code retry.*} settings) or create the provider
+     * directly.
      *
      * @param delegate the provider to retry
-     * @return the retrying provider
+     * @return the retrying provider, or the delegate when it retries already
      * @throws NullPointerException if delegate is null
      */
-    public static RetryingLlmProvider wrap(LlmProvider delegate) {
+    public static LlmProvider wrap(LlmProvider delegate) {
+        if (delegate.retries()) {
+            if (WARNED_DOUBLE_WRAP.compareAndSet(false, true)) {
+                LOG.warn("{} already retries failed calls; RetryingLlmProvider.wrap returned it as it is instead of"
+                        + " adding a second retry layer (logged once)", delegate.id());
+            }
+            return delegate;
+        }
         return new RetryingLlmProvider(delegate, RetryPolicy.defaults());
+    }
+
+    /**
+     * True: this provider retries failed calls.
+     *
+     * @return true
+     */
+    @Override
+    public boolean retries() {
+        return true;
     }
 
     /** @return the wrapped provider */

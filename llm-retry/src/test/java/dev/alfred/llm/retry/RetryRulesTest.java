@@ -187,9 +187,31 @@ class RetryRulesTest {
     @Test
     void theRetryingProviderPassesTheEndpointAndTheListenerHookOn() {
         LlmProvider inner = new Scripted().withListeners(new RetryRecorder());
-        RetryingLlmProvider r = RetryingLlmProvider.wrap(inner);
+        RetryingLlmProvider r = (RetryingLlmProvider) RetryingLlmProvider.wrap(inner);
         assertSame(inner.listener(), r.listener());
         assertEquals(inner.endpoint(), r.endpoint());
+    }
+
+    @Test
+    void wrappingAProviderThatRetriesAlreadyAddsNoSecondLayerAndSaysSoOnce() {
+        dev.alfred.llm.testkit.CapturedLogs.clear();
+        LlmProvider bare = new Scripted();
+        assertFalse(bare.retries());
+        LlmProvider once = RetryingLlmProvider.wrap(bare);
+        assertTrue(once.retries());
+        assertSame(once, RetryingLlmProvider.wrap(once), "a retrying provider is returned as it is");
+        LlmProvider listened = once.withListeners(new RetryRecorder());
+        assertTrue(listened.retries(), "the listening layer says what is inside it");
+        assertSame(listened, RetryingLlmProvider.wrap(listened));
+        assertFalse(bare.withListeners(new RetryRecorder()).retries());
+        long warnings = dev.alfred.llm.testkit.CapturedLogs.lines().stream()
+                .filter(l -> l.message().contains("already retries failed calls")).count();
+        assertTrue(warnings <= 1, "said at most once per JVM, was " + warnings);
+        Scripted failing = new Scripted().then(down()).then(down()).then(down()).then(down());
+        LlmProvider twice = RetryingLlmProvider.wrap(RetryingLlmProvider.wrap(failing));
+        assertThrows(ProviderUnavailableException.class, () -> new RetryingLlmProvider(failing,
+                policy().maxAttempts(2).build()).chat(ChatRequest.of("x")));
+        assertTrue(twice instanceof RetryingLlmProvider && !(((RetryingLlmProvider) twice).delegate() instanceof RetryingLlmProvider));
     }
 
     @Test

@@ -238,7 +238,7 @@ class RetryingKimiTest {
 
     @Test
     void oneLineWrapUsesTheDefaults() {
-        RetryingLlmProvider r = RetryingLlmProvider.wrap(kimi);
+        RetryingLlmProvider r = (RetryingLlmProvider) RetryingLlmProvider.wrap(kimi);
         assertSame(kimi, r.delegate());
         assertEquals(3, r.policy().maxAttempts());
         assertEquals(Backoff.DEFAULT, r.policy().backoff());
