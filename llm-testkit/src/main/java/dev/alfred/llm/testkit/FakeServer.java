@@ -79,6 +79,8 @@ public final class FakeServer implements AutoCloseable {
     private final Set<Gate> gates = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicInteger connectionIds = new AtomicInteger();
+    /** Numbers the request ids the server gives its scripted replies. */
+    private final java.util.concurrent.atomic.AtomicLong requestIds = new java.util.concurrent.atomic.AtomicLong();
     /** Guards the queue, the received requests and the count, so that arrival order and serving order agree. */
     private final Object requests = new Object();
     private final ArrayDeque<Reply> queue = new ArrayDeque<>();
@@ -505,6 +507,19 @@ public final class FakeServer implements AutoCloseable {
         Plan p = new Plan();
         p.status = reply.status;
         String contentType = null;
+        String idHeader = dialect.requestIdHeader();
+        boolean scripted = reply.kind == Reply.Kind.CHAT || reply.kind == Reply.Kind.STREAM || reply.kind == Reply.Kind.ERROR;
+        String requestId = null;
+        if (scripted && idHeader != null) {
+            requestId = reply.headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(idHeader))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            if (requestId == null) {
+                requestId = String.format(Locale.ROOT, "req_fake%04d", requestIds.incrementAndGet());
+                if (!reply.withoutHeaders.contains(idHeader.toLowerCase(Locale.ROOT))) {
+                    p.headers.add(new String[] {idHeader, requestId});
+                }
+            }
+        }
         switch (reply.kind) {
             case CHAT:
                 contentType = "application/json";
@@ -512,7 +527,7 @@ public final class FakeServer implements AutoCloseable {
                 break;
             case ERROR:
                 contentType = "application/json";
-                p.body = utf8(dialect.errorBody(reply.status, reply.errorType, reply.message));
+                p.body = utf8(dialect.errorBody(reply.status, reply.errorType, reply.message, requestId));
                 break;
             case RAW:
                 contentType = reply.contentType;
