@@ -42,7 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lets a test control a reply by state rather than by time: a reply {@linkplain Reply#holdHead held} at
  * a {@link Gate} stays silent exactly until the test releases it, and {@link Reply#recorded} replays a
  * real exchange with its recorded chunk boundaries. Paced replies ({@link Reply#afterDelay},
- * {@link ScriptedStream#chunked}) still run on real time for the tests that want them. {@link #close()}
+ * {@link ScriptedStream#chunked}) still run on real time for the tests that want them. Every scripted
+ * answer, stream and error names its exchange in the dialect's request-id header
+ * ({@link WireDialect#requestIdHeader()}: {@code req_fake0001}, {@code req_fake0002}, … per server), as real
+ * servers do, unless the reply sets that header itself or goes {@linkplain Reply#withoutHeader without} it;
+ * recorded and raw replies carry only their own headers. {@link #close()}
  * releases every gate and ends every pause and connection, so nothing a test left held can hang.
  *
  * <pre>{@code
