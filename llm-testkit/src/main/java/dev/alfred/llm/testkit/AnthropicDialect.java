@@ -24,16 +24,23 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Anthropic's Messages API as Anthropic writes it (anthropic-api.md §3–§6): {@code message_start},
- * then each content block as {@code content_block_start}, its deltas and {@code content_block_stop}
- * (reasoning as a {@code thinking} block closed by a {@code signature_delta}, a tool call as a
- * {@code tool_use} block whose input comes as {@code input_json_delta} fragments, the first one empty),
- * a {@code ping} after the first block's start, {@code message_delta} with the stop reason and the
- * cumulative usage, {@code message_stop}; JSON padded with spaces before some closing braces as the
- * real server pads it. A script's deltas are sent block by block in the order the blocks began, so
- * fragments of parallel calls that a script interleaves arrive one call after the other, as Anthropic
- * sends them. Usage is in {@code message_start} (the input, one output token) and, in full, in
- * {@code message_delta}, whatever the script's placement ({@code NONE} leaves it out).
+ * Anthropic's Messages API as Anthropic writes it (anthropic-api.md §3–§6), checked field by field against
+ * the recorded exchanges of the corpus ({@code recordings/anthropic}, see {@code FakeDialectFidelityTest}):
+ * {@code message_start}, then each content block as {@code content_block_start}, its deltas and
+ * {@code content_block_stop} (reasoning as a {@code thinking} block closed by a {@code signature_delta}, a
+ * tool call as a {@code tool_use} block with its {@code caller} whose input comes as
+ * {@code input_json_delta} fragments, the first one empty), a {@code ping} after the first block's start,
+ * {@code message_delta} with the stop reason and the cumulative usage, {@code message_stop}; JSON padded
+ * with spaces before some closing braces as the real server pads it. A script's deltas are sent block by
+ * block in the order the blocks began, so fragments of parallel calls that a script interleaves arrive one
+ * call after the other, as Anthropic sends them.
+ *
+ * <p>Usage is always sent, as Anthropic always sends it (anthropic-java rejects a message without it): in
+ * {@code message_start} (the input, one output token, the cache breakdown, {@code service_tier} and
+ * {@code inference_geo}) and, as the counts only, in {@code message_delta}; a script without usage, or
+ * with placement {@code NONE}, reports zeros. An {@code error} event ends the stream: nothing follows it,
+ * no {@code message_stop}. Every scripted reply carries a {@code request-id} header, and an error body
+ * names the same id in its {@code request_id}.
  */
 final class AnthropicDialect implements WireDialect {
 
@@ -70,12 +77,12 @@ final class AnthropicDialect implements WireDialect {
                     } catch (RuntimeException notJson) {
                         block.putObject("input"); // a whole message always carries an object
                     }
+                    block.putObject("caller").put("type", "direct");
             }
         }
         root.put("stop_reason", stopReason(s.finishReason()));
-        if (s.usage() != null && s.usagePlacement() != ScriptedStream.UsagePlacement.NONE) {
-            root.set("usage", usage(s.usage(), s.usage().completionTokens()));
-        }
+        Usage u = usageOf(s);
+        root.set("usage", usage(u, u.completionTokens(), true));
         return JSON.writeValueAsString(root);
     }
 
@@ -97,13 +104,13 @@ final class AnthropicDialect implements WireDialect {
         ObjectNode start = JSON.createObjectNode();
         start.put("type", "message_start");
         ObjectNode message = message(s);
-        boolean usage = s.usage() != null && s.usagePlacement() != ScriptedStream.UsagePlacement.NONE;
-        if (usage) {
-            message.set("usage", usage(s.usage(), Math.min(1, s.usage().completionTokens())));
-        }
+        Usage usage = usageOf(s);
+        message.set("usage", usage(usage, Math.min(1, usage.completionTokens()), true));
         start.set("message", message);
         event(out, "message_start", start, "");
-        out.append(s.rawEventsAt(0));
+        if (append(out, s.rawEventsAt(0))) {
+            return out.toString();
+        }
         int sent = 0;
         int index = 0;
         boolean pinged = false;
@@ -136,7 +143,9 @@ final class AnthropicDialect implements WireDialect {
             if (tool) {
                 out.append(delta(index, "input_json_delta", "partial_json", ""));
                 sent++; // the call's start is one of the script's deltas
-                out.append(s.rawEventsAt(sent));
+                if (append(out, s.rawEventsAt(sent))) {
+                    return out.toString();
+                }
             }
             for (ChatDelta d : b.deltas) {
                 if (sent == s.cutAfter()) {
@@ -150,7 +159,9 @@ final class AnthropicDialect implements WireDialect {
                     out.append(delta(index, "input_json_delta", "partial_json", a.fragment()));
                 }
                 sent++;
-                out.append(s.rawEventsAt(sent));
+                if (append(out, s.rawEventsAt(sent))) {
+                    return out.toString();
+                }
             }
             if (sent == s.cutAfter()) {
                 return out.toString();
@@ -173,11 +184,11 @@ final class AnthropicDialect implements WireDialect {
         ObjectNode d = md.putObject("delta");
         d.put("stop_reason", stopReason(s.finishReason()));
         d.putNull("stop_sequence");
-        if (usage) {
-            md.set("usage", usage(s.usage(), s.usage().completionTokens()));
-        }
+        md.set("usage", usage(usage, usage.completionTokens(), false));
         event(out, "message_delta", md, "");
-        out.append(s.rawEventsAt(ScriptedStream.RawEvent.AT_END));
+        if (append(out, s.rawEventsAt(ScriptedStream.RawEvent.AT_END))) {
+            return out.toString();
+        }
         if (s.done()) {
             out.append("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         }
@@ -258,14 +269,38 @@ final class AnthropicDialect implements WireDialect {
         }
     }
 
-    private static ObjectNode usage(Usage u, long output) {
+    /** The usage a script reports; Anthropic always reports one, so none is zeros. */
+    private static Usage usageOf(ScriptedStream s) {
+        return s.usage() == null || s.usagePlacement() == ScriptedStream.UsagePlacement.NONE ? Usage.ZERO : s.usage();
+    }
+
+    /**
+     * Usage as Anthropic writes it: the input without the cached and cache-written tokens; in a message
+     * ({@code whole}) also the cache breakdown by lifetime, the service tier and the inference region,
+     * which {@code message_delta} leaves out.
+     */
+    private static ObjectNode usage(Usage u, long output, boolean whole) {
         ObjectNode n = JSON.createObjectNode();
         n.put("input_tokens", Math.max(0, u.promptTokens() - u.cachedTokens() - u.cacheWriteTokens()));
         n.put("cache_creation_input_tokens", u.cacheWriteTokens());
         n.put("cache_read_input_tokens", u.cachedTokens());
+        if (whole) {
+            ObjectNode cache = n.putObject("cache_creation");
+            cache.put("ephemeral_5m_input_tokens", u.cacheWriteTokens());
+            cache.put("ephemeral_1h_input_tokens", 0);
+        }
         n.put("output_tokens", output);
-        n.put("service_tier", "standard");
+        if (whole) {
+            n.put("service_tier", "standard");
+            n.put("inference_geo", "not_available");
+        }
         return n;
+    }
+
+    /** Appends raw events; true when one of them is an {@code error} event, after which Anthropic sends nothing. */
+    private static boolean append(StringBuilder out, String events) {
+        out.append(events);
+        return events.startsWith("event: error") || events.contains("\n\nevent: error");
     }
 
     @Override
@@ -275,13 +310,25 @@ final class AnthropicDialect implements WireDialect {
 
     @Override
     public String errorBody(String type, String message) {
+        return errorBody(-1, type, message, "req_fake0001");
+    }
+
+    @Override
+    public String errorBody(int status, String type, String message, String requestId) {
         ObjectNode root = JSON.createObjectNode();
         root.put("type", "error");
         ObjectNode error = root.putObject("error");
         error.put("type", type != null ? type : "api_error");
         error.put("message", message);
-        root.put("request_id", "req_fake0001");
+        if (requestId != null) {
+            root.put("request_id", requestId);
+        }
         return JSON.writeValueAsString(root);
+    }
+
+    @Override
+    public String requestIdHeader() {
+        return "request-id";
     }
 
     @Override

@@ -17,6 +17,8 @@ final class Deltas {
                 sb.append(t.text());
             } else if (kind == ChatDelta.Kind.REASONING && d instanceof ChatDelta.Reasoning r) {
                 sb.append(r.text());
+            } else if (kind == ChatDelta.Kind.REFUSAL && d instanceof ChatDelta.Refusal r) {
+                sb.append(r.text());
             }
         }
         return sb.toString();

@@ -42,7 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lets a test control a reply by state rather than by time: a reply {@linkplain Reply#holdHead held} at
  * a {@link Gate} stays silent exactly until the test releases it, and {@link Reply#recorded} replays a
  * real exchange with its recorded chunk boundaries. Paced replies ({@link Reply#afterDelay},
- * {@link ScriptedStream#chunked}) still run on real time for the tests that want them. {@link #close()}
+ * {@link ScriptedStream#chunked}) still run on real time for the tests that want them. Every scripted
+ * answer, stream and error names its exchange in the dialect's request-id header
+ * ({@link WireDialect#requestIdHeader()}: {@code req_fake0001}, {@code req_fake0002}, … per server), as real
+ * servers do, unless the reply sets that header itself or goes {@linkplain Reply#withoutHeader without} it;
+ * recorded and raw replies carry only their own headers. {@link #close()}
  * releases every gate and ends every pause and connection, so nothing a test left held can hang.
  *
  * <pre>{@code
@@ -79,6 +83,8 @@ public final class FakeServer implements AutoCloseable {
     private final Set<Gate> gates = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicInteger connectionIds = new AtomicInteger();
+    /** Numbers the request ids the server gives its scripted replies. */
+    private final java.util.concurrent.atomic.AtomicLong requestIds = new java.util.concurrent.atomic.AtomicLong();
     /** Guards the queue, the received requests and the count, so that arrival order and serving order agree. */
     private final Object requests = new Object();
     private final ArrayDeque<Reply> queue = new ArrayDeque<>();
@@ -505,6 +511,19 @@ public final class FakeServer implements AutoCloseable {
         Plan p = new Plan();
         p.status = reply.status;
         String contentType = null;
+        String idHeader = dialect.requestIdHeader();
+        boolean scripted = reply.kind == Reply.Kind.CHAT || reply.kind == Reply.Kind.STREAM || reply.kind == Reply.Kind.ERROR;
+        String requestId = null;
+        if (scripted && idHeader != null) {
+            requestId = reply.headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(idHeader))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            if (requestId == null) {
+                requestId = String.format(Locale.ROOT, "req_fake%04d", requestIds.incrementAndGet());
+                if (!reply.withoutHeaders.contains(idHeader.toLowerCase(Locale.ROOT))) {
+                    p.headers.add(new String[] {idHeader, requestId});
+                }
+            }
+        }
         switch (reply.kind) {
             case CHAT:
                 contentType = "application/json";
@@ -512,7 +531,7 @@ public final class FakeServer implements AutoCloseable {
                 break;
             case ERROR:
                 contentType = "application/json";
-                p.body = utf8(dialect.errorBody(reply.status, reply.errorType, reply.message));
+                p.body = utf8(dialect.errorBody(reply.status, reply.errorType, reply.message, requestId));
                 break;
             case RAW:
                 contentType = reply.contentType;

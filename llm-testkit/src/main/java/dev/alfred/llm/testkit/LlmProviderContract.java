@@ -822,6 +822,31 @@ public abstract class LlmProviderContract {
             assertInstanceOf(ProviderUnavailableException.class, e);
             assertTrue(e.getMessage().contains("502"), e.getMessage());
         }
+        /**
+         * Fails when the server's {@code x-should-retry} header (OpenAI and Anthropic send it; the official
+         * SDKs obey it) is ignored: a failure the server says not to retry must not be retryable, must carry
+         * the directive ({@link LlmException#retryDirective()}), and must not be sent again by a retrying
+         * decorator; one it says to retry must be retryable (a decorator then retries it, and succeeds).
+         */
+        @Test
+        @DisplayName("E4 the server's x-should-retry decides whether a failure is retried")
+        void e4() {
+            LlmException no = chatFailure(Reply.error(503, dialect().errorTypeFor(503), "busy, and retrying will not help")
+                    .withHeader("x-should-retry", "false"));
+            assertEquals(Optional.of(false), no.retryDirective(), () -> "the directive is not on " + no);
+            assertFalse(no.isRetryable(), () -> "the server said not to retry: " + no);
+            assertEquals(1, server.requestCount(), "a failure the server said not to retry was sent again");
+            server.enqueue(Reply.error(400, dialect().errorTypeFor(400), "try again").withHeader("x-should-retry", "true"));
+            server.setDefault(Reply.chat("recovered"));
+            try {
+                ChatResponse r = withinBound(() -> provider().chat(request()));
+                assertEquals("recovered", r.content(), "a retry the server asked for answers");
+                assertEquals(3, server.requestCount(), "retried once, as the server asked");
+            } catch (LlmException yes) {
+                assertEquals(Optional.of(true), yes.retryDirective(), () -> "the directive is not on " + yes);
+                assertTrue(yes.isRetryable(), () -> "the server said to retry: " + yes);
+            }
+        }
     }
 
     /** Faults: broken transports and hostile streams. */
@@ -1154,7 +1179,9 @@ public abstract class LlmProviderContract {
                 for (int status : new int[] {400, 401, 403, 429, 500}) {
                     server.setDefault(Reply.error(status, dialect().errorTypeFor(status),
                             "Incorrect API key provided: " + API_KEY + " (Bearer " + API_KEY + ")")
-                            .withHeader("x-trace-id", "trace-" + API_KEY));
+                            .withHeader("x-trace-id", "trace-" + API_KEY)
+                            .withHeader(dialect().requestIdHeader() != null ? dialect().requestIdHeader() : "x-trace-id",
+                                    "trace-" + API_KEY));
                     LlmException e = withinBound(() -> assertThrows(LlmException.class, () -> p.chat(request())));
                     assertNoKeyInChain(e);
                 }

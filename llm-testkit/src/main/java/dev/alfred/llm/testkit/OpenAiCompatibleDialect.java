@@ -22,17 +22,24 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The OpenAI chat-completions dialect, as one of two servers writes it:
+ * The OpenAI chat-completions dialect, as one of two servers writes it, checked field by field against the
+ * recorded exchanges of the corpus ({@code recordings/}, see {@code FakeDialectFidelityTest}):
  * <ul>
  *   <li>{@link Server#KIMI} (kimi-api.md §3–§5): usage in {@code choices[0].usage} of the finish chunk
- *       by default, Kimi's error types;</li>
+ *       by default, no {@code system_fingerprint} (Kimi sends one only sometimes), {@code content: ""} beside tool calls
+ *       and an {@code index} on each call of a whole message, Kimi's error types, {@code x-trace-id};</li>
  *   <li>{@link Server#OPENAI} (openai-compatible.md §1): usage only when the request asked with
  *       {@code stream_options.include_usage}, then in an extra chunk with {@code choices: []} and
  *       {@code usage: null} in every other chunk; every field a real chunk carries
  *       ({@code system_fingerprint}, {@code service_tier}, {@code logprobs: null},
- *       {@code finish_reason: null}, {@code refusal: null} in the first delta); error bodies in their
- *       full shape ({@code message}, {@code type}, {@code param}, {@code code}), pretty-printed.</li>
+ *       {@code finish_reason: null}, {@code refusal: null} in the first delta, {@code obfuscation}
+ *       padding unless {@code stream_options.include_obfuscation} is false); a stream that starts with a
+ *       tool call opens with it ({@code content: null}); a whole message with {@code refusal},
+ *       {@code annotations: []}, {@code content: null} when there is no text; usage with every detail
+ *       count; never any reasoning; error bodies in their full shape ({@code message}, {@code type},
+ *       {@code param}, {@code code}), pretty-printed; {@code x-request-id}.</li>
  * </ul>
+ * A script's refusal parts are OpenAI's {@code refusal} (Kimi has none: they are left out).
  */
 final class OpenAiCompatibleDialect implements WireDialect {
 
@@ -40,6 +47,12 @@ final class OpenAiCompatibleDialect implements WireDialect {
     enum Server { KIMI, OPENAI }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /**
+     * OpenAI's reasoning models (o-series, gpt-5): their answers carry {@code system_fingerprint: null} and
+     * no {@code logprobs} (recorded gpt-5 exchanges), where gpt-4o's carry a fingerprint and
+     * {@code logprobs: null}.
+     */
+    private static final java.util.regex.Pattern REASONING_MODEL = java.util.regex.Pattern.compile("(o\\d.*|gpt-5.*)");
 
     private final Server server;
 
@@ -53,7 +66,13 @@ final class OpenAiCompatibleDialect implements WireDialect {
     }
 
     @Override
+    public String requestIdHeader() {
+        return server == Server.OPENAI ? "x-request-id" : "x-trace-id";
+    }
+
+    @Override
     public String chatBody(ScriptedStream s) {
+        boolean openai = server == Server.OPENAI;
         ObjectNode root = JSON.createObjectNode();
         root.put("id", "chatcmpl-fake");
         root.put("object", "chat.completion");
@@ -63,13 +82,18 @@ final class OpenAiCompatibleDialect implements WireDialect {
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
-        if (s.text().isEmpty() && !s.toolCalls().isEmpty()) {
-            message.putNull("content"); // a tool-call-only answer has no text: null, as OpenAI and Kimi send
+        String refusal = Deltas.join(s.deltas(), ChatDelta.Kind.REFUSAL);
+        if (openai && (s.text().isEmpty() && (!s.toolCalls().isEmpty() || !refusal.isEmpty()))) {
+            message.putNull("content"); // a tool-call-only answer or a refusal has no text: OpenAI sends null
         } else {
-            message.put("content", s.text());
+            message.put("content", s.text()); // Kimi sends "" beside tool calls (kimi-api.md §3, K3 capture)
         }
-        if (server == Server.OPENAI) {
-            message.putNull("refusal");
+        if (openai) {
+            if (refusal.isEmpty()) {
+                message.putNull("refusal");
+            } else {
+                message.put("refusal", refusal);
+            }
         } else if (!s.reasoning().isEmpty()) {
             message.put("reasoning_content", s.reasoning()); // OpenAI never sends its reasoning
         }
@@ -77,14 +101,31 @@ final class OpenAiCompatibleDialect implements WireDialect {
         for (int i = 0; i < calls.size(); i++) {
             ToolCall c = calls.get(i);
             ObjectNode call = message.withArray("tool_calls").addObject();
-            call.put("index", i);
+            if (!openai) {
+                call.put("index", i); // Kimi numbers the calls of a whole message too; OpenAI does not
+            }
             call.put("id", c.id());
             call.put("type", "function");
             call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
         }
+        boolean reasoningModel = REASONING_MODEL.matcher(s.model()).matches();
+        if (openai) {
+            message.putArray("annotations");
+            if (!reasoningModel) {
+                choice.putNull("logprobs");
+            }
+        }
         choice.put("finish_reason", s.finishReason());
         if (s.usage() != null) {
             root.set("usage", usage(s.usage()));
+        }
+        if (openai) {
+            root.put("service_tier", "default");
+            if (reasoningModel) {
+                root.putNull("system_fingerprint");
+            } else {
+                root.put("system_fingerprint", "fp_fake0001");
+            }
         }
         return JSON.writeValueAsString(root);
     }
@@ -98,22 +139,34 @@ final class OpenAiCompatibleDialect implements WireDialect {
     public String streamBody(ScriptedStream s, RecordedRequest request) {
         boolean openai = server == Server.OPENAI;
         boolean askedForUsage = request != null && request.json().path("stream_options").path("include_usage").asBoolean(false);
+        // OpenAI pads every chunk with "obfuscation" unless the request turned it off
+        boolean obfuscation = openai && (request == null
+                || request.json().path("stream_options").path("include_obfuscation").asBoolean(true));
         ScriptedStream.UsagePlacement placement = s.usagePlacement();
         if (placement == ScriptedStream.UsagePlacement.SERVER_DEFAULT) {
             placement = !openai ? ScriptedStream.UsagePlacement.CHOICE
                     : askedForUsage ? ScriptedStream.UsagePlacement.TOP_LEVEL : ScriptedStream.UsagePlacement.NONE;
         }
         boolean nullUsage = openai && askedForUsage;
-        StringBuilder out = new StringBuilder();
-        ObjectNode first = chunk(s, nullUsage);
-        ObjectNode opening = ((ObjectNode) first.withArray("choices").get(0)).putObject("delta");
-        opening.put("role", "assistant");
-        opening.put("content", "");
-        if (openai) {
-            opening.putNull("refusal");
+        Chunks out = new Chunks(obfuscation);
+        // OpenAI opens a stream that starts with a tool call with that call (content null), not apart; raw
+        // events placed before the first delta then come before that first chunk
+        boolean toolFirst = openai && !s.deltas().isEmpty() && s.deltas().get(0) instanceof ChatDelta.ToolCallStart;
+        ObjectNode opening = chunk(s, nullUsage);
+        ObjectNode openingDelta = ((ObjectNode) opening.withArray("choices").get(0)).putObject("delta");
+        openingDelta.put("role", "assistant");
+        if (toolFirst) {
+            openingDelta.putNull("content");
+        } else {
+            openingDelta.put("content", "");
         }
-        event(out, first);
-        out.append(s.rawEventsAt(0));
+        if (openai) {
+            openingDelta.putNull("refusal");
+        }
+        if (!toolFirst) {
+            out.event(opening);
+        }
+        out.raw(s.rawEventsAt(0));
         int sent = 0;
         for (ChatDelta d : s.deltas()) {
             if (sent == s.cutAfter()) {
@@ -121,9 +174,19 @@ final class OpenAiCompatibleDialect implements WireDialect {
             }
             ObjectNode c = chunk(s, nullUsage);
             ObjectNode delta = ((ObjectNode) c.withArray("choices").get(0)).putObject("delta");
+            if (sent == 0 && toolFirst) {
+                c = opening;
+                delta = openingDelta;
+            }
             boolean write = true;
             if (d instanceof ChatDelta.Text t) {
                 delta.put("content", t.text());
+            } else if (d instanceof ChatDelta.Refusal r) {
+                if (openai) {
+                    delta.put("refusal", r.text());
+                } else {
+                    write = false; // Kimi has no refusal field
+                }
             } else if (d instanceof ChatDelta.Reasoning r) {
                 if (openai) {
                     write = false; // OpenAI never streams its reasoning
@@ -131,7 +194,7 @@ final class OpenAiCompatibleDialect implements WireDialect {
                     delta.put("reasoning_content", r.text());
                 }
             } else if (d instanceof ChatDelta.ToolCallStart start) {
-                ObjectNode call = delta.withArray("tool_calls").addObject();
+                ObjectNode call = JSON.createObjectNode();
                 if (s.toolShape() != ScriptedStream.ToolShape.INDEXLESS) {
                     call.put("index", start.index());
                 }
@@ -139,6 +202,14 @@ final class OpenAiCompatibleDialect implements WireDialect {
                 call.put("type", "function");
                 String arguments = s.toolShape() == ScriptedStream.ToolShape.WHOLE ? arguments(s, start.index()) : "";
                 call.putObject("function").put("name", start.name()).put("arguments", arguments);
+                if (delta == openingDelta) {
+                    // role, content null, the call, refusal null: the order OpenAI writes them in
+                    openingDelta.remove("refusal");
+                    openingDelta.putArray("tool_calls").add(call);
+                    openingDelta.putNull("refusal");
+                } else {
+                    delta.putArray("tool_calls").add(call);
+                }
             } else if (d instanceof ChatDelta.ToolCallArguments a && s.toolShape() != ScriptedStream.ToolShape.WHOLE) {
                 ObjectNode call = delta.withArray("tool_calls").addObject();
                 if (s.toolShape() != ScriptedStream.ToolShape.INDEXLESS) {
@@ -149,10 +220,10 @@ final class OpenAiCompatibleDialect implements WireDialect {
                 write = false; // sent whole with its start, or not a part a chunk carries
             }
             if (write) {
-                event(out, c);
+                out.event(c);
             }
             sent++;
-            out.append(s.rawEventsAt(sent));
+            out.raw(s.rawEventsAt(sent));
         }
         if (sent == s.cutAfter()) {
             return out.toString();
@@ -168,18 +239,46 @@ final class OpenAiCompatibleDialect implements WireDialect {
         if (any && placement == ScriptedStream.UsagePlacement.FINISH) {
             last.set("usage", usage(s.usage()));
         }
-        event(out, last);
+        out.event(last);
         if (any && (placement == ScriptedStream.UsagePlacement.TOP_LEVEL || placement == ScriptedStream.UsagePlacement.BOTH)) {
             ObjectNode u = chunk(s, false);
             u.putArray("choices");
             u.set("usage", usage(s.usage()));
-            event(out, u);
+            out.event(u);
         }
-        out.append(s.rawEventsAt(ScriptedStream.RawEvent.AT_END));
+        out.raw(s.rawEventsAt(ScriptedStream.RawEvent.AT_END));
         if (s.done()) {
-            out.append("data: [DONE]\n\n");
+            out.raw("data: [DONE]\n\n");
         }
         return out.toString();
+    }
+
+    /** The events of a stream as written: each chunk as one {@code data:} line, padded when OpenAI pads. */
+    private final class Chunks {
+        private final StringBuilder out = new StringBuilder();
+        private final boolean obfuscation;
+        private int count;
+
+        Chunks(boolean obfuscation) {
+            this.obfuscation = obfuscation;
+        }
+
+        void event(ObjectNode chunk) {
+            if (obfuscation) {
+                // random characters on the real server, so that a chunk's length tells nothing; any will do
+                chunk.put("obfuscation", "fAkEpAdDiNg".substring(0, 3 + count++ % 8));
+            }
+            out.append("data: ").append(JSON.writeValueAsString(chunk)).append("\n\n");
+        }
+
+        void raw(String events) {
+            out.append(events);
+        }
+
+        @Override
+        public String toString() {
+            return out.toString();
+        }
     }
 
     private static String arguments(ScriptedStream s, int index) {
@@ -361,17 +460,22 @@ final class OpenAiCompatibleDialect implements WireDialect {
         c.put("object", "chat.completion.chunk");
         c.put("created", 1787593184L);
         c.put("model", s.model());
+        boolean reasoningModel = REASONING_MODEL.matcher(s.model()).matches();
         if (server == Server.OPENAI) {
             c.put("service_tier", "default");
-            c.put("system_fingerprint", "fp_fake0001");
+            if (reasoningModel) {
+                c.putNull("system_fingerprint");
+            } else {
+                c.put("system_fingerprint", "fp_fake0001");
+            }
         }
         ArrayNode choices = c.putArray("choices");
         ObjectNode choice = choices.addObject();
         choice.put("index", 0);
-        if (server == Server.OPENAI) {
+        if (server == Server.OPENAI && !reasoningModel) {
             choice.putNull("logprobs");
-            choice.putNull("finish_reason");
         }
+        choice.putNull("finish_reason"); // every chunk but the last says null (OpenAI; Kimi, kimi-api.md §4)
         if (nullUsage) {
             c.putNull("usage");
         }
@@ -386,12 +490,15 @@ final class OpenAiCompatibleDialect implements WireDialect {
         if (server == Server.KIMI) {
             n.put("cached_tokens", u.cachedTokens()); // Kimi's own top-level count; OpenAI has only the nested one
         }
-        n.putObject("prompt_tokens_details").put("cached_tokens", u.cachedTokens());
-        n.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoningTokens());
+        ObjectNode prompt = n.putObject("prompt_tokens_details").put("cached_tokens", u.cachedTokens());
+        ObjectNode completion = n.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoningTokens());
+        if (server == Server.OPENAI) {
+            prompt.put("audio_tokens", 0);
+            completion.put("audio_tokens", 0);
+            completion.put("accepted_prediction_tokens", 0);
+            completion.put("rejected_prediction_tokens", 0);
+        }
         return n;
     }
 
-    private static void event(StringBuilder out, ObjectNode chunk) {
-        out.append("data: ").append(JSON.writeValueAsString(chunk)).append("\n\n");
-    }
 }

@@ -51,6 +51,8 @@ public final class Reply {
     final List<byte[]> recorded;
     final Gate headGate;
     final List<Hold> holds;
+    /** Headers the server would add itself that this reply goes without, names in lower case. */
+    final java.util.Set<String> withoutHeaders;
 
     private Reply(Kind kind, ScriptedStream script, int status, String errorType, String message, String rawBody,
                   String contentType, Map<String, String> headers, Fault fault, Duration headDelay) {
@@ -61,6 +63,14 @@ public final class Reply {
     private Reply(Kind kind, ScriptedStream script, int status, String errorType, String message, String rawBody,
                   String contentType, Map<String, String> headers, Fault fault, Duration headDelay,
                   List<byte[]> recorded, Gate headGate, List<Hold> holds) {
+        this(kind, script, status, errorType, message, rawBody, contentType, headers, fault, headDelay, recorded, headGate,
+                holds, java.util.Set.of());
+    }
+
+    private Reply(Kind kind, ScriptedStream script, int status, String errorType, String message, String rawBody,
+                  String contentType, Map<String, String> headers, Fault fault, Duration headDelay,
+                  List<byte[]> recorded, Gate headGate, List<Hold> holds, java.util.Set<String> withoutHeaders) {
+        this.withoutHeaders = java.util.Set.copyOf(withoutHeaders);
         this.kind = kind;
         this.script = script;
         this.status = status;
@@ -78,7 +88,23 @@ public final class Reply {
 
     private Reply with(Map<String, String> headers, Duration headDelay, Gate headGate, List<Hold> holds) {
         return new Reply(kind, script, status, errorType, message, rawBody, contentType, headers, fault, headDelay,
-                recorded, headGate, holds);
+                recorded, headGate, holds, withoutHeaders);
+    }
+
+    /**
+     * This reply without the request-id header the server adds to every scripted reply
+     * ({@link WireDialect#requestIdHeader()}), for a test of what a client does when the header is missing
+     * (an Anthropic error body still names the id in its {@code request_id}).
+     *
+     * @param name the header's name, in any case
+     * @return the copy
+     * @throws NullPointerException if name is null
+     */
+    public Reply withoutHeader(String name) {
+        java.util.Set<String> w = new java.util.HashSet<>(withoutHeaders);
+        w.add(name.toLowerCase(java.util.Locale.ROOT));
+        return new Reply(kind, script, status, errorType, message, rawBody, contentType, headers, fault, headDelay,
+                recorded, headGate, holds, w);
     }
 
     /**

@@ -179,10 +179,30 @@ public record ScriptedStream(List<ChatDelta> deltas, String model, Usage usage, 
         return Deltas.join(deltas, ChatDelta.Kind.REASONING);
     }
 
-    /** @return the finish reason as the port names it */
+    /** @return the concatenated refusal deltas */
+    public String refusal() {
+        return Deltas.join(deltas, ChatDelta.Kind.REFUSAL);
+    }
+
+    /**
+     * A script of a refusal, as OpenAI streams one ({@code delta.refusal} pieces, then {@code stop}), with
+     * default model and usage, and {@code [DONE]}.
+     *
+     * @param pieces the refusal's pieces
+     * @return the script
+     */
+    public static ScriptedStream ofRefusal(String... pieces) {
+        List<ChatDelta> d = new ArrayList<>();
+        for (String p : pieces) {
+            d.add(new ChatDelta.Refusal(p));
+        }
+        return of(d);
+    }
+
+    /** @return the finish reason as the port names it ({@code stop} with a refusal is {@link FinishReason#REFUSAL}) */
     public FinishReason portFinishReason() {
         switch (finishReason) {
-            case "stop": return FinishReason.STOP;
+            case "stop": return refusal().isEmpty() ? FinishReason.STOP : FinishReason.REFUSAL;
             case "length": return FinishReason.LENGTH;
             case "tool_calls": return FinishReason.TOOL_CALLS;
             case "content_filter": return FinishReason.CONTENT_FILTER;

@@ -115,6 +115,33 @@ public interface WireDialect {
     }
 
     /**
+     * An error body for a status, naming the request id the server gave the exchange, as servers that put
+     * it in the body do (Anthropic's {@code request_id}); by default {@link #errorBody(int, String, String)}.
+     *
+     * @param status    the HTTP status
+     * @param type      the provider's error type, or null
+     * @param message   the message
+     * @param requestId the id in the response's {@link #requestIdHeader()}, or null
+     * @return the body
+     */
+    default String errorBody(int status, String type, String message, String requestId) {
+        return errorBody(status, type, message);
+    }
+
+    /**
+     * The response header in which the server names each exchange, which the {@link FakeServer} sends
+     * with every scripted answer, stream and error (unless the reply sets it itself), so that "the
+     * request id in every exception" can be tested: OpenAI's {@code x-request-id}, Kimi's
+     * {@code x-trace-id}, Anthropic's {@code request-id}. Recorded and raw replies carry only their own
+     * headers.
+     *
+     * @return the header's name, or null for a server that sends none (the default)
+     */
+    default String requestIdHeader() {
+        return null;
+    }
+
+    /**
      * An error sent inside a stream, as the server sends one (see {@link ScriptedStream.RawEvent} for
      * the form).
      *

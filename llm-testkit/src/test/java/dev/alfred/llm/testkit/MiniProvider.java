@@ -71,7 +71,7 @@ class MiniProvider implements LlmProvider {
         FRAGMENTS_TO_LATEST_CALL("T4"), INDEXLESS_ENTRIES_DROPPED("T5"), LENGTH_AS_STOP("T6"),
         EOF_AFTER_TOOL_CALL_IS_SUCCESS("T7"), INVALID_ARGUMENTS_FAIL_STREAM("T8"), REASONING_NOT_REPLAYED("T9"),
         TOOL_CHOICE_NOT_SENT("T10"), RESPONSE_FORMAT_NOT_SENT("J1"), IMAGE_DROPPED("I1"),
-        UNSUPPORTED_SENT_ANYWAY("U1");
+        UNSUPPORTED_SENT_ANYWAY("U1"), SHOULD_RETRY_IGNORED("E4");
 
         final String rule;
 
@@ -293,8 +293,14 @@ class MiniProvider implements LlmProvider {
             }
             if (response.statusCode() != 200) {
                 try (InputStream in = response.body()) {
-                    throw error(response.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                            response.headers().firstValue("Retry-After").orElse(null));
+                    LlmException e = error(response.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                            response.headers().firstValue("Retry-After").orElse(null),
+                            response.headers().firstValue("x-trace-id").orElse(null));
+                    String directive = response.headers().firstValue("x-should-retry").orElse("");
+                    if (!has(Defect.SHOULD_RETRY_IGNORED) && (directive.equals("true") || directive.equals("false"))) {
+                        e.withRetryDirective(directive.equals("true"));
+                    }
+                    throw e;
                 }
             }
             return response;
@@ -323,7 +329,9 @@ class MiniProvider implements LlmProvider {
                 null, cause);
     }
 
-    private LlmException error(int status, String body, String retryAfter) {
+    /** An HTTP error as its exception, naming the server's request id (Kimi's x-trace-id, the key masked). */
+    private LlmException error(int status, String body, String retryAfter, String rawTraceId) {
+        String traceId = rawTraceId == null ? null : rawTraceId.replace(key, "****");
         String message;
         boolean json = true;
         try {
@@ -336,17 +344,17 @@ class MiniProvider implements LlmProvider {
                 : "mini: HTTP " + status + ": " + message);
         message = has(Defect.KEY_IN_MESSAGE) ? message + " (sent with key " + key + ")" : message.replace(key, "****");
         if (status == 401 || status == 403) {
-            return new AuthenticationException(message, "mini", status, null, null);
+            return new AuthenticationException(message, "mini", status, null, traceId, null);
         }
         if (status == 429) {
             Duration wait = retryAfter == null || has(Defect.RETRY_AFTER_IGNORED) ? null
                     : Duration.ofSeconds(Long.parseLong(retryAfter));
-            return new RateLimitException(message, "mini", status, null, wait, null);
+            return new RateLimitException(message, "mini", status, null, wait, traceId, null);
         }
         if (status >= 500 || (status == 404 && has(Defect.NOT_FOUND_AS_UNAVAILABLE))) {
-            return new ProviderUnavailableException(message, "mini", status, null, null, null);
+            return new ProviderUnavailableException(message, "mini", status, null, null, traceId, null);
         }
-        return new InvalidRequestException(message, "mini", status, null, null);
+        return new InvalidRequestException(message, "mini", status, null, traceId, null);
     }
 
     @Override
