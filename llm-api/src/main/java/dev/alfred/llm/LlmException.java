@@ -29,6 +29,8 @@ public class LlmException extends RuntimeException {
     private final String traceId;
     /** What the server said of retrying ({@code x-should-retry}), or null when it said nothing. */
     private volatile Boolean retryDirective;
+    /** The other fields of the server's error, name to raw JSON, scrubbed; empty when none. */
+    private volatile java.util.Map<String, String> details = java.util.Map.of();
 
     /**
      * A failure with every detail.
@@ -99,6 +101,36 @@ public class LlmException extends RuntimeException {
      */
     public Optional<Boolean> retryDirective() {
         return Optional.ofNullable(retryDirective);
+    }
+
+    /**
+     * Everything else the server's error said, beyond its message and type: name to raw JSON, scrubbed of
+     * the key, such as {@code code}, {@code param}, Groq's {@code failed_generation} (the output it refused,
+     * needed to ask for a repair) or OpenRouter's {@code metadata} (the upstream provider's own reason).
+     *
+     * @return the fields, in the order the server sent them; empty when none
+     */
+    public java.util.Map<String, String> details() {
+        return details;
+    }
+
+    /**
+     * Records the other fields of the server's error, once, before the exception is thrown.
+     *
+     * @param fields name to raw JSON, already scrubbed
+     * @return this exception
+     * @throws IllegalStateException if details were already recorded
+     * @throws NullPointerException  if fields is null
+     */
+    public LlmException withDetails(java.util.Map<String, String> fields) {
+        java.util.Map<String, String> copy = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+        synchronized (this) {
+            if (!details.isEmpty()) {
+                throw new IllegalStateException("the details were already recorded");
+            }
+            details = copy;
+        }
+        return this;
     }
 
     /**

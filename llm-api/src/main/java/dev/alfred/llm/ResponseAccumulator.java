@@ -373,8 +373,11 @@ public final class ResponseAccumulator {
                 fields.put(f.getKey(), v.size() == 1 ? v.get(0) : "[" + String.join(",", v) + "]");
             }
             notes = new ArrayList<>(warnings);
-            notes.add("kept what " + (providerId == null ? "the provider" : providerId) + " does not model in"
-                    + " providerFields: " + String.join(", ", providerFields.keySet()));
+            String kept = "kept what " + (providerId == null ? "the provider" : providerId) + " does not model in"
+                    + " providerFields: " + String.join(", ", providerFields.keySet());
+            if (!notes.contains(kept)) {
+                notes.add(kept); // a decorator that re-folds an answer passes the same note on
+            }
         }
         return new ChatResponse(content.toString(), reasoning.toString(), refusal.toString(), toolCalls,
                 citations == null ? List.of() : citations,

@@ -9,6 +9,7 @@ import dev.alfred.llm.http.HttpChatProvider;
 import dev.alfred.llm.http.HttpExchange;
 import dev.alfred.llm.http.HttpProviderBuilder;
 import dev.alfred.llm.http.HttpTransport;
+import dev.alfred.llm.http.error.ErrorBody;
 import dev.alfred.llm.openai.dialect.Dialect;
 import dev.alfred.llm.openai.internal.stream.OpenAiChatStream;
 import dev.alfred.llm.openai.internal.wire.ChoiceParts;
@@ -117,7 +118,8 @@ public final class OpenAiProvider extends HttpChatProvider {
     protected void decode(byte[] body, ResponseAccumulator answer, String requestId) {
         Chunk c = decoder.decode(body, 0, body.length);
         if (c.isError()) {
-            throw settings().errors().fromStreamError(OpenAiChatStream.error(c), requestId);
+            ErrorBody error = ErrorBody.parse(body, 0, body.length);
+            throw settings().errors().fromStreamError(error != null ? error : OpenAiChatStream.error(c), requestId);
         }
         ChoiceParts parts = new ChoiceParts(true);
         parts.accept(c, new ChoiceParts.Sink() {

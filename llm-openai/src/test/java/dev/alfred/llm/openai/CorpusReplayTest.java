@@ -65,34 +65,7 @@ class CorpusReplayTest {
      * its colon) each file still gives. Each is a real loss of what the server sent; see the report of
      * the fake-truth branch.
      */
-    static final Map<String, Set<String>> KNOWN_GAPS = Map.of(
-            // ErrorBody reads only type, message and code: Groq's failed_generation (the model's rejected
-            // output, which a caller needs to ask for a repair) is lost.
-            "groq/pai-test_tool_use_failed_error.0.json", Set.of("drop error.failed_generation"),
-            // A stream's error event is typed without a status: Groq's error.status_code 400 is lost
-            // (httpStatus() is empty, and the message does not carry it).
-            "groq/pai-test_tool_use_failed_error_streaming_with_text.0.sse", Set.of("drop error.status_code"),
-            // Mistral's flat error: typeOrCode() takes "type", so its "code" 1300 is lost.
-            "mistral/issue-cline-9085-rate-limited.json", Set.of("drop code"),
-            "mistral/issue-raycast-31107-rate-limited.json", Set.of("drop code"),
-            // OpenRouter's error.metadata (the upstream's own message in "raw", the provider's name, the
-            // remedy) and the top-level user_id are lost: "Provider returned error" is all a caller sees.
-            "openrouter/issue-open-assistant-80-insufficient-credits-metadata.json",
-            Set.of("drop error.metadata.limit_source", "drop error.metadata.remedy_hint"),
-            "openrouter/pai-test_openrouter_errors_raised.0.json",
-            Set.of("drop error.metadata.provider_name", "drop error.metadata.raw", "drop user_id"),
-            // OpenRouter's mid-stream error {"code":400,"message":"Token limit reached"}: the numeric code
-            // (the status the upstream meant) is read as an error type, so the failure is a retryable
-            // ProviderUnavailableException; and the chunk that carries the error is not read past it, so
-            // its usage (billed) is lost, and the reasoning_details gathered so far never reach the partial
-            // response's state (state is reported only at [DONE]).
-            "openrouter/pai-test_openrouter_stream_error.sse", Set.of("failure",
-                    "drop choices[].delta.reasoning_details[].index", "drop choices[].delta.reasoning_details[].text",
-                    "drop choices[].delta.reasoning_details[].type", "drop usage.completion_tokens_details.image_tokens",
-                    "drop usage.completion_tokens_details.reasoning_tokens", "drop usage.cost",
-                    "drop usage.cost_details.upstream_inference_completions_cost",
-                    "drop usage.cost_details.upstream_inference_prompt_cost", "drop usage.is_byok",
-                    "drop usage.prompt_tokens_details.audio_tokens", "drop usage.prompt_tokens_details.cached_tokens"));
+    static final Map<String, Set<String>> KNOWN_GAPS = Map.of();
 
     /** The exception each recorded error response must become: the class, and whether it may be retried. */
     private record Expected(Class<? extends LlmException> type, boolean retryable) {

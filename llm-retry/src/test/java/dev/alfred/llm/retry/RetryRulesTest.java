@@ -114,6 +114,9 @@ class RetryRulesTest {
                 reportModel(r.model());
                 reportUsage(r.usage());
                 reportFinishReason(r.finishReason(), r.rawFinishReason());
+                r.citations().forEach(this::reportCitation);
+                r.serverTools().forEach(this::reportServerTool);
+                r.providerFields().forEach(this::reportProviderField);
                 return null;
             }
             sent = true;
@@ -212,6 +215,24 @@ class RetryRulesTest {
         assertThrows(ProviderUnavailableException.class, () -> new RetryingLlmProvider(failing,
                 policy().maxAttempts(2).build()).chat(ChatRequest.of("x")));
         assertTrue(twice instanceof RetryingLlmProvider && !(((RetryingLlmProvider) twice).delegate() instanceof RetryingLlmProvider));
+    }
+
+    @Test
+    void aRetriedStreamPassesOnCitationsServerToolsAndKeptFields() {
+        dev.alfred.llm.Citation cite = new dev.alfred.llm.Citation(0, 2, "url_citation", null, "https://s", null, "{}");
+        dev.alfred.llm.ServerToolUse search = new dev.alfred.llm.ServerToolUse("s1", "web_search", "{}", null, null);
+        ChatResponse rich = new ChatResponse("ok", "", "", List.of(), List.of(cite), List.of(search), null, "m-1",
+                null, FinishReason.STOP, "stop", ProviderState.NONE, java.util.Map.of("system_fingerprint", "\"fp\""),
+                List.of());
+        Scripted p = new Scripted().then(down()).then(rich);
+        ChatResponse r;
+        try (ChatStream s = new RetryingLlmProvider(p, policy().build()).stream(ChatRequest.of("x"))) {
+            r = s.response();
+        }
+        assertEquals(List.of(cite), r.citations());
+        assertEquals(List.of(search), r.serverTools());
+        assertEquals(java.util.Map.of("system_fingerprint", "\"fp\""), r.providerFields());
+        assertEquals(1, r.warnings().stream().filter(w -> w.startsWith("kept what")).count(), "named once: " + r.warnings());
     }
 
     @Test

@@ -368,7 +368,7 @@ public final class CorpusCheck {
         return null;
     }
 
-    /** Whether an error's value reached the exception: its message, its type, or its status. */
+    /** Whether an error's value reached the exception: its message, its type, its status, or its details. */
     private static boolean reaches(LlmException failure, JsonNode value) {
         List<LlmException> chain = new ArrayList<>();
         for (Throwable t = failure; t instanceof LlmException l; t = t.getCause()) {
@@ -382,8 +382,28 @@ public final class CorpusCheck {
             if (e.errorType().map(text::equals).orElse(false)) {
                 return true;
             }
+            for (String detail : e.details().values()) {
+                if (detail.contains(text) || containsNode(DETAILS.readTree(detail), value)) {
+                    return true;
+                }
+            }
             if (value.isIntegralNumber() && e.httpStatus().orElse(-1) == value.asInt()
                     || value.isString() && text.equals(String.valueOf(e.httpStatus().orElse(-1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper DETAILS = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    /** Whether a JSON tree holds a value anywhere in it. */
+    private static boolean containsNode(JsonNode tree, JsonNode value) {
+        if (tree.equals(value)) {
+            return true;
+        }
+        for (JsonNode child : tree) {
+            if (containsNode(child, value)) {
                 return true;
             }
         }

@@ -9,6 +9,9 @@ import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
 import java.io.StringWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What an error body says, read from any of the shapes LLM servers use: {@code {"error":{...}}}
@@ -16,14 +19,43 @@ import java.io.StringWriter;
  * (Anthropic), {@code {"error":"text"}}, a flat {@code {"object":"error","message":...,"type":...}}
  * (older vLLM, Mistral), and an array whose first entry is one of those (Gemini's compatible
  * endpoint). A {@code message} that is not a string (Mistral's validation details) is kept as JSON
- * text; a numeric {@code code} as its digits. Values are raw server text: scrub before use.
+ * text; a numeric {@code code} as its digits. Every other field of the error object, and of the body
+ * around it, is kept as raw JSON in {@link #details()} ({@code param}, Groq's {@code failed_generation},
+ * OpenRouter's {@code metadata} and {@code user_id}, Groq's {@code status_code}), so nothing the server said
+ * is lost. Values are raw server text: scrub before use.
  *
  * @param type      {@code error.type}, or null
  * @param message   {@code error.message}, or null
  * @param code      {@code error.code}, or null
  * @param requestId a top-level {@code request_id}, or null
+ * @param details   the other fields, name to raw JSON, in order; never null
  */
-public record ErrorBody(String type, String message, String code, String requestId) {
+public record ErrorBody(String type, String message, String code, String requestId, Map<String, String> details) {
+
+    /**
+     * Copies the details.
+     *
+     * @param type      the type, or null
+     * @param message   the message, or null
+     * @param code      the code, or null
+     * @param requestId the request id, or null
+     * @param details   the other fields; null for none
+     */
+    public ErrorBody {
+        details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+
+    /**
+     * An error without other fields.
+     *
+     * @param type      the type, or null
+     * @param message   the message, or null
+     * @param code      the code, or null
+     * @param requestId the request id, or null
+     */
+    public ErrorBody(String type, String message, String code, String requestId) {
+        this(type, message, code, requestId, Map.of());
+    }
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -64,6 +96,7 @@ public record ErrorBody(String type, String message, String code, String request
         String requestId = null;
         String flatObject = null;
         boolean error = false;
+        Map<String, String> details = new LinkedHashMap<>();
         String name;
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
@@ -74,6 +107,7 @@ public record ErrorBody(String type, String message, String code, String request
                         type = inner.type;
                         message = inner.message;
                         code = inner.code;
+                        details.putAll(inner.details);
                         error = true;
                     } else if (t == JsonToken.VALUE_STRING) {
                         message = p.getString();
@@ -110,11 +144,15 @@ public record ErrorBody(String type, String message, String code, String request
                     }
                     break;
                 default:
-                    p.skipChildren();
+                    if (t != JsonToken.VALUE_NULL) {
+                        details.put(name, raw(p));
+                    } else {
+                        p.skipChildren();
+                    }
             }
         }
         if (error || "error".equals(flatObject)) {
-            return new ErrorBody(type, message, code, requestId);
+            return new ErrorBody(type, message, code, requestId, details);
         }
         return null;
     }
@@ -123,6 +161,7 @@ public record ErrorBody(String type, String message, String code, String request
         String type = null;
         String message = null;
         String code = null;
+        Map<String, String> details = new LinkedHashMap<>();
         String name;
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
@@ -130,10 +169,23 @@ public record ErrorBody(String type, String message, String code, String request
                 case "type": type = scalar(p, t); break;
                 case "message": message = text(p, t); break;
                 case "code": code = scalar(p, t); break;
-                default: p.skipChildren();
+                default:
+                    if (t != JsonToken.VALUE_NULL) {
+                        details.put(name, raw(p));
+                    } else {
+                        p.skipChildren();
+                    }
             }
         }
-        return new ErrorBody(type, message, code, null);
+        return new ErrorBody(type, message, code, null, details);
+    }
+
+    private static String raw(JsonParser p) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+            g.copyCurrentStructure(p);
+        }
+        return out.toString();
     }
 
     /**
@@ -155,11 +207,7 @@ public record ErrorBody(String type, String message, String code, String request
 
     private static String text(JsonParser p, JsonToken t) {
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-            StringWriter out = new StringWriter();
-            try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-                g.copyCurrentStructure(p);
-            }
-            return out.toString();
+            return raw(p);
         }
         return scalar(p, t);
     }

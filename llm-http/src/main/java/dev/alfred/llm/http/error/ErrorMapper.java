@@ -128,9 +128,27 @@ public final class ErrorMapper {
         } else {
             message = "empty body";
         }
-        LlmException e = map(status, type, message, requestId, retryAfter(headers));
+        LlmException e = withDetails(map(status, type, message, requestId, retryAfter(headers)),
+                length > 0 ? ErrorBody.parse(body, 0, length) : null);
         Boolean directive = shouldRetry(headers);
         return directive == null ? e : e.withRetryDirective(directive);
+    }
+
+    /**
+     * The error's other fields, scrubbed and bounded, on the exception: its {@code code} when the type
+     * names the error, and every field the body had beside its message and type.
+     */
+    private LlmException withDetails(LlmException e, ErrorBody body) {
+        if (body == null) {
+            return e;
+        }
+        java.util.Map<String, String> d = new java.util.LinkedHashMap<>();
+        if (body.type() != null && body.code() != null) {
+            d.put("code", "\"" + new String(tools.jackson.core.io.JsonStringEncoder.getInstance()
+                    .quoteAsCharArray(field(body.code()))) + "\"");
+        }
+        body.details().forEach((name, json) -> d.put(name, scrubber.scrubAndBound(json, MAX_SERVER_TEXT)));
+        return d.isEmpty() ? e : e.withDetails(d);
     }
 
     /**
@@ -156,9 +174,25 @@ public final class ErrorMapper {
      * @return the exception to throw
      */
     public LlmException fromStreamError(ErrorBody error, String requestId) {
-        String type = field(error.typeOrCode());
-        return fromStreamError(type, error.message() == null ? "(no message)" : error.message(),
-                requestId != null ? requestId : field(error.requestId()));
+        String id = requestId != null ? requestId : field(error.requestId());
+        String message = error.message() == null ? "(no message)" : error.message();
+        int status = streamStatus(error);
+        if (status > 0) {
+            // a stream error that names its HTTP status (OpenRouter's numeric code, Groq's status_code) maps as that status
+            String type = field(error.type());
+            return withDetails(map(status, type, "error event in stream: " + message, id, null), error);
+        }
+        return withDetails(fromStreamError(field(error.typeOrCode()), message, id), error);
+    }
+
+    /** The HTTP status a stream error names: a 4xx/5xx {@code code} with no type, or a {@code status_code}. */
+    private static int streamStatus(ErrorBody error) {
+        String code = error.type() == null ? error.code() : null;
+        if (code != null && code.matches("[45]\\d\\d")) {
+            return Integer.parseInt(code);
+        }
+        String statusCode = error.details().get("status_code");
+        return statusCode != null && statusCode.matches("[45]\\d\\d") ? Integer.parseInt(statusCode) : -1;
     }
 
     /**

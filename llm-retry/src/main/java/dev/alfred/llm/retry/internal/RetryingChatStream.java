@@ -71,6 +71,9 @@ public final class RetryingChatStream extends AbstractChatStream {
                 reportUsage(r.usage());
                 reportFinishReason(r.finishReason(), r.rawFinishReason());
                 reportState(r.state());
+                r.citations().forEach(this::reportCitation);
+                r.serverTools().forEach(this::reportServerTool);
+                r.providerFields().forEach(this::reportProviderField);
                 r.warnings().forEach(this::warn);
                 attempts.onSuccess();
                 return null;

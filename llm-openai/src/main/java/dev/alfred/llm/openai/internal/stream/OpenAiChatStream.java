@@ -95,15 +95,20 @@ public final class OpenAiChatStream extends EventStreamChatStream {
                     : malformed("malformed stream chunk (" + e.getMessage() + "): " + snippet(text)));
             return;
         }
+        reportResponseId(chunk.id());
+        reportModel(chunk.model());
+        reportUsage(ChoiceParts.usage(chunk.usage(), completionIncludesReasoning));
         if (chunk.isError() || errorEvent) {
-            fail(chunk.isError() ? settings().errors().fromStreamError(error(chunk), requestId())
+            // what the failing chunk still carries (OpenRouter bills usage on it) goes to the partial answer
+            parts.accept(chunk, sink);
+            reportState(parts.state(settings().providerId()));
+            ErrorBody body = ErrorBody.parse(data, 0, length);
+            fail(body != null ? settings().errors().fromStreamError(body, requestId())
                     : settings().errors().fromStreamError((String) null,
                             new String(data, 0, length, StandardCharsets.UTF_8), requestId()));
             return;
         }
-        reportResponseId(chunk.id());
         reportModel(chunk.model());
-        reportUsage(ChoiceParts.usage(chunk.usage(), completionIncludesReasoning));
         reportFinishReason(FinishReasons.of(chunk.finishReason()), chunk.finishReason());
         parts.accept(chunk, sink);
     }

@@ -605,6 +605,7 @@ public final class ChunkDecoder {
         long total = -1;
         long cachedTop = -1;
         long cachedNested = -1;
+        long cacheWrite = 0;
         long reasoning = 0;
         String name;
         while ((name = p.nextName()) != null) {
@@ -625,7 +626,9 @@ public final class ChunkDecoder {
                     break;
                 case "prompt_tokens_details":
                     if (t == JsonToken.START_OBJECT) {
-                        cachedNested = nested(p, "cached_tokens", chunk, path + name + ".");
+                        long[] counts = promptDetails(p, chunk, path + name + ".");
+                        cachedNested = counts[0];
+                        cacheWrite = counts[1];
                     } else {
                         keep(p, t, chunk, path + name);
                     }
@@ -645,7 +648,25 @@ public final class ChunkDecoder {
         if (total < 0) {
             total = prompt + completion < 0 ? Long.MAX_VALUE : prompt + completion; // saturate, never negative
         }
-        return new Usage(prompt, completion, total, cached, 0, reasoning);
+        return new Usage(prompt, completion, total, cached, cacheWrite, reasoning);
+    }
+
+    /** {@code prompt_tokens_details}: cached tokens read, and tokens written to the cache (OpenRouter). */
+    private static long[] promptDetails(JsonParser p, Chunk chunk, String path) {
+        long cached = -1;
+        long written = 0;
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            if ("cached_tokens".equals(name)) {
+                cached = t == JsonToken.VALUE_NULL ? -1 : count(p, t);
+            } else if ("cache_write_tokens".equals(name)) {
+                written = Math.max(0, count(p, t));
+            } else {
+                keep(p, t, chunk, path + name);
+            }
+        }
+        return new long[] {cached, written};
     }
 
     private static long nested(JsonParser p, String field, Chunk chunk, String path) {

@@ -343,4 +343,11 @@ class ChunkDecoderTest {
         byte[] bad = "{\"choices\":[{\"index\":0,\"delta\":{\"annotations\":[3]}}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertThrows(MalformedChunkException.class, () -> new ChunkDecoder().decode(bad, 0, bad.length));
     }
+
+    @Test
+    void tokensWrittenToTheCacheAreReadFromThePromptDetails() {
+        byte[] b = ("{\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":1,\"prompt_tokens_details\":"
+                + "{\"cached_tokens\":4,\"cache_write_tokens\":6}}}").getBytes(StandardCharsets.UTF_8);
+        assertEquals(new Usage(10, 1, 11, 4, 6, 0), new ChunkDecoder().decode(b, 0, b.length).usage());
+    }
 }
