@@ -92,6 +92,7 @@ public final class Blocks {
     private Block last;
     private int calls;
     private int textLength;
+    private boolean ended;
 
     /**
      * Blocks whose parts and findings go to a sink.
@@ -456,25 +457,30 @@ public final class Blocks {
     /**
      * Ends the answer's blocks: a block that never stopped is finished as if it had (its citations,
      * server tool or unknown content kept), and each tool call is judged, in the order the calls
-     * started.
+     * started. Once: a second call ends nothing.
      *
      * @param reason why the output ended, or null
      * @return the end parts of the tool calls
      */
     public List<ChatDelta.ToolCallEnd> endCalls(FinishReason reason) {
+        if (ended) {
+            return List.of();
+        }
+        ended = true;
         List<ChatDelta.ToolCallEnd> ends = new ArrayList<>(calls);
         boolean cut = reason == FinishReason.LENGTH || reason == FinishReason.REFUSAL;
         for (Block b : blocks.values()) {
+            boolean stopped = b.stopped;
+            if (!stopped) {
+                b.stopped = true;
+                finish(b);
+            }
             if (b.kind != Kind.CALL) {
-                if (!b.stopped) {
-                    b.stopped = true;
-                    finish(b);
-                }
                 continue;
             }
             String args = b.text.toString();
             ToolCall.Status status;
-            if (!b.stopped || cut) {
+            if (!stopped || cut) {
                 status = ToolCall.Status.TRUNCATED;
             } else if (b.broken) {
                 status = ToolCall.Status.INVALID_JSON;
@@ -486,7 +492,6 @@ public final class Blocks {
                 status = shape == RawJson.Shape.OBJECT ? ToolCall.Status.COMPLETE
                         : shape == RawJson.Shape.CUT ? ToolCall.Status.TRUNCATED : ToolCall.Status.INVALID_JSON;
             }
-            b.stopped = true;
             ends.add(new ChatDelta.ToolCallEnd(b.call, new ToolCall(b.id, b.name, args, status)));
         }
         return ends;

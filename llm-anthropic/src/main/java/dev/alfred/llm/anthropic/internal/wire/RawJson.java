@@ -149,33 +149,56 @@ final class RawJson {
     }
 
     /**
-     * Judges a tool call's arguments: a non-blocking parser fed the whole text says whether it is one
-     * object, the beginning of one (it waits for more input), or neither.
+     * Judges a tool call's arguments: one whole object; else, fed to a non-blocking parser, the
+     * beginning of one (the parser waits for more input) or neither.
      *
      * @param text the arguments
      * @return the shape
      */
     static Shape shape(String text) {
+        if (isObject(text)) {
+            return Shape.OBJECT;
+        }
+        String start = text.stripLeading();
+        if (start.isEmpty()) {
+            return Shape.CUT; // only whitespace: cut before the object began
+        }
+        if (start.charAt(0) != '{') {
+            return Shape.INVALID;
+        }
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         try (JsonParser p = JSON.createNonBlockingByteArrayParser(ObjectReadContext.empty())) {
-            ByteArrayFeeder feeder = (ByteArrayFeeder) p.nonBlockingInputFeeder();
-            feeder.feedInput(bytes, 0, bytes.length);
-            JsonToken t = p.nextToken();
-            if (t == JsonToken.NOT_AVAILABLE) {
-                return Shape.CUT; // only whitespace so far: a cut before the object began
-            }
-            if (t != JsonToken.START_OBJECT) {
-                return Shape.INVALID;
-            }
+            ((ByteArrayFeeder) p.nonBlockingInputFeeder()).feedInput(bytes, 0, bytes.length);
+            JsonToken t;
             while ((t = p.nextToken()) != JsonToken.NOT_AVAILABLE) {
                 if (t == JsonToken.END_OBJECT && p.streamReadContext().inRoot()) {
-                    feeder.endOfInput();
-                    return p.nextToken() == null ? Shape.OBJECT : Shape.INVALID;
+                    return Shape.INVALID; // a whole object with something after it
                 }
             }
             return Shape.CUT;
         } catch (JacksonException e) {
             return Shape.INVALID;
+        }
+    }
+
+    /**
+     * Whether text is exactly one JSON object (what the API takes as a tool call's input).
+     *
+     * @param text the text, or null
+     * @return true for one object and nothing else but whitespace
+     */
+    static boolean isObject(String text) {
+        if (text == null || text.isBlank()) {
+            return false;
+        }
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (JacksonException e) {
+            return false;
         }
     }
 }

@@ -363,6 +363,9 @@ public final class RequestEncoder {
                 }
                 if ("\"tool_use\"".equals(fields.get("type"))) {
                     String id = string(fields.get("id"));
+                    if (id.isEmpty()) {
+                        throw invalid("the assistant message's provider state has a tool_use block without an id");
+                    }
                     ToolCall c = calls.get(id);
                     toolUse(g, ids.apply(id), c != null ? c.name() : string(fields.get("name")),
                             c != null ? c.arguments() : "{}", fields, warnings);
@@ -399,7 +402,7 @@ public final class RequestEncoder {
         g.writeStringProperty("id", id);
         g.writeStringProperty("name", name);
         g.writeName("input");
-        if (isObject(arguments)) {
+        if (RawJson.isObject(arguments)) {
             g.writeRawValue(arguments);
         } else {
             g.writeRawValue("{}");
@@ -418,22 +421,6 @@ public final class RequestEncoder {
             }
         }
         g.writeEndObject();
-    }
-
-    /** Whether text is exactly one JSON object (the API needs an object as a tool call's input). */
-    static boolean isObject(String text) {
-        if (text == null || text.isBlank()) {
-            return false;
-        }
-        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), text)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            p.skipChildren();
-            return p.nextToken() == null;
-        } catch (JacksonException e) {
-            return false;
-        }
     }
 
     private static void tools(JsonGenerator g, ChatRequest request) {
