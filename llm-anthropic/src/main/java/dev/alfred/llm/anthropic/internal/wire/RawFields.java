@@ -45,17 +45,8 @@ final class RawFields {
         return null;
     }
 
+    /** Forgets the fields; the texts stay referenced until overwritten, a reused decoder's few. */
     void clear() {
-        Arrays.fill(names, 0, size, null);
-        Arrays.fill(values, 0, size, null);
         size = 0;
-    }
-
-    RawFields copy() {
-        RawFields c = new RawFields();
-        for (int i = 0; i < size; i++) {
-            c.add(names[i], values[i]);
-        }
-        return c;
     }
 }

@@ -385,7 +385,7 @@ public final class RequestEncoder {
 
     /** A JSON string literal's value, or an empty string for anything else. */
     private static String string(String literal) {
-        if (literal == null || literal.length() < 2 || literal.charAt(0) != '"') {
+        if (literal == null || !literal.startsWith("\"")) {
             return "";
         }
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), literal)) {
