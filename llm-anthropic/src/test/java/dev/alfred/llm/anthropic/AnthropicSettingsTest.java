@@ -56,7 +56,8 @@ class AnthropicSettingsTest {
     @Test
     void theBuilderRefusesWhatCannotWork() {
         assertThrows(IllegalArgumentException.class, () -> AnthropicProvider.builder().apiKey(KEY).maxTokens(0).build());
-        try (AnthropicProvider p = AnthropicProvider.builder().apiKey(KEY).maxTokens(1).build()) {
+        try (AnthropicProvider p = AnthropicProvider.builder().apiKey(KEY).version("2023-06-01").maxTokens(1).bearerAuth(false)
+                .beta(" files-api-2025-04-14 ").build()) {
             assertEquals(AnthropicProvider.ANTHROPIC_URL, p.baseUrl());
         }
         IllegalArgumentException noKey = assertThrows(IllegalArgumentException.class, () -> AnthropicProvider.builder().build());

@@ -192,11 +192,12 @@ final class RawJson {
             return false;
         }
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), text)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return false;
+            boolean object = p.nextToken() == JsonToken.START_OBJECT;
+            if (object) {
+                p.skipChildren();
+                object = p.nextToken() == null;
             }
-            p.skipChildren();
-            return p.nextToken() == null;
+            return object;
         } catch (JacksonException e) {
             return false;
         }

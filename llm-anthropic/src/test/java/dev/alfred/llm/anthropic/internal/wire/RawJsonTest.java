@@ -64,6 +64,14 @@ class RawJsonTest {
         assertEquals(List.of("[1,"), RawJson.elements("[1,"), "not JSON: itself");
     }
 
+    @Test
+    void anObjectIsOneObjectAndNothingElse() {
+        assertEquals(true, RawJson.isObject(" {\"a\":{}} "));
+        for (String text : new String[] {null, "", "  ", "[]", "{} 1", "{\"a\":", "\"{}\""}) {
+            assertEquals(false, RawJson.isObject(text), String.valueOf(text));
+        }
+    }
+
     @ParameterizedTest(name = "{0} is {1}")
     @CsvSource(delimiter = '|', value = {
         "{}|OBJECT",
