@@ -22,9 +22,9 @@ import java.util.Map;
  *       and says so in a warning;</li>
  *   <li>every message field the port does not model ({@code container}, {@code stop_details},
  *       {@code stop_sequence}, {@code usage.server_tool_use}, {@code usage.service_tier}, …) as a
- *       provider field under its name, an unknown block field under {@code content[i].<name>}, and
- *       unknown events under {@code events.<type>} (a JSON array of their data), each named in a
- *       warning;</li>
+ *       provider field under its name (a usage field as last reported, when the answer ends), an
+ *       unknown block field under {@code content[i].<name>}, and unknown events under
+ *       {@code events.<type>} (a JSON array of their data), each named in a warning;</li>
  *   <li>at the end, the tool calls judged and the blocks kept as state for the next turn.</li>
  * </ul>
  *
@@ -52,6 +52,7 @@ public final class AnswerFolder {
     private FinishReason reason;
     private boolean refused;
     private boolean paused;
+    private Map<String, String> usageFields;
     private Map<String, StringBuilder> unknownEvents;
     private int unknownChars;
     private int unknownDropped;
@@ -149,9 +150,21 @@ public final class AnswerFolder {
         }
     }
 
+    /**
+     * The message's fields the port does not model, kept under their names; usage fields, which every
+     * report repeats cumulatively, only as last reported, when the answer ends.
+     */
     private void messageFields(Event e) {
         for (int i = 0; i < e.extraCount(); i++) {
-            sink.providerField(e.extras().name(i), e.extras().value(i));
+            String name = e.extras().name(i);
+            if (name.startsWith("usage.")) {
+                if (usageFields == null) {
+                    usageFields = new LinkedHashMap<>();
+                }
+                usageFields.put(name, e.extras().value(i));
+            } else {
+                sink.providerField(name, e.extras().value(i));
+            }
         }
     }
 
@@ -209,6 +222,9 @@ public final class AnswerFolder {
     private void end() {
         for (ChatDelta.ToolCallEnd end : blocks.endCalls(reason)) {
             sink.part(end);
+        }
+        if (usageFields != null) {
+            usageFields.forEach(sink::providerField);
         }
         if (unknownEvents != null) {
             unknownEvents.forEach((type, kept) -> sink.providerField("events." + type, kept + "]"));

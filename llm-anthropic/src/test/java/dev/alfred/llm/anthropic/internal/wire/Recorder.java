@@ -19,6 +19,7 @@ final class Recorder implements AnswerSink {
     final List<Citation> citations = new ArrayList<>();
     final Map<String, ServerToolUse> tools = new LinkedHashMap<>();
     final Map<String, String> fields = new LinkedHashMap<>();
+    final List<String> fieldPaths = new ArrayList<>();
     final List<String> ids = new ArrayList<>();
     final List<String> models = new ArrayList<>();
     final List<Usage> usages = new ArrayList<>();
@@ -54,6 +55,7 @@ final class Recorder implements AnswerSink {
     @Override
     public void providerField(String path, String json) {
         fields.put(path, json);
+        fieldPaths.add(path);
     }
 
     @Override
