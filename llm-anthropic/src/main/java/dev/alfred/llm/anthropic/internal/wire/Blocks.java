@@ -133,10 +133,10 @@ public final class Blocks {
         }
         String type = b.type == null ? "?" : b.type;
         Kind kind = kind(type);
-        if ((kind == Kind.CALL || kind == Kind.SERVER_USE) && (isEmpty(b.id) || isEmpty(b.name))) {
+        if ((kind == Kind.CALL || kind == Kind.SERVER_USE) && (isBlank(b.id) || isBlank(b.name))) {
             throw new MalformedEventException(type + " block " + index + " without an id or a name");
         }
-        if (kind == Kind.SERVER_RESULT && isEmpty(b.toolUseId)) {
+        if (kind == Kind.SERVER_RESULT && isBlank(b.toolUseId)) {
             throw new MalformedEventException(type + " block " + index + " without a tool_use_id");
         }
         Block block = new Block(index, type, kind, kind == Kind.CALL ? calls++ : -1, b, kept(kind, b));
@@ -228,8 +228,8 @@ public final class Blocks {
         return k;
     }
 
-    private static boolean isEmpty(String s) {
-        return s == null || s.isEmpty();
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** A tool use's input as it starts: {@code {}} is nothing yet, any other object the arguments so far. */

@@ -425,9 +425,12 @@ class BlocksTest {
         assertThrows(MalformedEventException.class, () -> start(2, "{\"type\":\"tool_use\",\"id\":\"\",\"name\":\"f\"}"));
         assertThrows(MalformedEventException.class, () -> start(2, "{\"type\":\"tool_use\",\"id\":\"i\"}"));
         assertThrows(MalformedEventException.class, () -> start(2, "{\"type\":\"server_tool_use\",\"name\":\"web_search\"}"));
+        assertThrows(MalformedEventException.class, () -> start(2, "{\"type\":\"server_tool_use\",\"id\":\" \",\"name\":\"w\"}"));
+        assertThrows(MalformedEventException.class, () -> start(2, "{\"type\":\"mcp_tool_use\",\"id\":\"i\",\"name\":\" \"}"));
         assertEquals("web_search_tool_result block 2 without a tool_use_id", assertThrows(MalformedEventException.class,
                 () -> start(2, "{\"type\":\"web_search_tool_result\",\"content\":[]}")).getMessage());
         assertThrows(MalformedEventException.class, () -> start(2, "{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"\"}"));
+        assertThrows(MalformedEventException.class, () -> start(2, "{\"type\":\"web_search_tool_result\",\"tool_use_id\":\" \"}"));
         assertEquals("content_block_delta for block 5, which never started",
                 assertThrows(MalformedEventException.class, () -> delta(5, "text_delta", "text", "\"x\"")).getMessage());
         assertEquals("content_block_stop for block 5, which never started",
