@@ -15,46 +15,84 @@ import dev.alfred.llm.Usage;
  */
 public interface AnswerSink {
 
-    /** @param part a text, reasoning, refusal or tool-call part */
+    /**
+     * Hands out a part of the answer, after the parts before it.
+     *
+     * @param part a text, reasoning, refusal or tool-call part
+     */
     void part(ChatDelta part);
 
-    /** @param warning what was kept unmodelled, repaired or ignored */
+    /**
+     * Adds a warning to the answer.
+     *
+     * @param warning what was repaired, dropped past a bound, or is worth knowing (a paused turn)
+     */
     void warn(String warning);
 
-    /** @param citation a source cited for a span of the text */
+    /**
+     * Records a source cited for a span of the answer's text.
+     *
+     * @param citation the citation, its span in the folded text
+     */
     void citation(Citation citation);
 
-    /** @param use a tool the server ran, or its result (replacing the use of the same id) */
+    /**
+     * Records a tool the server ran, or the same use with its result (replacing the use of its id).
+     *
+     * @param use the use
+     */
     void serverTool(ServerToolUse use);
 
     /**
+     * The server tool use recorded under an id, so that its result can be added to it.
+     *
      * @param id a server tool use's id
      * @return the use recorded under it, or null
      */
     ServerToolUse serverTool(String id);
 
     /**
+     * Keeps a field the port does not model, as the server sent it; the answer names it in a warning.
+     *
      * @param path where the field was, such as {@code container} or {@code content[2].caller}
      * @param json its raw JSON
      */
     void providerField(String path, String json);
 
-    /** @param id the message id */
+    /**
+     * Records the message id.
+     *
+     * @param id the id, or null
+     */
     void id(String id);
 
-    /** @param model the model that answered */
+    /**
+     * Records the model that answered (a fallback block's served model replaces the one asked for).
+     *
+     * @param model the model, or null
+     */
     void model(String model);
 
-    /** @param usage the usage so far */
+    /**
+     * Records the usage so far; a later report replaces it.
+     *
+     * @param usage the usage, or null
+     */
     void usage(Usage usage);
 
     /**
-     * @param reason why the output ended
+     * Records why the output ended.
+     *
+     * @param reason the port's reason
      * @param raw    Anthropic's word for it
      */
     void finishReason(FinishReason reason, String raw);
 
-    /** @param state the blocks to send back on the next turn */
+    /**
+     * Records the state to send back on the next turn: the answer's blocks as received.
+     *
+     * @param state the state, or {@link ProviderState#NONE}
+     */
     void state(ProviderState state);
 
     /**
