@@ -5,22 +5,24 @@ import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ProviderOptions;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.anthropic.internal.stream.AnthropicChatStream;
-import dev.alfred.llm.anthropic.internal.wire.Blocks;
+import dev.alfred.llm.anthropic.internal.wire.AnswerFolder;
+import dev.alfred.llm.anthropic.internal.wire.AnswerSink;
 import dev.alfred.llm.anthropic.internal.wire.EventDecoder;
 import dev.alfred.llm.anthropic.internal.wire.RequestEncoder;
-import dev.alfred.llm.anthropic.internal.wire.StopReasons;
 import dev.alfred.llm.http.EventStreamChatStream;
 import dev.alfred.llm.http.HttpChatProvider;
 import dev.alfred.llm.http.HttpExchange;
 import dev.alfred.llm.http.HttpProviderBuilder;
 import dev.alfred.llm.http.HttpTransport;
 import dev.alfred.llm.http.error.ErrorBody;
+import dev.alfred.llm.http.error.ErrorKind;
 import dev.alfred.llm.http.error.ErrorRules;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -36,13 +38,32 @@ import java.util.Set;
  *
  * <p>What it does for the API: system messages go in the top-level {@code system}; tool results go
  * as {@code tool_result} blocks of a user turn; {@code max_tokens}, which the API requires, is
- * {@value #DEFAULT_MAX_TOKENS} unless the request or the builder sets it; thinking
- * ({@link AnthropicOptions}) comes back as reasoning, its blocks and signatures kept as the answer's
- * {@link dev.alfred.llm.ProviderState} and sent back unmodified when the answer is replayed with
- * {@link dev.alfred.llm.ChatMessage#of}; {@code request-id} is named in every exception message.
- * Errors map by status: 400/404/413 invalid, 401/403 authentication, 402 quota, 429 and 529
+ * {@value #DEFAULT_MAX_TOKENS} unless the request or the builder sets it; a builtin tool named
+ * {@code web_search} is Anthropic's web search ({@code web_search_20250305}), and one named by a
+ * versioned server-tool type ({@code web_fetch_20250910}) is sent as that type (its beta set with
+ * {@link Builder#beta}); tool-call ids another provider made ({@code functions.get_weather:0}) are
+ * mapped to ids the API accepts, the same for a call and its result, and an empty assistant turn,
+ * which the API refuses, is left out with a warning; {@code request-id} is named in every exception
+ * message.
+ *
+ * <p>What it reads: nothing the server says is dropped. Text, thinking (reasoning) and tool calls as
+ * parts; {@code stop_reason: refusal} as {@link dev.alfred.llm.FinishReason#REFUSAL} with a refusal
+ * text (the {@code stop_details} explanation, else its category); citations as
+ * {@link dev.alfred.llm.Citation}s spanning their text; the server's own tools ({@code server_tool_use},
+ * {@code mcp_tool_use} and every {@code *_tool_result}, errors in a 200 included) as
+ * {@link dev.alfred.llm.ServerToolUse}s; the model a {@code fallback} block names as the model that
+ * answered; usage as reported (the prompt is input plus cache writes plus cache reads); every other
+ * field or block ({@code container}, {@code stop_details}, {@code usage.server_tool_use}, a tool use's
+ * {@code caller}, blocks of later API versions) in {@link dev.alfred.llm.ChatResponse#providerFields()},
+ * each named in a warning. The answer's blocks (thinking with its signature, redacted thinking, server
+ * tools with their encrypted results, citations, unknown blocks) are kept in order as its
+ * {@link dev.alfred.llm.ProviderState} and sent back as received when it is replayed with
+ * {@link dev.alfred.llm.ChatMessage#of}, so a {@code pause_turn} answer sent back continues. A tool
+ * call whose input is not a JSON object is {@code INVALID_JSON}, one cut off {@code TRUNCATED}: a broken
+ * call never comes back {@code COMPLETE}. Errors map by status: 400/404/413 invalid (a 400 saying the
+ * credit balance is too low is a quota error), 401/403 authentication, 402 quota, 429 and 529
  * ({@code overloaded_error}, also inside a stream) retryable rate limits, 500/504 retryable
- * unavailability.
+ * unavailability; a 200 body that is not a message is a {@link dev.alfred.llm.MalformedResponseException}.
  *
  * <p>One instance shares one HTTP client across calls and is thread-safe. {@link #toString()} and
  * every exception message leave the API key out.
@@ -64,7 +85,14 @@ public final class AnthropicProvider extends HttpChatProvider {
 
     private static final Capabilities CAPABILITIES = Capabilities.of(Capabilities.Feature.TOOLS,
             Capabilities.Feature.PARALLEL_TOOL_CALLS, Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.IMAGES,
-            Capabilities.Feature.IMAGE_URLS, Capabilities.Feature.REASONING);
+            Capabilities.Feature.IMAGE_URLS, Capabilities.Feature.REASONING, Capabilities.Feature.BUILTIN_TOOLS);
+    /**
+     * Anthropic's own reading of its errors, before the standard table: a 400 (or an error event) saying
+     * "Your credit balance is too low" is a {@code QuotaExceededException}, never retried, though its type
+     * is {@code invalid_request_error} (server-truth.md §3.1).
+     */
+    static final ErrorRules ERRORS = (status, type, message) ->
+            message.toLowerCase(Locale.ROOT).contains("credit balance is too low") ? ErrorKind.QUOTA_EXCEEDED : null;
     private static final Set<String> RESERVED_HEADERS = Set.of("x-api-key", "authorization", "anthropic-version",
             "anthropic-beta", "user-agent", "content-type", "accept");
 
@@ -77,7 +105,7 @@ public final class AnthropicProvider extends HttpChatProvider {
     private final EventDecoder decoder = new EventDecoder();
 
     private AnthropicProvider(Builder b) {
-        super(ID, b, "request-id", ErrorRules.STANDARD);
+        super(ID, b, "request-id", ERRORS);
         this.endpoint = HttpTransport.resolve(baseUrl(), "v1/messages");
         this.maxTokens = b.maxTokens;
         this.bearer = b.bearer;
@@ -95,8 +123,9 @@ public final class AnthropicProvider extends HttpChatProvider {
     }
 
     /**
-     * Tools with parallel calls, JSON schema answers ({@code output_config.format}), images inline and
-     * by URL, and reasoning (thinking). No JSON-object mode and no builtin tools.
+     * Tools with parallel calls, builtin (server) tools such as {@code web_search}, JSON schema answers
+     * ({@code output_config.format}), images inline and by URL, and reasoning (thinking). No JSON-object
+     * mode.
      *
      * @return the capabilities
      */
@@ -119,7 +148,7 @@ public final class AnthropicProvider extends HttpChatProvider {
     protected byte[] encode(ChatRequest request, boolean stream, List<String> warnings) {
         AnthropicOptions options = request.options(AnthropicOptions.class).orElse(AnthropicOptions.DEFAULT);
         return encoder.encode(request, model(), maxTokens, stream, options.thinking(), options.budgetTokens(),
-                options.effort());
+                options.effort(), warnings);
     }
 
     @Override
@@ -143,21 +172,7 @@ public final class AnthropicProvider extends HttpChatProvider {
         if (error != null) {
             throw settings().errors().fromStreamError(error, requestId);
         }
-        EventDecoder.Message m = decoder.decodeMessage(body, body.length);
-        Blocks blocks = new Blocks(answer::accept, answer::warn);
-        long index = 0;
-        for (EventDecoder.Block b : m.blocks()) {
-            blocks.start(index, b.type(), b.id(), b.name(), b.text(), b.signature(), b.data());
-            if (b.input() != null) {
-                blocks.delta(index, "input_json_delta", b.input());
-            }
-            blocks.stop(index++);
-        }
-        answer.id(m.id());
-        answer.model(m.model());
-        answer.usage(m.usage().toUsage());
-        answer.finishReason(StopReasons.of(m.stopReason()), m.stopReason());
-        answer.state(blocks.state(ID));
+        new AnswerFolder(AnswerSink.of(answer), ID).message(decoder.decodeMessage(body, body.length));
     }
 
     @Override

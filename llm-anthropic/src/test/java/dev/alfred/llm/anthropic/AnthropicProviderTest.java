@@ -187,7 +187,8 @@ class AnthropicProviderTest {
         String replayed = server.takeRequest().body();
         assertTrue(replayed.contains("{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"Need data.\","
                 + "\"signature\":\"EqQB+/=\"},{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy\"},"
-                + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{\"city\": \"Florence\"}}]}"),
+                + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{\"city\": \"Florence\"},"
+                + "\"caller\":{\"type\":\"direct\"}}]}"),
                 "the blocks byte for byte, in their order: " + replayed);
     }
 

@@ -1,12 +1,17 @@
 package dev.alfred.llm.anthropic.internal.stream;
 
+import dev.alfred.llm.ChatDelta;
+import dev.alfred.llm.Citation;
+import dev.alfred.llm.FinishReason;
+import dev.alfred.llm.ProviderState;
 import dev.alfred.llm.ResponseAccumulator;
-import dev.alfred.llm.anthropic.internal.wire.Blocks;
+import dev.alfred.llm.ServerToolUse;
+import dev.alfred.llm.Usage;
+import dev.alfred.llm.anthropic.internal.wire.AnswerFolder;
+import dev.alfred.llm.anthropic.internal.wire.AnswerSink;
 import dev.alfred.llm.anthropic.internal.wire.Event;
 import dev.alfred.llm.anthropic.internal.wire.EventDecoder;
 import dev.alfred.llm.anthropic.internal.wire.MalformedEventException;
-import dev.alfred.llm.anthropic.internal.wire.StopReasons;
-import dev.alfred.llm.anthropic.internal.wire.UsageFields;
 import dev.alfred.llm.http.EventStreamChatStream;
 import dev.alfred.llm.http.ExchangeSettings;
 import dev.alfred.llm.http.HttpExchange;
@@ -16,18 +21,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A Messages API stream (anthropic-api.md §3): events dispatched on their JSON {@code type};
- * {@code ping} anywhere and unknown events ignored; content blocks kept by {@link Blocks}; usage from
- * {@code message_start}, replaced field by field by each {@code message_delta}; {@code message_stop}
- * the only successful end, so a body that ends before it is a truncated answer. An {@code error}
- * event fails the stream with the exception its type maps to ({@code overloaded_error} a retryable
- * rate limit), keeping what came before.
+ * A Messages API stream (anthropic-api.md §3): each event decoded and folded by the same
+ * {@link AnswerFolder} a whole body goes through; {@code message_stop} the only successful end, so a
+ * body that ends before it is a truncated answer. An {@code error} event fails the stream with the
+ * exception its type maps to ({@code overloaded_error} a retryable rate limit, its {@code details}
+ * named in the message), keeping what came before; an event that is not JSON of the API's shape is a
+ * {@link dev.alfred.llm.MalformedResponseException}.
  */
 public final class AnthropicChatStream extends EventStreamChatStream {
 
     private final EventDecoder.Streaming events = EventDecoder.streaming();
-    private final Blocks blocks = new Blocks(parts(), this::warn);
-    private final UsageFields usage = new UsageFields();
+    private final AnswerFolder folder;
 
     /**
      * Wraps an exchange; its request goes out on the first read.
@@ -41,6 +45,7 @@ public final class AnthropicChatStream extends EventStreamChatStream {
     public AnthropicChatStream(HttpExchange exchange, ExchangeSettings settings, ResponseAccumulator accumulator,
                                int maxLineBytes, List<String> warnings) {
         super(exchange, settings, accumulator, maxLineBytes, warnings);
+        this.folder = new AnswerFolder(new Reports(), settings.providerId());
     }
 
     @Override
@@ -54,60 +59,85 @@ public final class AnthropicChatStream extends EventStreamChatStream {
                     : malformed("malformed event '" + snippet(name) + "' (" + ex.getMessage() + "): " + snippet(text)));
             return;
         }
-        String type = e.type() != null ? e.type() : name;
+        AnswerFolder.Step step;
         try {
-            dispatch(type, e);
+            step = folder.event(name, e, data, length);
         } catch (MalformedEventException ex) {
             fail(malformed("malformed stream: " + ex.getMessage()));
+            return;
         }
-    }
-
-    private void dispatch(String type, Event e) {
-        switch (type) {
-            case "message_start":
-                reportResponseId(e.messageId());
-                reportModel(e.model());
-                usage(e);
-                break;
-            case "content_block_start":
-                blocks.start(e.index(), e.blockType(), e.blockId(), e.blockName(), e.blockText(), e.blockSignature(),
-                        e.blockData());
-                break;
-            case "content_block_delta":
-                blocks.delta(e.index(), e.deltaType(), e.deltaValue());
-                break;
-            case "content_block_stop":
-                blocks.stop(e.index());
-                break;
-            case "message_delta":
-                if (e.stopReason() != null) {
-                    reportFinishReason(StopReasons.of(e.stopReason()), e.stopReason());
-                }
-                usage(e);
-                break;
-            case "message_stop":
-                blocks.unfinishedCalls().forEach(this::emit);
-                reportState(blocks.state(settings().providerId()));
-                end();
-                break;
-            case "error":
-                fail(settings().errors().fromStreamError(new ErrorBody(e.errorType(), e.errorMessage(), null,
-                        e.requestId()), requestId()));
-                break;
-            default:
-                break; // ping, and event types added later
-        }
-    }
-
-    private void usage(Event e) {
-        if (e.hasUsage()) {
-            usage.merge(e.usage());
-            reportUsage(usage.toUsage());
+        if (step == AnswerFolder.Step.ENDED) {
+            end();
+        } else if (step == AnswerFolder.Step.FAILED) {
+            String message = e.errorMessage();
+            if (e.errorDetails() != null) {
+                message = (message == null ? "" : message + " ") + "(details: " + e.errorDetails() + ")";
+            }
+            fail(settings().errors().fromStreamError(new ErrorBody(e.errorType(), message, null, e.requestId()),
+                    requestId()));
         }
     }
 
     @Override
     protected String truncationMessage() {
         return "stream ended before message_stop";
+    }
+
+    /** The folded answer into this stream's report methods. */
+    private final class Reports implements AnswerSink {
+        @Override
+        public void part(ChatDelta part) {
+            emit(part);
+        }
+
+        @Override
+        public void warn(String warning) {
+            AnthropicChatStream.this.warn(warning);
+        }
+
+        @Override
+        public void citation(Citation citation) {
+            reportCitation(citation);
+        }
+
+        @Override
+        public void serverTool(ServerToolUse use) {
+            reportServerTool(use);
+        }
+
+        @Override
+        public ServerToolUse serverTool(String id) {
+            return reportedServerTool(id);
+        }
+
+        @Override
+        public void providerField(String path, String json) {
+            reportProviderField(path, json);
+        }
+
+        @Override
+        public void id(String id) {
+            reportResponseId(id);
+        }
+
+        @Override
+        public void model(String model) {
+            reportModel(model);
+        }
+
+        @Override
+        public void usage(Usage usage) {
+            reportUsage(usage);
+        }
+
+        @Override
+        public void finishReason(FinishReason reason, String raw) {
+            reportFinishReason(reason, raw);
+        }
+
+        @Override
+        public void state(ProviderState state) {
+            reportState(state);
+        }
     }
 }

@@ -12,6 +12,7 @@ import dev.alfred.llm.ToolChoice;
 import dev.alfred.llm.ToolDefinition;
 import dev.alfred.llm.ToolMessage;
 import dev.alfred.llm.UserMessage;
+import dev.alfred.llm.http.ToolCallIds;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -24,8 +25,13 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes a {@link ChatRequest} as a Messages API body (anthropic-api.md §2): system messages as the
@@ -37,12 +43,23 @@ import java.util.Map;
  * {@code output_config.format}.
  *
  * <p>An assistant message that carries this provider's state is sent back as received: its blocks
- * (thinking with its signature, redacted thinking, text) verbatim and in their order, each tool call's
- * input from the message. Without state, its text then its tool calls; reasoning without a signature
- * cannot be sent back and is left out.
+ * (thinking with its signature, redacted thinking, text with its citations, server tools and their
+ * results with their encrypted content, blocks of later API versions) verbatim and in their order, each
+ * tool call's input from the message. Without state, its text then its tool calls; reasoning without a
+ * signature cannot be sent back and is left out. An assistant message left with no content at all is
+ * left out, with a warning: the API refuses empty content ("all messages must have non-empty content
+ * except for the optional final assistant message"), and an empty final message asks nothing either;
+ * the user turns around it join. Tool-call ids the API would refuse (another provider's, such as
+ * {@code functions.get_weather:0}) are mapped by {@link ToolCallIds#wordCharacters()}, the same way for
+ * a call and for its result; the ids of an answer this provider received (one carrying its state) go
+ * back as the server made them, with their results. A builtin tool named {@code web_search} is Anthropic's web search
+ * ({@code web_search_20250305}); one named by a versioned type of a server tool
+ * ({@code web_search_20260209}, {@code web_fetch_20250910}, {@code code_execution_20250825}) is sent as
+ * that type.
  *
  * <p>Refused before sending, with an {@link InvalidRequestException} naming the cause: a temperature
- * above 1, a forced tool choice under manual thinking, a thinking budget not below {@code max_tokens}.
+ * above 1, a forced tool choice under manual thinking, a thinking budget not below {@code max_tokens},
+ * a builtin tool Anthropic does not have.
  * Thread-safe.
  */
 public final class RequestEncoder {
@@ -51,6 +68,11 @@ public final class RequestEncoder {
     public static final String CONTENT_KEY = "content";
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final ToolCallIds IDS = ToolCallIds.wordCharacters();
+    /** A server tool's versioned type, such as {@code web_fetch_20250910}: its name, then its date. */
+    private static final Pattern SERVER_TOOL = Pattern.compile("(web_search|web_fetch|code_execution)_(\\d{8})");
+    /** The type a builtin named {@code web_search} is sent as. */
+    static final String WEB_SEARCH = "web_search_20250305";
 
     private final String providerId;
 
@@ -73,11 +95,12 @@ public final class RequestEncoder {
      * @param thinking     {@code enabled}, {@code adaptive}, {@code disabled}, or null
      * @param budgetTokens the thinking budget with {@code enabled}
      * @param effort       the effort, or null
+     * @param warnings     where to say what was left out or changed
      * @return the JSON body
      * @throws InvalidRequestException naming what the API would refuse
      */
     public byte[] encode(ChatRequest request, String model, int maxTokens, boolean stream, String thinking,
-                         int budgetTokens, String effort) {
+                         int budgetTokens, String effort, List<String> warnings) {
         int limit = request.maxTokens() != null ? request.maxTokens() : maxTokens;
         if ("enabled".equals(thinking) && request.maxTokens() == null && budgetTokens >= limit) {
             limit = budgetTokens + maxTokens; // the default leaves the answer room past the budget
@@ -91,7 +114,7 @@ public final class RequestEncoder {
             system(g, request.messages());
             g.writeName("messages");
             g.writeStartArray();
-            turns(g, request.messages());
+            turns(g, request.messages(), warnings);
             g.writeEndArray();
             if (request.temperature() != null) {
                 g.writeNumberProperty("temperature", request.temperature().doubleValue());
@@ -156,6 +179,14 @@ public final class RequestEncoder {
         if ("enabled".equals(thinking) && budgetTokens >= limit) {
             throw invalid("the thinking budget (" + budgetTokens + ") must be below maxTokens (" + limit + ")");
         }
+        for (ToolDefinition t : request.tools()) {
+            if (t.type() == ToolDefinition.Type.BUILTIN && !t.name().equals("web_search")
+                    && !SERVER_TOOL.matcher(t.name()).matches()) {
+                throw invalid("no builtin tool '" + t.name() + "': Anthropic's server tools are asked for as web_search,"
+                        + " or by a versioned type such as web_search_20260209, web_fetch_20250910 or"
+                        + " code_execution_20250825 (with its beta)");
+            }
+        }
     }
 
     private InvalidRequestException invalid(String message) {
@@ -174,11 +205,22 @@ public final class RequestEncoder {
         }
     }
 
-    /** The conversation as alternating turns: user messages and tool results that follow each other join. */
-    private void turns(JsonGenerator g, List<ChatMessage> messages) {
-        Map<String, String> toolNames = new HashMap<>();
-        List<ChatMessage> userTurn = new ArrayList<>();
+    /**
+     * The conversation as alternating turns: user messages and tool results that follow each other join,
+     * also across an assistant message left out for being empty.
+     */
+    private void turns(JsonGenerator g, List<ChatMessage> messages, List<String> warnings) {
+        Set<String> own = new HashSet<>();
         for (ChatMessage m : messages) {
+            if (m instanceof AssistantMessage a && state(a) != null) {
+                a.toolCalls().forEach(c -> own.add(c.id()));
+            }
+        }
+        UnaryOperator<String> ids = id -> own.contains(id) ? id : IDS.map(id);
+        List<ChatMessage> userTurn = new ArrayList<>();
+        int position = 0;
+        for (ChatMessage m : messages) {
+            position++;
             if (m instanceof SystemMessage) {
                 continue;
             }
@@ -186,16 +228,25 @@ public final class RequestEncoder {
                 userTurn.add(m);
                 continue;
             }
-            userTurn(g, userTurn);
-            userTurn.clear();
             AssistantMessage a = (AssistantMessage) m;
-            a.toolCalls().forEach(c -> toolNames.put(c.id(), c.name()));
-            assistant(g, a);
+            String state = state(a);
+            if (a.content().isEmpty() && a.toolCalls().isEmpty() && (state == null || state.equals("[]"))) {
+                warnings.add("the empty assistant message at position " + position + " was left out: the Messages API"
+                        + " refuses a message without content");
+                continue;
+            }
+            userTurn(g, userTurn, ids);
+            userTurn.clear();
+            assistant(g, a, state, ids, warnings);
         }
-        userTurn(g, userTurn);
+        userTurn(g, userTurn, ids);
     }
 
-    private static void userTurn(JsonGenerator g, List<ChatMessage> turn) {
+    private String state(AssistantMessage a) {
+        return a.state().providerId().equals(providerId) ? a.state().values().get(CONTENT_KEY) : null;
+    }
+
+    private static void userTurn(JsonGenerator g, List<ChatMessage> turn, UnaryOperator<String> ids) {
         if (turn.isEmpty()) {
             return;
         }
@@ -213,7 +264,7 @@ public final class RequestEncoder {
             if (m instanceof ToolMessage t) {
                 g.writeStartObject();
                 g.writeStringProperty("type", "tool_result");
-                g.writeStringProperty("tool_use_id", t.toolCallId());
+                g.writeStringProperty("tool_use_id", ids.apply(t.toolCallId()));
                 g.writeStringProperty("content", t.content());
                 if (t.error()) {
                     g.writeBooleanProperty("is_error", true);
@@ -264,10 +315,10 @@ public final class RequestEncoder {
         g.writeEndObject();
     }
 
-    private void assistant(JsonGenerator g, AssistantMessage a) {
+    private void assistant(JsonGenerator g, AssistantMessage a, String state, UnaryOperator<String> ids,
+                           List<String> warnings) {
         g.writeStartObject();
         g.writeStringProperty("role", "assistant");
-        String state = a.state().providerId().equals(providerId) ? a.state().values().get(CONTENT_KEY) : null;
         if (state == null && a.toolCalls().isEmpty()) {
             g.writeStringProperty("content", a.content());
             g.writeEndObject();
@@ -276,7 +327,7 @@ public final class RequestEncoder {
         g.writeName("content");
         g.writeStartArray();
         if (state != null) {
-            replay(g, state, a);
+            replay(g, state, a, ids, warnings);
         } else {
             if (!a.content().isEmpty()) {
                 g.writeStartObject();
@@ -285,15 +336,19 @@ public final class RequestEncoder {
                 g.writeEndObject();
             }
             for (ToolCall c : a.toolCalls()) {
-                toolUse(g, c.id(), c.name(), c.arguments());
+                toolUse(g, ids.apply(c.id()), c.name(), c.arguments(), null, warnings);
             }
         }
         g.writeEndArray();
         g.writeEndObject();
     }
 
-    /** The blocks as received; a tool_use block's input is the message's call's arguments. */
-    private void replay(JsonGenerator g, String state, AssistantMessage a) {
+    /**
+     * The blocks as received, each copied field by field; a tool_use block's input is the message's
+     * call's arguments.
+     */
+    private void replay(JsonGenerator g, String state, AssistantMessage a, UnaryOperator<String> ids,
+                        List<String> warnings) {
         Map<String, ToolCall> calls = new HashMap<>();
         a.toolCalls().forEach(c -> calls.put(c.id(), c));
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), state)) {
@@ -301,21 +356,25 @@ public final class RequestEncoder {
                 throw invalid("the assistant message's provider state is not a block array");
             }
             while (p.nextToken() == JsonToken.START_OBJECT) {
-                Map<String, String> fields = new java.util.LinkedHashMap<>();
+                RawFields fields = new RawFields();
                 String name;
                 while ((name = p.nextName()) != null) {
-                    p.nextToken();
-                    fields.put(name, p.getString());
+                    fields.add(name, RawJson.copy(p, p.nextToken()));
                 }
-                String type = fields.get("type");
-                if ("tool_use".equals(type)) {
-                    ToolCall c = calls.get(fields.get("id"));
-                    toolUse(g, fields.get("id"), c != null ? c.name() : fields.get("name"), c != null ? c.arguments() : "{}");
+                if ("\"tool_use\"".equals(fields.get("type"))) {
+                    String id = string(fields.get("id"));
+                    if (id.isEmpty()) {
+                        throw invalid("the assistant message's provider state has a tool_use block without an id");
+                    }
+                    ToolCall c = calls.get(id);
+                    toolUse(g, ids.apply(id), c != null ? c.name() : string(fields.get("name")),
+                            c != null ? c.arguments() : "{}", fields, warnings);
                     continue;
                 }
                 g.writeStartObject();
-                for (Map.Entry<String, String> f : fields.entrySet()) {
-                    g.writeStringProperty(f.getKey(), f.getValue());
+                for (int i = 0; i < fields.size(); i++) {
+                    g.writeName(fields.name(i));
+                    g.writeRawValue(fields.value(i));
                 }
                 g.writeEndObject();
             }
@@ -324,30 +383,44 @@ public final class RequestEncoder {
         }
     }
 
-    private static void toolUse(JsonGenerator g, String id, String name, String arguments) {
+    /** A JSON string literal's value, or an empty string for anything else. */
+    private static String string(String literal) {
+        if (literal == null || !literal.startsWith("\"")) {
+            return "";
+        }
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), literal)) {
+            p.nextToken();
+            return p.getString();
+        }
+    }
+
+    /** A tool_use block: the id as mapped, the input an object, other fields as received. */
+    private static void toolUse(JsonGenerator g, String id, String name, String arguments, RawFields received,
+                                List<String> warnings) {
         g.writeStartObject();
         g.writeStringProperty("type", "tool_use");
         g.writeStringProperty("id", id);
         g.writeStringProperty("name", name);
         g.writeName("input");
-        g.writeRawValue(isObject(arguments) ? arguments : "{}");
-        g.writeEndObject();
-    }
-
-    /** Whether text is exactly one JSON object (the API needs an object as a tool call's input). */
-    static boolean isObject(String text) {
-        if (text == null || text.isBlank()) {
-            return false;
-        }
-        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), text)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return false;
+        if (RawJson.isObject(arguments)) {
+            g.writeRawValue(arguments);
+        } else {
+            g.writeRawValue("{}");
+            if (arguments != null && !arguments.isBlank()) {
+                warnings.add("the arguments of tool call " + id + " (" + name + ") are not a JSON object and were sent"
+                        + " as {}: the API takes only an object");
             }
-            p.skipChildren();
-            return p.nextToken() == null;
-        } catch (JacksonException e) {
-            return false;
         }
+        if (received != null) {
+            for (int i = 0; i < received.size(); i++) {
+                String field = received.name(i);
+                if (!field.equals("type") && !field.equals("id") && !field.equals("name") && !field.equals("input")) {
+                    g.writeName(field);
+                    g.writeRawValue(received.value(i));
+                }
+            }
+        }
+        g.writeEndObject();
     }
 
     private static void tools(JsonGenerator g, ChatRequest request) {
@@ -358,6 +431,14 @@ public final class RequestEncoder {
         g.writeStartArray();
         for (ToolDefinition t : request.tools()) {
             g.writeStartObject();
+            if (t.type() == ToolDefinition.Type.BUILTIN) {
+                Matcher versioned = SERVER_TOOL.matcher(t.name());
+                boolean plain = !versioned.matches();
+                g.writeStringProperty("type", plain ? WEB_SEARCH : t.name());
+                g.writeStringProperty("name", plain ? "web_search" : versioned.group(1));
+                g.writeEndObject();
+                continue;
+            }
             g.writeStringProperty("name", t.name());
             if (!t.description().isEmpty()) {
                 g.writeStringProperty("description", t.description());

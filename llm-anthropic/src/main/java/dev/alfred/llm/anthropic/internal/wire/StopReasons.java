@@ -14,7 +14,7 @@ public final class StopReasons {
      * @param wire the value, or null
      * @return the reason: {@code end_turn} and {@code stop_sequence} STOP, {@code max_tokens} and
      *         {@code model_context_window_exceeded} LENGTH, {@code tool_use} TOOL_CALLS, {@code refusal}
-     *         CONTENT_FILTER, others ({@code pause_turn}) OTHER; null when wire is null
+     *         REFUSAL, others ({@code pause_turn}) OTHER; null when wire is null
      */
     public static FinishReason of(String wire) {
         if (wire == null) {
@@ -30,7 +30,7 @@ public final class StopReasons {
             case "tool_use":
                 return FinishReason.TOOL_CALLS;
             case "refusal":
-                return FinishReason.CONTENT_FILTER;
+                return FinishReason.REFUSAL;
             default:
                 return FinishReason.OTHER;
         }

@@ -35,6 +35,8 @@ class UsageFieldsTest {
         assertEquals(of(0, 88, 4, 0).toUsage(), u.toUsage());
         u.merge(of(-1, -1, 0, -1));
         assertEquals(new Usage(0, 88, 88, 0, 0, 0), u.toUsage());
+        u.merge(of(-1, 0, -1, -1));
+        assertEquals(new Usage(0, 0, 0, 0, 0, 0), u.toUsage(), "an output of zero replaces too");
     }
 
     @Test
