@@ -16,7 +16,7 @@ import java.util.Map;
  * are appended once each (holding them costs their size, never a quadratic copy). A fragment for an
  * index that never started is folded into the latest call and said so in a warning, as the Vercel AI
  * SDK does. A call is judged only when the answer ends: {@link #endToolCalls()} marks each open call
- * {@code TRUNCATED} when the output hit its limit, {@code INVALID_JSON} when its arguments are not a
+ * {@code TRUNCATED} when the output hit its limit, was filtered or refused, {@code INVALID_JSON} when its arguments are not a
  * JSON object, else {@code COMPLETE}; empty arguments count as {@code {}}. {@link #partialResponse()}
  * gives what a failed stream had, its open calls {@code TRUNCATED}.
  *
@@ -315,7 +315,8 @@ public final class ResponseAccumulator {
      */
     public List<ChatDelta.ToolCallEnd> endToolCalls() {
         List<ChatDelta.ToolCallEnd> ends = new ArrayList<>();
-        boolean cut = finishReason == FinishReason.LENGTH || finishReason == FinishReason.CONTENT_FILTER;
+        boolean cut = finishReason == FinishReason.LENGTH || finishReason == FinishReason.CONTENT_FILTER
+                || finishReason == FinishReason.REFUSAL || refusal.length() > 0; // a refused answer's calls are never run
         for (Slot s : calls.values()) {
             if (s.finished == null) {
                 s.finished = finish(s, cut ? ToolCall.Status.TRUNCATED : null);

@@ -263,4 +263,19 @@ class ResponseAccumulatorTest {
         acc.providerField(field, "1");
         return acc.response();
     }
+
+    @Test
+    void theCallsOfARefusedAnswerAreNeverComplete() {
+        ResponseAccumulator byReason = new ResponseAccumulator();
+        byReason.accept(new ChatDelta.ToolCallStart(0, "c", "pay"));
+        byReason.accept(new ChatDelta.ToolCallArguments(0, "{}"));
+        byReason.finishReason(FinishReason.REFUSAL, "refusal");
+        assertEquals(ToolCall.Status.TRUNCATED, byReason.response().toolCalls().get(0).status());
+        ResponseAccumulator byText = new ResponseAccumulator();
+        byText.accept(new ChatDelta.ToolCallStart(0, "c", "pay"));
+        byText.accept(new ChatDelta.ToolCallArguments(0, "{}"));
+        byText.accept(new ChatDelta.Refusal("no"));
+        byText.finishReason(FinishReason.TOOL_CALLS, "tool_calls");
+        assertEquals(ToolCall.Status.TRUNCATED, byText.response().toolCalls().get(0).status());
+    }
 }

@@ -106,11 +106,26 @@ public final class AnthropicProvider extends HttpChatProvider {
 
     private AnthropicProvider(Builder b) {
         super(ID, b, "request-id", ERRORS);
-        this.endpoint = HttpTransport.resolve(baseUrl(), "v1/messages");
+        this.endpoint = messagesUrl(baseUrl());
         this.maxTokens = b.maxTokens;
         this.bearer = b.bearer;
         this.version = b.version;
         this.betas = String.join(",", b.betas);
+    }
+
+    /**
+     * Where messages go: the base URL's {@code v1/messages}, or its {@code messages} when the base URL
+     * already ends in {@code /v1} — so a base URL means what it means for every other provider (the API's
+     * root with its version, {@code https://api.anthropic.com/v1}), and Anthropic's own SDK convention (the
+     * host alone) works too.
+     *
+     * @param baseUrl the base URL
+     * @return the endpoint
+     */
+    static URI messagesUrl(URI baseUrl) {
+        String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+        boolean versioned = path.endsWith("/v1") || path.endsWith("/v1/");
+        return HttpTransport.resolve(baseUrl, versioned ? "messages" : "v1/messages");
     }
 
     /**
@@ -252,7 +267,8 @@ public final class AnthropicProvider extends HttpChatProvider {
          *                                  invalid (naming it)
          */
         public AnthropicProvider build() {
-            checkSettings("set ANTHROPIC_API_KEY, or call apiKey(...)", "anthropic.base.url, ANTHROPIC_BASE_URL",
+            checkSettings("set ANTHROPIC_API_KEY, or call apiKey(...)", "anthropic.base.url, ANTHROPIC_BASE_URL; anthropic.allow.insecure.http=true,"
+                    + " ANTHROPIC_ALLOW_INSECURE_HTTP, accepts it",
                     DEFAULT_MODEL, "set ANTHROPIC_MODEL, or call model(...)");
             if (maxTokens <= 0) {
                 throw new IllegalArgumentException("maxTokens must be positive, was " + maxTokens);

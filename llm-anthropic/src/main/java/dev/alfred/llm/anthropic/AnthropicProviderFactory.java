@@ -48,10 +48,7 @@ public final class AnthropicProviderFactory implements LlmProviderFactory {
      */
     @Override
     public LlmProvider create(ProviderConfig config) {
-        AnthropicProvider.Builder b = AnthropicProvider.builder();
-        config.get("anthropic.api.key").ifPresent(b::apiKey);
-        config.getUri("anthropic.base.url").ifPresent(b::baseUrl);
-        config.get("anthropic.model").ifPresent(b::model);
+        AnthropicProvider.Builder b = AnthropicProvider.builder().configure(config, "anthropic.");
         config.getInt("anthropic.max.tokens").ifPresent(b::maxTokens);
         config.get("anthropic.version").ifPresent(b::version);
         config.get("anthropic.beta").ifPresent(list -> {
@@ -68,13 +65,6 @@ public final class AnthropicProviderFactory implements LlmProviderFactory {
             }
             b.bearerAuth(a.equals("bearer"));
         });
-        config.getDuration("anthropic.connect.timeout").ifPresent(b::connectTimeout);
-        config.getDuration("anthropic.headers.timeout").ifPresent(b::headersTimeout);
-        config.getDuration("anthropic.idle.timeout").ifPresent(b::idleTimeout);
-        config.getDuration("anthropic.total.timeout").ifPresent(b::totalTimeout);
-        config.getBoolean("anthropic.allow.insecure.http").ifPresent(b::allowInsecureHttp);
-        config.getInt("anthropic.max.tool.calls").ifPresent(b::maxToolCalls);
-        config.getInt("anthropic.max.tool.argument.chars").ifPresent(b::maxToolArgumentChars);
         return b.build();
     }
 }
