@@ -44,9 +44,8 @@ public final class KimiProviderFactory implements LlmProviderFactory {
      */
     @Override
     public LlmProvider create(ProviderConfig config) {
-        KimiProvider.Builder b = KimiProvider.builder().configure(config, "kimi.");
-        b.apiKey(config.getFirst("kimi.api.key", "moonshot.api.key").orElseThrow(() -> new IllegalArgumentException(
-                "no Kimi API key: set KIMI_API_KEY (or MOONSHOT_API_KEY), or the setting kimi.api.key")));
-        return b.build();
+        String key = config.getFirst("kimi.api.key", "moonshot.api.key").orElseThrow(() -> new IllegalArgumentException(
+                "no Kimi API key: set KIMI_API_KEY (or MOONSHOT_API_KEY), or the setting kimi.api.key"));
+        return KimiProvider.builder().configure(config, "kimi.").apiKey(key).build();
     }
 }
