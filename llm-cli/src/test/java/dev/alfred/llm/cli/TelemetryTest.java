@@ -108,6 +108,7 @@ class TelemetryTest {
         try {
             pb.redirectOutput(log.toFile());
             Process p = pb.start();
+            p.getOutputStream().close(); // nothing piped in: with a prompt, standard input is read to its end first
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "alfred-chat did not finish");
             assertEquals(0, p.exitValue(), Files.readString(log));
             List<String> classes = new ArrayList<>();
