@@ -110,8 +110,9 @@ public final class AlfredChat implements Callable<Integer> {
     private boolean allowInsecureHttp;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "The most one request may take, head and body, such as 30s, 2m or 500ms (each retry has"
-                    + " its own); default: the provider's total timeout (15m).")
+            description = "The most a request may take, head and body, such as 30s, 2m or 500ms; no retry starts"
+                    + " after it either (unless RETRY_DEADLINE says otherwise). Default: the provider's total timeout"
+                    + " (15m).")
     private Duration timeout;
 
     @Option(names = "--image", paramLabel = "FILE", description = "Attach an image (PNG, JPEG, GIF or WebP, told by its"
@@ -396,7 +397,7 @@ public final class AlfredChat implements Callable<Integer> {
         OfflineDemo demo = null;
         AutoCloseable telemetry = null;
         try {
-            config = config.withOverrides(options(id));
+            config = config.withOverrides(options(id, config.get("retry.deadline").isPresent()));
             telemetry = Telemetry.startIfRequested(telemetrySettings());
             if (demoMode) {
                 // A 429 is scripted only where the retry decorator will absorb it.
@@ -438,11 +439,12 @@ public final class AlfredChat implements Callable<Integer> {
     /**
      * The settings the options stand for, for the provider with this id: {@code --base-url},
      * {@code --model} (a dialect without a default model needs it on the provider, not only on the
-     * request) and {@code --allow-insecure-http}.
+     * request), {@code --allow-insecure-http}, and {@code --timeout} as the retries' deadline too (unless
+     * {@code RETRY_DEADLINE} is set): a hung server then costs one timeout, not one per attempt.
      *
      * @throws IllegalArgumentException when {@code --base-url} does not fit the provider
      */
-    private ProviderConfig options(String id) {
+    private ProviderConfig options(String id, boolean retryDeadlineSet) {
         ProviderConfig.Builder options = ProviderConfig.builder();
         if (baseUrl != null) {
             options.set(id + ".base.url", providerBaseUrl(id));
@@ -452,6 +454,9 @@ public final class AlfredChat implements Callable<Integer> {
         }
         if (allowInsecureHttp) {
             options.set(id + ".allow.insecure.http", "true");
+        }
+        if (timeout != null && !retryDeadlineSet) {
+            options.set("retry.deadline", timeout.toMillis() + "ms");
         }
         return options.build();
     }
@@ -557,6 +562,9 @@ public final class AlfredChat implements Callable<Integer> {
         conversation = true;
         try (LineEditor editor = new LineEditor(terminals.open(), () -> onCtrlC(exit))) {
             err.println("alfred-chat: a conversation with " + llm.id() + "; /help lists the commands, /exit or Ctrl-D quits.");
+            if (debug) {
+                err.println("alfred-chat: line editing on " + editor.describe());
+            }
             while (true) {
                 LineEditor.Input input = editor.read("you> ");
                 if (input instanceof LineEditor.End) {

@@ -8,6 +8,7 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.terminal.impl.ExternalTerminal;
 import org.jline.terminal.spi.SystemStream;
+import org.jline.terminal.spi.TerminalExt;
 import org.jline.terminal.spi.TerminalProvider;
 
 import java.io.IOException;
@@ -94,6 +95,18 @@ final class LineEditor implements AutoCloseable {
         } catch (EndOfFileException e) {
             return new End();
         }
+    }
+
+    /**
+     * What the terminal is, for {@code --debug}: its type and JLine's provider, such as
+     * {@code xterm-256color through JLine's jni terminal}.
+     *
+     * @return the description
+     */
+    String describe() {
+        String provider = terminal instanceof TerminalExt t && t.getProvider() != null ? t.getProvider().name()
+                : terminal.getClass().getSimpleName();
+        return terminal.getType() + " through JLine's " + provider + " terminal";
     }
 
     @Override

@@ -64,7 +64,8 @@ class TelemetryTest {
 
     private static int run(Map<String, String> env, ByteArrayOutputStream err, String... args) {
         AlfredChat app = new AlfredChat(new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream(),
-                true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env, false);
+                true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env, false)
+                .demoPace(java.time.Duration.ZERO, java.time.Duration.ofMillis(1));
         return app.execute(args);
     }
 
