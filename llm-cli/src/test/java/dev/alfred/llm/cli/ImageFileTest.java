@@ -29,6 +29,7 @@ class ImageFileTest {
         "474946383761, image/gif",
         "474946383961, image/gif",
         "52494646 24000000 57454250 5650, image/webp",
+        "52494646 24000000 57454250, image/webp",
     })
     void eachAcceptedSignatureGivesItsType(String bytes, String type) {
         assertEquals(type, ImageFile.mediaType(hex(bytes)));
@@ -76,5 +77,29 @@ class ImageFileTest {
         assertEquals("a part of its path is not a directory", ImageFile.reason(new NotDirectoryException("/x")));
         assertEquals("Input/output error", ImageFile.reason(new IOException("Input/output error")));
         assertEquals("IOException", ImageFile.reason(new IOException()));
+    }
+
+    @Test
+    void readTypesTheImageAndRefusesWhatItCannotSend(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        java.nio.file.Path gif = java.nio.file.Files.write(dir.resolve("a.jpg"), hex("4749463839610100"));
+        dev.alfred.llm.ContentPart.ImageBytes image = (dev.alfred.llm.ContentPart.ImageBytes) ImageFile.read(gif, 8);
+        assertEquals("image/gif", image.mediaType());
+        assertEquals("--image " + gif + ": 8 bytes; an image must have 1 to 7 bytes", refusal(gif, 7));
+        java.nio.file.Path empty = java.nio.file.Files.write(dir.resolve("e.png"), new byte[0]);
+        assertEquals("--image " + empty + ": 0 bytes; an image must have 1 to 7 bytes", refusal(empty, 7));
+        java.nio.file.Path pdf = java.nio.file.Files.write(dir.resolve("p.png"), hex("255044462d31"));
+        assertEquals("--image " + pdf + ": a PDF document, not a PNG, JPEG, GIF or WebP image", refusal(pdf, 99));
+        java.nio.file.Path text = java.nio.file.Files.write(dir.resolve("t.png"), hex("68656c6c6f"));
+        assertEquals("--image " + text + ": not a PNG, JPEG, GIF or WebP image (its first bytes match none of their"
+                + " signatures)", refusal(text, 99));
+        assertEquals("--image " + dir + ": is a directory, not a PNG, JPEG, GIF or WebP image", refusal(dir, 99));
+        java.nio.file.Path gone = dir.resolve("gone.png");
+        assertEquals("--image " + gone + ": cannot read it: no such file", refusal(gone, 99));
+    }
+
+    private static String refusal(java.nio.file.Path file, long max) {
+        return org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ImageFile.read(file, max))
+                .getMessage();
     }
 }
