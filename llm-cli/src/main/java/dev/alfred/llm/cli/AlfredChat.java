@@ -476,7 +476,7 @@ public final class AlfredChat implements Callable<Integer> {
         if (!u.endsWith("/v1")) {
             throw new IllegalArgumentException("--base-url is the API's root with its version path for every provider,"
                     + " such as https://api.anthropic.com/v1; for anthropic it must end in /v1, was " + baseUrl
-                    + " (ANTHROPIC_BASE_URL is the one without /v1)");
+                    );
         }
         return u.substring(0, u.length() - "/v1".length());
     }
