@@ -74,6 +74,11 @@ class HttpExchangeTest {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    /** Reads a whole body, bounded: a reader that is never woken fails the test instead of hanging it. */
+    private static byte[] readAll(HttpExchange e, int limit, boolean failWhenLonger) {
+        return assertTimeoutPreemptively(Loopback.HANG, () -> e.readAll(limit, failWhenLonger));
+    }
+
     private void advance(Duration d) {
         now.addAndGet(d.toNanos());
         watchdog.tick();
@@ -252,14 +257,14 @@ class HttpExchangeTest {
     void aBodyOverItsBoundIsATypedErrorThatIsNotRetriedOrIsCutWhenAsked() throws Exception {
         server = Loopback.start((r, s, out) -> Loopback.respond(out, 200, "application/json", "0123456789"));
         ResponseTooLargeException big = assertThrows(ResponseTooLargeException.class,
-                () -> exchange(false).readAll(4, true));
+                () -> readAll(exchange(false), 4, true));
         assertFalse(big.isRetryable());
         assertTrue(big.getMessage().contains("HTTP 200"), "the status is named: " + big.getMessage());
         assertTrue(big.getMessage().contains("response body larger than 4 bytes"), big.getMessage());
         assertEquals(0, transport.liveExchanges());
-        assertEquals("0123", text(exchange(false).readAll(4, false)));
-        assertEquals("0123456789", text(exchange(false).readUnexpectedBody()));
-        assertEquals("0123456789", text(exchange(false).readAll(10, true)), "a body of exactly the bound is whole");
+        assertEquals("0123", text(readAll(exchange(false), 4, false)));
+        assertEquals("0123456789", text(assertTimeoutPreemptively(Loopback.HANG, exchange(false)::readUnexpectedBody)));
+        assertEquals("0123456789", text(readAll(exchange(false), 10, true)), "a body of exactly the bound is whole");
     }
 
     @Test
@@ -270,10 +275,10 @@ class HttpExchangeTest {
         }
         String body = text(digits);
         server = Loopback.start((r, s, out) -> Loopback.respond(out, 200, "application/json", body));
-        assertEquals(body, text(exchange(false).readAll(1 << 20, true)), "the buffer grows past its first 8 KiB");
+        assertEquals(body, text(readAll(exchange(false), 1 << 20, true)), "the buffer grows past its first 8 KiB");
         HttpExchange cut = exchange(false);
         // The JDK hands a body over in reads of at most 16 KiB, so the cut falls inside a later read.
-        assertEquals(body.substring(0, 50_000), text(cut.readAll(50_000, false)));
+        assertEquals(body.substring(0, 50_000), text(readAll(cut, 50_000, false)));
         assertTrue(cut.isEnded());
         List<String> logged = wire(cut.id());
         assertTrue(logged.stream().anyMatch(l -> l.startsWith("#" + cut.id() + " ← body\n9876543210")
@@ -346,8 +351,8 @@ class HttpExchangeTest {
         assertTrue(open.isEnded());
         List<String> logged = wire(open.id());
         assertEquals("#" + open.id() + " ✕ cancelled: the provider was closed", logged.get(logged.size() - 1));
-        assertEquals("test: exchange cancelled: the provider was closed",
-                assertThrows(LlmException.class, open::read).getMessage());
+        assertEquals("test: exchange cancelled: the provider was closed", assertTimeoutPreemptively(Loopback.HANG,
+                () -> assertThrows(LlmException.class, open::read)).getMessage());
     }
 
     @Test
@@ -421,13 +426,13 @@ class HttpExchangeTest {
     void drainReadsTheRestSoTheConnectionIsKeptOrCancelsWhenItCannot() throws Exception {
         server = restAfterGate(false);
         HttpExchange e = afterFirstByte();
-        e.drain(Duration.ofSeconds(10).toNanos(), 4);
+        e.drain(Loopback.HANG.toNanos(), 4);
         assertTrue(e.isEnded());
         assertFalse(cancelled(e), "a rest of exactly the byte bound is read to its end");
         assertEquals(0, transport.liveExchanges());
         HttpExchange reused = exchange(true);
         reused.successfulHeaders();
-        reused.drain(Duration.ofSeconds(10).toNanos(), 0);
+        reused.drain(Duration.ofMillis(1).toNanos(), 0);
         assertTrue(reused.isEnded(), "a drain over its byte bound cancels");
         assertTrue(cancelled(reused));
         assertEquals(2, server.requests());
@@ -439,7 +444,7 @@ class HttpExchangeTest {
     void drainCountsTheBytesItDiscards() throws Exception {
         server = restAfterGate(false);
         HttpExchange e = afterFirstByte();
-        e.drain(Duration.ofSeconds(10).toNanos(), 3);
+        e.drain(Loopback.HANG.toNanos(), 3);
         assertTrue(e.isEnded());
         assertTrue(cancelled(e), "four bytes left, three allowed");
     }
@@ -448,7 +453,7 @@ class HttpExchangeTest {
     void drainWaitsForARestThatComesLater() throws Exception {
         server = restAfterGate(true);
         HttpExchange e = afterFirstByte();
-        Background drainer = Background.blocked(() -> e.drain(Duration.ofSeconds(10).toNanos(), 1024));
+        Background drainer = Background.blocked(() -> e.drain(Loopback.HANG.toNanos(), 1024));
         server.open();
         assertNull(drainer.outcome());
         assertTrue(e.isEnded());
@@ -469,7 +474,7 @@ class HttpExchangeTest {
         server = restAfterGate(true);
         HttpExchange e = afterFirstByte();
         Thread.currentThread().interrupt();
-        e.drain(Duration.ofSeconds(10).toNanos(), 1024);
+        e.drain(Loopback.HANG.toNanos(), 1024);
         assertTrue(Thread.interrupted());
         assertTrue(cancelled(e));
     }
