@@ -40,6 +40,8 @@ class ChatStreamReportsTest {
                     reportServerTool(reportedServerTool("st-1").withResult("web_search_result", "[]"));
                     reportProviderField("choices[0].logprobs", "null");
                     return new ChatDelta.Refusal("");
+                case 2:
+                    return new ChatDelta.Refusal("no");
                 default:
                     return null;
             }
@@ -55,7 +57,8 @@ class ChatStreamReportsTest {
         Reporting s = new Reporting();
         List<ChatDelta> parts = new ArrayList<>();
         s.forEach(parts::add);
-        assertEquals(List.of(ChatDelta.text("Paris")), parts, "an empty refusal part is dropped");
+        assertEquals(List.of(ChatDelta.text("Paris"), new ChatDelta.Refusal("no")), parts,
+                "an empty refusal part is dropped, a refusal with text is not");
         ChatResponse r = s.response();
         assertEquals(5, s.seen.get(0), "the text so far");
         assertEquals("web_search", ((ServerToolUse) s.seen.get(1)).name());
@@ -64,5 +67,6 @@ class ChatStreamReportsTest {
         assertEquals(List.of(new ServerToolUse("st-1", "web_search", "{\"q\":\"capital\"}", "web_search_result", "[]")),
                 r.serverTools());
         assertEquals(Map.of("choices[0].logprobs", "null"), r.providerFields());
+        assertEquals("no", r.refusal());
     }
 }

@@ -108,6 +108,7 @@ class RegistryEdgesTest {
         ProviderConfig same = ProviderConfig.builder().set("kimi.model", "k3").set("RETRY_BUDGET", "50").build();
         assertEquals(a, same);
         assertEquals(a.hashCode(), same.hashCode());
+        assertNotEquals(a.hashCode(), ProviderConfig.builder().set("kimi.model", "k4").build().hashCode());
         assertNotEquals(a, ProviderConfig.builder().set("kimi.model", "k4").set("retry.budget", "50").build());
         assertNotEquals(a, ProviderConfig.builder().set("kimi.model", "k3").secret("retry.budget", "50").build());
         assertNotEquals(a, "kimi.model=k3");

@@ -77,6 +77,8 @@ class RequestSettingsTest {
         assertEquals("header 'X-A' has a line break in its value", refused(RequestSettings.builder().header("X-A", "a\r\nb")));
         assertEquals("header 'X-A' has a line break in its value", refused(RequestSettings.builder().header("X-A", "a\nb")));
         assertEquals("header 'X-A' has a line break in its value", refused(RequestSettings.builder().header("X-A", "a\rb")));
+        assertEquals("header 'X-A' has a line break in its value", refused(RequestSettings.builder().header("X-A", "\rb")));
+        assertEquals("header 'X-A' has a line break in its value", refused(RequestSettings.builder().header("X-A", "\nb")));
     }
 
     @Test

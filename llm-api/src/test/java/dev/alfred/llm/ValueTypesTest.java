@@ -46,6 +46,7 @@ class ValueTypesTest {
         assertEquals(List.of(ChatMessage.system("be brief"), ChatMessage.user("hi")), built.messages());
         assertEquals(List.of(tool), built.tools());
         assertSame(RequestSettings.NONE, built.settings(), "null resets the settings");
+        assertSame(mine, ChatRequest.builder().user("hi").settings(mine).build().settings());
         assertEquals(List.of(first, second), built.options(), "options of two types are both kept");
         ProviderOptions again = () -> "c";
         assertEquals(1, ChatRequest.builder().user("hi").options(first).options(first).build().options().size());
@@ -72,7 +73,7 @@ class ValueTypesTest {
 
     @Test
     void aSchemaIsAJsonObject() {
-        assertEquals("{\"type\":\"object\"}", OBJECT.json());
+        assertEquals("{\"type\":\"object\"}", JsonSchema.of("{\"type\":\"object\"}").json());
         assertEquals("a JSON schema must be a JSON object, was: null", refused(() -> JsonSchema.of(null)));
         assertTrue(refused(() -> JsonSchema.of("[1]")).endsWith("[1]"));
     }
