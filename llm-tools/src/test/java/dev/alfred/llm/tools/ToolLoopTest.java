@@ -14,6 +14,7 @@ import dev.alfred.llm.observe.ToolExecution;
 import dev.alfred.llm.ToolMessage;
 import dev.alfred.llm.Usage;
 import dev.alfred.llm.kimi.KimiProvider;
+import dev.alfred.llm.spi.SecretScrubber;
 import dev.alfred.llm.testkit.FakeServer;
 import dev.alfred.llm.testkit.KeyLeaks;
 import dev.alfred.llm.testkit.RecordedRequest;
@@ -99,9 +100,11 @@ class ToolLoopTest {
             assertEquals("It is 21 °C.", run.response().content(), "a run closed after its end keeps its answer");
             assertFalse(run.iterator().hasNext());
         }
-        assertEquals(List.of("Reasoning", "ToolCallRequested", "ToolFinished", "RoundFinished", "Text", "Text",
-                "RoundFinished"), kinds(events));
-        ToolLoopEvent.ToolFinished done = (ToolLoopEvent.ToolFinished) events.get(2);
+        assertEquals(List.of("Reasoning", "ToolCallStarted", "ToolCallArguments", "ToolCallRequested", "ToolFinished",
+                "RoundFinished", "Text", "Text", "RoundFinished"), kinds(events));
+        assertEquals(new ToolLoopEvent.ToolCallStarted(1, 0, "call_w1", "get_weather"), events.get(1));
+        assertEquals(new ToolLoopEvent.ToolCallArguments(1, 0, "{\"city\":\"Paris\"}"), events.get(2));
+        ToolLoopEvent.ToolFinished done = (ToolLoopEvent.ToolFinished) events.get(4);
         assertTrue(done.executed() && !done.error());
         assertEquals(1, weatherCalls.get());
         List<RecordedRequest> requests = server.takeRequests();
@@ -210,7 +213,9 @@ class ToolLoopTest {
             }
         });
         assertTrue(rounds.getMessage().contains("after 2 rounds (maxRounds)"), rounds.getMessage());
-        assertEquals(5, rounds.transcript().size(), "the question, then two answers with their results");
+        assertEquals(4, rounds.transcript().size(), "the question, two answers, the first one's result");
+        assertEquals(List.of("c"), rounds.unexecuted().stream().map(ToolCall::id).toList());
+        assertEquals(1, weatherCalls.get(), "the last round's call never ran");
         assertEquals(2, server.takeRequests().size());
         ToolLoopLimitException perTool = assertThrows(ToolLoopLimitException.class, () -> ToolLoop.builder(kimi)
                 .tool(weather).maxCallsPerTool(1).build().start(ChatRequest.of("x")).response());
@@ -281,7 +286,8 @@ class ToolLoopTest {
         assertEquals(1, heard.size());
         assertEquals("get_weather", heard.get(0).toolName());
         assertEquals("c1", heard.get(0).toolCallId());
-        assertInstanceOf(IllegalStateException.class, heard.get(0).error());
+        assertEquals("java.lang.IllegalStateException",
+                assertInstanceOf(SecretScrubber.Scrubbed.class, heard.get(0).error()).originalClass());
     }
 
     @Test
