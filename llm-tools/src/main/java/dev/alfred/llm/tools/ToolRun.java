@@ -52,7 +52,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ToolLoop.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final boolean VIRTUAL_THREADS = virtualThreads();
+    static final boolean VIRTUAL_THREADS = virtualThreads();
     /** The most characters of a tool's error message the model is told, after scrubbing. */
     static final int MAX_ERROR_CHARS = 1000;
     /** The most characters of edited arguments the model is shown. */

@@ -1,10 +1,12 @@
 package dev.alfred.llm.tools;
 
 import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ToolMessage;
 import dev.alfred.llm.observe.LlmListener;
 import dev.alfred.llm.observe.ToolExecution;
+import dev.alfred.llm.testkit.CapturedLogs;
 import dev.alfred.llm.testkit.KeyLeaks;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +16,8 @@ import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a tool's failure does: to the model, the listeners and the log, always scrubbed. */
@@ -67,5 +71,95 @@ class ToolFailureTest {
         assertTrue(message.startsWith("refused ****"), message);
         KeyLeaks.assertNone(secret, heard.get(0).error());
         KeyLeaks.assertNone(KEY, heard.get(0).error());
+    }
+
+    @Test
+    void aToolsFailureIsLoggedAtWarnOnceAndWithItsStackAtDebugEveryTimeScrubbed() {
+        String secret = "weather-api-secret-123456789";
+        Tool<Query> failing = Tool.of("lookup", "Looks up", Query.class, q -> {
+            throw new IllegalStateException("refused " + secret);
+        });
+        ScriptedProvider p = new ScriptedProvider().then(ScriptedProvider.call("c1", "lookup", "{\"q\":\"x\"}"))
+                .then(ScriptedProvider.call("c2", "lookup", "{\"q\":\"y\"}")).then(ScriptedProvider.text("sorry"));
+        CapturedLogs.clear();
+        ToolLoop loop = ToolLoop.builder(p).tool(failing).secret(secret).build();
+        try (ToolRun run = loop.start(ChatRequest.of("x"))) {
+            run.response();
+        }
+        List<CapturedLogs.Line> lines = CapturedLogs.lines().stream()
+                .filter(l -> l.logger().equals(ToolLoop.class.getName())).toList();
+        List<CapturedLogs.Line> warn = lines.stream().filter(l -> l.level().equals("WARN")).toList();
+        List<CapturedLogs.Line> debug = lines.stream().filter(l -> l.level().equals("DEBUG")).toList();
+        assertEquals(1, warn.size(), lines.toString());
+        assertEquals("tool 'lookup' failed: java.lang.IllegalStateException: refused **** (later failures of this tool"
+                + " are logged at DEBUG)", warn.get(0).message());
+        assertEquals(2, debug.size(), lines.toString());
+        assertEquals("tool 'lookup' failed", debug.get(0).message());
+        assertEquals("java.lang.IllegalStateException: refused ****", debug.get(0).thrown());
+        lines.forEach(l -> KeyLeaks.assertNone(secret, "the log", l.text()));
+    }
+
+    @Test
+    void aNestedLlmExceptionIsScrubbedForTheListenerToo() {
+        String secret = "nested-provider-secret-987654321";
+        List<ToolExecution> heard = Collections.synchronizedList(new ArrayList<>());
+        Tool<Query> nested = Tool.of("ask", "Asks another model", Query.class, q -> {
+            throw new LlmException("the other model said " + secret, new IllegalStateException("cause " + secret));
+        });
+        Tool<Query> clean = Tool.of("clean", "Fails cleanly", Query.class, q -> {
+            throw new LlmException("nothing secret here", null);
+        });
+        LlmProvider listened = new ScriptedProvider().then(ScriptedProvider.call("c1", "ask", "{\"q\":\"x\"}"))
+                .then(ScriptedProvider.call("c2", "clean", "{\"q\":\"x\"}"))
+                .then(ScriptedProvider.text("sorry")).withListeners(new LlmListener() {
+                    @Override
+                    public void onToolExecuted(ToolExecution execution) {
+                        heard.add(execution);
+                    }
+                });
+        try (ToolRun run = ToolLoop.builder(listened).tool(nested).tool(clean).secret(secret).build()
+                .start(ChatRequest.of("x"))) {
+            run.response();
+        }
+        LlmException copy = assertInstanceOf(LlmException.class, heard.get(0).error());
+        assertEquals("the other model said ****", copy.getMessage());
+        KeyLeaks.assertNone(secret, copy);
+        assertTrue(copy.getStackTrace().length > 0);
+        assertEquals("nothing secret here", heard.get(1).error().getMessage());
+        assertInstanceOf(LlmException.class, heard.get(1).error());
+    }
+
+    @Test
+    void theJvmsOwnErrorsAreNotToolErrorsTheyEndTheRun() {
+        Tool<Query> oom = Tool.of("big", "Runs out of memory", Query.class, q -> {
+            throw new OutOfMemoryError("tool heap");
+        });
+        ScriptedProvider p = new ScriptedProvider().then(ScriptedProvider.call("c1", "big", "{\"q\":\"x\"}"))
+                .then(ScriptedProvider.text("never"));
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> {
+            try (ToolRun run = ToolLoop.builder(p).tool(oom).build().start(ChatRequest.of("x"))) {
+                run.response();
+            }
+        });
+        assertEquals("tool heap", e.getMessage());
+        assertEquals(1, p.requests.size());
+
+        ScriptedProvider q = new ScriptedProvider().then(ScriptedProvider.call("c1", "big", "{\"q\":\"x\"}"));
+        assertThrows(StackOverflowError.class, () -> {
+            try (ToolRun run = ToolLoop.builder(q).tool(Tool.of("big", "x", Query.class, x -> "")).approver(call -> {
+                throw new StackOverflowError("approver");
+            }).build().start(ChatRequest.of("x"))) {
+                run.response();
+            }
+        });
+        Tool<Query> assertion = Tool.of("check", "Fails an assertion", Query.class, x -> {
+            throw new AssertionError("a tool's own bug");
+        });
+        ScriptedProvider r = new ScriptedProvider().then(ScriptedProvider.call("c1", "check", "{\"q\":\"x\"}"))
+                .then(ScriptedProvider.text("ok"));
+        try (ToolRun run = ToolLoop.builder(r).tool(assertion).build().start(ChatRequest.of("x"))) {
+            assertEquals("ok", run.response().content(), "an Error that is not the JVM's is the tool's failure");
+            assertEquals("error: the tool failed: a tool's own bug", ((ToolMessage) run.transcript().get(2)).content());
+        }
     }
 }
