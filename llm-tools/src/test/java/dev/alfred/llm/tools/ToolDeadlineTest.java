@@ -101,7 +101,8 @@ class ToolDeadlineTest {
 
     @Test
     void theLoopsDeadlineHoldsForToolsWithoutTheirOwnAndAFastToolOfTheSameRoundKeepsItsResult() throws Exception {
-        Tool<Query> fast = Tool.of("fast", "Answers at once", Query.class, q -> "fast " + q.q());
+        Tool<Query> fast = Tool.of("fast", "Answers at once", Query.class, q -> "fast " + q.q())
+                .withTimeout(Duration.ofMinutes(1));
         ScriptedProvider p = new ScriptedProvider().then(ScriptedProvider.of(dev.alfred.llm.FinishReason.TOOL_CALLS,
                         new dev.alfred.llm.ChatDelta.ToolCallStart(0, "c1", "stuck"),
                         new dev.alfred.llm.ChatDelta.ToolCallArguments(0, "{\"q\":\"a\"}"),
