@@ -26,16 +26,14 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Binds a JSON tree to a {@link Shape}, collecting every violation with its JSON Pointer. A record is
- * constructed only when its whole value is free of violations, so no half-filled record is ever made.
- * Numbers bind exactly or not at all: an integer past its type's range, a fraction for an integer, a
- * number past {@code double}'s range, are violations, never a rounded or infinite value. Stateless; one
- * call per value.
+ * Binds a JSON tree to a {@link Shape}, collecting every violation with its JSON Pointer. A value that
+ * does not bind is {@code null} and leaves at least one violation; a record is constructed only when its
+ * whole value is free of violations, so no half-filled record is ever made. Numbers bind exactly or not
+ * at all: an integer past its type's range, a fraction for an integer, a number past {@code double}'s
+ * range, are violations, never a rounded or infinite value. Stateless; one call per value.
  */
 final class Binder {
 
-    /** What a value that could not be bound stands in for, until the violations are thrown. */
-    private static final Object INVALID = new Object();
     /** The most digits a {@code BigInteger} is bound with (a JSON number's text is bounded alike). */
     static final int MAX_INTEGER_DIGITS = 1000;
     private static final Pattern UUID_TEXT = Pattern.compile(
@@ -54,8 +52,7 @@ final class Binder {
      * @return the value, or null when there were violations
      */
     static Object bind(Shape shape, JsonNode node, boolean strict, List<SchemaViolation> violations) {
-        Object v = value(shape, node, "", strict, violations);
-        return violations.isEmpty() ? v : null;
+        return value(shape, node, "", strict, violations);
     }
 
     private static Object value(Shape shape, JsonNode n, String at, boolean strict, List<SchemaViolation> out) {
@@ -73,7 +70,7 @@ final class Binder {
             }
             out.add(new SchemaViolation(at, Kind.UNKNOWN_ENUM_CONSTANT, quoted(n.stringValue()) + " is not one of "
                     + e.names()));
-            return INVALID;
+            return null;
         }
         if (shape instanceof Shape.ArrayOf) {
             return array((Shape.ArrayOf) shape, n, at, strict, out);
@@ -82,15 +79,13 @@ final class Binder {
             if (!n.isObject()) {
                 return wrong(at, "an object", n, out);
             }
+            int before = out.size();
             Map<String, Object> map = new LinkedHashMap<>();
-            boolean ok = true;
             for (Map.Entry<String, JsonNode> entry : n.properties()) {
-                Object v = value(((Shape.MapOf) shape).values(), entry.getValue(), at + "/" + escape(entry.getKey()),
-                        strict, out);
-                ok &= v != INVALID;
-                map.put(entry.getKey(), v);
+                map.put(entry.getKey(), value(((Shape.MapOf) shape).values(), entry.getValue(),
+                        at + "/" + escape(entry.getKey()), strict, out));
             }
-            return ok ? Collections.unmodifiableMap(map) : INVALID;
+            return out.size() > before ? null : Collections.unmodifiableMap(map);
         }
         if (shape instanceof Shape.ObjectOf) {
             return record((Shape.ObjectOf) shape, n, at, strict, null, out);
@@ -105,15 +100,13 @@ final class Binder {
         if (!n.isArray()) {
             return wrong(at, "an array", n, out);
         }
+        int before = out.size();
         List<Object> items = new ArrayList<>(n.size());
-        boolean ok = true;
         for (int i = 0; i < n.size(); i++) {
-            Object item = value(a.items(), n.get(i), at + "/" + i, strict, out);
-            ok &= item != INVALID;
-            items.add(item);
+            items.add(value(a.items(), n.get(i), at + "/" + i, strict, out));
         }
-        if (!ok) {
-            return INVALID;
+        if (out.size() > before) {
+            return null;
         }
         switch (a.collection()) {
             case SET:
@@ -123,10 +116,9 @@ final class Binder {
                     if (earlier != null) {
                         out.add(new SchemaViolation(at + "/" + i, Kind.DUPLICATE_ITEM, "the same item as " + at + "/"
                                 + earlier + "; a set holds each item once"));
-                        ok = false;
                     }
                 }
-                return ok ? Collections.unmodifiableSet(new LinkedHashSet<>(items)) : INVALID;
+                return out.size() > before ? null : Collections.unmodifiableSet(new LinkedHashSet<>(items));
             case ARRAY:
                 Object array = Array.newInstance(a.elementType(), items.size());
                 for (int i = 0; i < items.size(); i++) {
@@ -148,13 +140,13 @@ final class Binder {
         if (tag == null) {
             out.add(new SchemaViolation(here, Kind.MISSING, "required " + quoted(any.discriminator()) + " is missing: it"
                     + " names which " + any.type().getSimpleName() + " this is, one of " + any.tags()));
-            return INVALID;
+            return null;
         }
         int i = tag.isString() ? any.tags().indexOf(tag.stringValue()) : -1;
         if (i < 0) {
             out.add(new SchemaViolation(here, Kind.NO_MATCHING_ALTERNATIVE, shown(tag) + " names none of the records "
                     + any.type().getSimpleName() + " allows, " + any.tags()));
-            return INVALID;
+            return null;
         }
         Shape alternative = any.alternatives().get(i);
         Shape.ObjectOf o = alternative instanceof Shape.Ref ? ((Shape.Ref) alternative).target()
@@ -187,13 +179,13 @@ final class Binder {
                 continue;
             }
             Object bound = value(p.shape(), v, here, strict, out);
-            args[i] = p.optional() && bound != INVALID ? Optional.of(bound) : bound;
+            args[i] = p.optional() && bound != null ? Optional.of(bound) : bound;
         }
         if (strict) {
             unexpected(o, n, at, discriminator, out);
         }
         if (out.size() > before) {
-            return INVALID;
+            return null;
         }
         try {
             return o.constructor().newInstance(args);
@@ -204,11 +196,11 @@ final class Binder {
             }
             out.add(new SchemaViolation(at, Kind.INVALID_VALUE, o.type().getSimpleName() + " refused the value: "
                     + (refused.getMessage() != null ? refused.getMessage() : refused.getClass().getSimpleName())));
-            return INVALID;
+            return null;
         } catch (ReflectiveOperationException | IllegalArgumentException e) {
             out.add(new SchemaViolation(at, Kind.INVALID_VALUE, o.type().getSimpleName() + " could not be constructed: "
                     + e));
-            return INVALID;
+            return null;
         }
     }
 
@@ -258,7 +250,7 @@ final class Binder {
             max = Long.MAX_VALUE;
         }
         BigDecimal value = n.decimalValue();
-        if (!isWhole(value)) {
+        if (value.stripTrailingZeros().scale() > 0) {
             return wrong(at, "an integer", n, out);
         }
         if (t == BigInteger.class) {
@@ -325,17 +317,14 @@ final class Binder {
             }
         } catch (DateTimeParseException e) {
             out.add(new SchemaViolation(at, Kind.WRONG_TYPE, "expected " + describeKind(kind) + ", got " + quoted(s)));
-            return INVALID;
+            return null;
         }
     }
 
-    private static boolean isWhole(BigDecimal d) {
-        return d.scale() <= 0 || d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
-    }
-
+    /** Adds that the value is of the wrong type; binds nothing. */
     private static Object wrong(String at, String expected, JsonNode got, List<SchemaViolation> out) {
         out.add(new SchemaViolation(at, Kind.WRONG_TYPE, "expected " + expected + ", got " + shown(got)));
-        return INVALID;
+        return null;
     }
 
     private static String describe(Shape shape) {

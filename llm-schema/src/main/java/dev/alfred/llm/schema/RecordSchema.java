@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A record type as JSON: its JSON Schema in each {@link SchemaDialect}, and the binding of JSON text to
@@ -39,18 +40,21 @@ import java.util.Objects;
  */
 public final class RecordSchema<R extends Record> {
 
-    private static final ClassValue<RecordSchema<?>> CACHE = new ClassValue<>() {
+    /** Per type, the schema read for it; an entry of an older generation is read anew. */
+    private static final ClassValue<AtomicReference<RecordSchema<?>>> CACHE = new ClassValue<>() {
         @Override
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        protected RecordSchema<?> computeValue(Class<?> type) {
-            return new RecordSchema(type);
+        protected AtomicReference<RecordSchema<?>> computeValue(Class<?> type) {
+            return new AtomicReference<>();
         }
     };
+    /** Bumped by {@link #forgetAll()}: the schemas of earlier generations are stale. */
+    private static volatile int generation;
     /** The most tools Anthropic holds to their schemas in one request. */
     static final int ANTHROPIC_MAX_STRICT_TOOLS = 20;
 
     private final Class<R> type;
     private final Shape.ObjectOf shape;
+    private final int born = generation;
     /** Each dialect's schema, written on first use; published racily (its fields are final). */
     private final SchemaWriter.Written[] written = new SchemaWriter.Written[SchemaDialect.values().length];
     private final JsonSchema[] schemas = new JsonSchema[SchemaDialect.values().length];
@@ -69,10 +73,23 @@ public final class RecordSchema<R extends Record> {
      * @throws IllegalArgumentException naming the component when a type cannot be expressed
      * @throws NullPointerException     if type is null
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public static <R extends Record> RecordSchema<R> of(Class<R> type) {
-        Objects.requireNonNull(type, "type");
-        return (RecordSchema<R>) CACHE.get(type);
+        AtomicReference<RecordSchema<?>> cached = CACHE.get(Objects.requireNonNull(type, "type"));
+        RecordSchema<?> s = cached.get();
+        while (s == null || s.born != generation) {
+            RecordSchema<?> fresh = new RecordSchema(type);
+            s = cached.compareAndSet(s, fresh) ? fresh : cached.get();
+        }
+        return (RecordSchema<R>) s;
+    }
+
+    /**
+     * Forgets every schema read so far: each type is read and written anew on its next use. For tests
+     * that must see the reading and writing happen (mutation testing runs many in one JVM).
+     */
+    static void forgetAll() {
+        generation++;
     }
 
     /**
@@ -161,8 +178,8 @@ public final class RecordSchema<R extends Record> {
             boolean ok = dialect.isStrict() && s.fits(dialect);
             if (ok && dialect == SchemaDialect.ANTHROPIC) {
                 SchemaWriter.Written w = s.written(dialect);
-                ok = tools < ANTHROPIC_MAX_STRICT_TOOLS && optional + w.optional() <= SchemaWriter.ANTHROPIC_MAX_OPTIONAL
-                        && unions + w.unions() <= SchemaWriter.ANTHROPIC_MAX_UNIONS;
+                ok = tools < ANTHROPIC_MAX_STRICT_TOOLS && optional + w.optional() <= SchemaWriter.Limits.ANTHROPIC.optional()
+                        && unions + w.unions() <= SchemaWriter.Limits.ANTHROPIC.unions();
                 if (ok) {
                     tools++;
                     optional += w.optional();

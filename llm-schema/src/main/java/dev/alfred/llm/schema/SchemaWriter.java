@@ -25,16 +25,34 @@ import java.util.Set;
  */
 final class SchemaWriter {
 
-    /** OpenAI's documented limits on a strict schema. */
-    static final int OPENAI_MAX_PROPERTIES = 5000;
-    static final int OPENAI_MAX_DEPTH = 10;
-    static final int OPENAI_MAX_CHARS = 120_000;
-    static final int OPENAI_MAX_ENUM_VALUES = 1000;
-    static final int OPENAI_LARGE_ENUM = 250;
-    static final int OPENAI_MAX_LARGE_ENUM_CHARS = 15_000;
-    /** Anthropic's documented limits on strict schemas (per request; one schema cannot exceed them either). */
-    static final int ANTHROPIC_MAX_OPTIONAL = 24;
-    static final int ANTHROPIC_MAX_UNIONS = 16;
+    /**
+     * What a server's strict mode takes at most, {@link Integer#MAX_VALUE} where it does not say.
+     *
+     * @param properties     properties in all objects
+     * @param depth          levels of nesting, the root at 0
+     * @param chars          characters of property names, definition names, enum and const values
+     * @param enumValues     enum values in all
+     * @param largeEnum      values of one enum past which its characters are bounded
+     * @param largeEnumChars characters of such an enum's values
+     * @param optional       properties left out of {@code required}
+     * @param unions         {@code anyOf}s and {@code null}-typed unions
+     */
+    record Limits(int properties, int depth, int chars, int enumValues, int largeEnum, int largeEnumChars,
+                  int optional, int unions) {
+        /** No limit. */
+        static final Limits NONE = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+                Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        /** OpenAI's documented limits on a strict schema. */
+        static final Limits OPENAI = new Limits(5000, 10, 120_000, 1000, 250, 15_000, Integer.MAX_VALUE,
+                Integer.MAX_VALUE);
+        /** Anthropic's documented limits on strict schemas (per request; one schema cannot pass them either). */
+        static final Limits ANTHROPIC = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+                Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, 24, 16);
+
+        static Limits of(SchemaDialect d) {
+            return d == SchemaDialect.OPENAI_STRICT ? OPENAI : d == SchemaDialect.ANTHROPIC ? ANTHROPIC : NONE;
+        }
+    }
 
     static final String LOCAL_DATE_TIME_PATTERN = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?$";
     static final String LOCAL_TIME_PATTERN = "^\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?$";
@@ -62,7 +80,7 @@ final class SchemaWriter {
     private final List<String> problems = new ArrayList<>();
     private final Map<Def, String> defs = new LinkedHashMap<>();
     private final Set<String> defNames = new HashSet<>();
-    private final boolean measured;
+    private final Limits limits;
     private int properties;
     private int chars;
     private int enumValues;
@@ -70,11 +88,11 @@ final class SchemaWriter {
     private int optional;
     private int unions;
 
-    private SchemaWriter(Shape.ObjectOf root, SchemaDialect d, StringWriter out) {
+    private SchemaWriter(Shape.ObjectOf root, SchemaDialect d, Limits limits, StringWriter out) {
         this.root = root;
         this.d = d;
+        this.limits = limits;
         this.g = JSON.createGenerator(ObjectWriteContext.empty(), out);
-        this.measured = d.isStrict();
     }
 
     /**
@@ -85,8 +103,13 @@ final class SchemaWriter {
      * @return the text and what the dialect cannot take
      */
     static Written write(Shape.ObjectOf root, SchemaDialect d) {
+        return write(root, d, Limits.of(d));
+    }
+
+    /** The schema, measured against the given limits. */
+    static Written write(Shape.ObjectOf root, SchemaDialect d, Limits limits) {
         StringWriter out = new StringWriter(256);
-        SchemaWriter w = new SchemaWriter(root, d, out);
+        SchemaWriter w = new SchemaWriter(root, d, limits, out);
         w.body(root, null, false, null, null, 0, true);
         w.g.close();
         w.limits();
@@ -94,21 +117,17 @@ final class SchemaWriter {
     }
 
     private void limits() {
-        if (d == SchemaDialect.OPENAI_STRICT) {
-            check(properties <= OPENAI_MAX_PROPERTIES, "it has " + properties + " properties, over OpenAI's limit of "
-                    + OPENAI_MAX_PROPERTIES);
-            check(depth <= OPENAI_MAX_DEPTH, "it nests " + depth + " levels deep, over OpenAI's limit of "
-                    + OPENAI_MAX_DEPTH);
-            check(chars <= OPENAI_MAX_CHARS, "its property names, definition names and enum and const values come to "
-                    + chars + " characters, over OpenAI's limit of " + OPENAI_MAX_CHARS);
-            check(enumValues <= OPENAI_MAX_ENUM_VALUES, "it has " + enumValues + " enum values, over OpenAI's limit of "
-                    + OPENAI_MAX_ENUM_VALUES);
-        } else if (d == SchemaDialect.ANTHROPIC) {
-            check(optional <= ANTHROPIC_MAX_OPTIONAL, "it has " + optional + " optional properties, over Anthropic's"
-                    + " limit of " + ANTHROPIC_MAX_OPTIONAL);
-            check(unions <= ANTHROPIC_MAX_UNIONS, "it has " + unions + " unions (anyOf), over Anthropic's limit of "
-                    + ANTHROPIC_MAX_UNIONS);
-        }
+        check(properties <= limits.properties(), "it has " + properties + " properties, over the limit of "
+                + limits.properties());
+        check(depth <= limits.depth(), "it nests " + depth + " levels deep, over the limit of " + limits.depth());
+        check(chars <= limits.chars(), "its property names, definition names and enum and const values come to "
+                + chars + " characters, over the limit of " + limits.chars());
+        check(enumValues <= limits.enumValues(), "it has " + enumValues + " enum values, over the limit of "
+                + limits.enumValues());
+        check(optional <= limits.optional(), "it has " + optional + " optional properties, over the limit of "
+                + limits.optional());
+        check(unions <= limits.unions(), "it has " + unions + " unions (anyOf or a type with null), over the limit of "
+                + limits.unions());
     }
 
     private void check(boolean ok, String problem) {
@@ -138,11 +157,10 @@ final class SchemaWriter {
             g.writeEndObject();
             enumValues += names.size();
             chars += length;
-            if (measured && names.size() > OPENAI_LARGE_ENUM && length > OPENAI_MAX_LARGE_ENUM_CHARS
-                    && d == SchemaDialect.OPENAI_STRICT) {
+            if (names.size() > limits.largeEnum() && length > limits.largeEnumChars()) {
                 problems.add(((Shape.EnumOf) shape).type().getSimpleName() + ": an enum of " + names.size()
-                        + " values and " + length + " characters, over OpenAI's limit of " + OPENAI_MAX_LARGE_ENUM_CHARS
-                        + " characters for an enum of more than " + OPENAI_LARGE_ENUM + " values");
+                        + " values and " + length + " characters, over the limit of " + limits.largeEnumChars()
+                        + " characters for an enum of more than " + limits.largeEnum() + " values");
             }
         } else if (shape instanceof Shape.ArrayOf) {
             Shape.ArrayOf a = (Shape.ArrayOf) shape;

@@ -236,6 +236,9 @@ final class ShapeReader {
             if (raw.isRecord()) {
                 return record(raw, p, Map.of(), where);
             }
+            if (raw.isSealed()) {
+                return sealed(raw, where);
+            }
             throw refuse(where, t, null);
         }
         if (t instanceof GenericArrayType) {
@@ -265,7 +268,7 @@ final class ShapeReader {
         if (c.isRecord()) {
             return record(c, c, Map.of(), where);
         }
-        if (c.isInterface() && c.isSealed()) {
+        if (c.isSealed()) {
             return sealed(c, where);
         }
         if (c == Object.class) {
