@@ -21,10 +21,7 @@ interface ToolClock {
                 monitor.wait();
                 return;
             }
-            long remaining = deadline - System.nanoTime();
-            if (remaining > 0) {
-                TimeUnit.NANOSECONDS.timedWait(monitor, remaining);
-            }
+            TimeUnit.NANOSECONDS.timedWait(monitor, deadline - System.nanoTime());
         }
     };
 

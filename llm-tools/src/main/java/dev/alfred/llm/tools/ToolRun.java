@@ -55,6 +55,8 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
     static final boolean VIRTUAL_THREADS = virtualThreads();
     /** The most characters of a tool's error message the model is told, after scrubbing. */
     static final int MAX_ERROR_CHARS = 1000;
+    /** The longest deadline kept as given (about 73 years); a longer one is this, so that no clock overflows. */
+    static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 4);
     /** The most characters of edited arguments the model is shown. */
     static final int MAX_EDIT_CHARS = 1000;
 
@@ -192,7 +194,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
                 finish();
                 throw e;
             } catch (LlmException e) {
-                failure = closed ? closedFailure(e) : e;
+                failure = closed && !(e instanceof Closed) ? closedFailure(e) : e;
                 finish();
                 throw failure;
             } catch (RuntimeException | Error e) {
@@ -446,8 +448,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
         s.ready = false;
         s.timeout = s.tool.timeout().orElse(loop.toolTimeout);
         s.started = now;
-        long nanos = s.timeout.toNanos() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE / 4 : s.timeout.toNanos();
-        s.deadline = now + nanos;
+        s.deadline = now + (s.timeout.compareTo(LONGEST) > 0 ? LONGEST : s.timeout).toNanos();
         s.future = submit(() -> execute(s));
     }
 
@@ -684,7 +685,16 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
     }
 
     private static LlmException closedFailure(Throwable cause) {
-        return new LlmException("the tool run was closed", cause);
+        return new Closed(cause);
+    }
+
+    /** The failure of a run that was closed: what the reader gets, whatever failed on the way. */
+    private static final class Closed extends LlmException {
+        private static final long serialVersionUID = 1L;
+
+        Closed(Throwable cause) {
+            super("the tool run was closed", cause);
+        }
     }
 
     /** For tests: whether every thread of this run has ended, waiting up to a bound. */

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The approver: approve, deny with a reason the model sees, edit the arguments; blocking, and closable. */
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
 class ApprovalTest {
 
     record Payment(int cents) {
@@ -61,7 +61,7 @@ class ApprovalTest {
             return call.id().equals("c1") ? Approval.edit("{\"cents\":50}") : Approval.deny("the user said no");
         };
         List<ToolLoopEvent> events;
-        try (ToolRun run = ToolLoop.builder(twoPayments()).tool(pay).approver(approver).build().start(ChatRequest.of("pay"))) {
+        try (ToolRun run = FakeClock.loop(twoPayments()).tool(pay).approver(approver).build().start(ChatRequest.of("pay"))) {
             events = events(run);
         }
         assertEquals(List.of("c1", "c2"), reviewed, "the unknown tool is not reviewed");
@@ -89,7 +89,7 @@ class ApprovalTest {
 
     @Test
     void approvedCallsRunAndEditedArgumentsAreValidatedLikeTheModels() {
-        try (ToolRun run = ToolLoop.builder(twoPayments()).tool(pay)
+        try (ToolRun run = FakeClock.loop(twoPayments()).tool(pay)
                 .approver(call -> call.id().equals("c1") ? Approval.approve() : Approval.edit("{\"euros\":1}"))
                 .build().start(ChatRequest.of("pay"))) {
             run.response();
@@ -106,7 +106,7 @@ class ApprovalTest {
     void anApproverThatFailsDeniesTheCallAndTheFailureIsLoggedScrubbed() {
         String key = "sk-zq81Wv-0123456789abcdef";
         CapturedLogs.clear();
-        try (ToolRun run = ToolLoop.builder(twoPayments()).tool(pay).approver(call -> {
+        try (ToolRun run = FakeClock.loop(twoPayments()).tool(pay).approver(call -> {
             if (call.id().equals("c1")) {
                 throw new IllegalStateException("policy service refused " + key);
             }
@@ -140,9 +140,9 @@ class ApprovalTest {
             }
             return Approval.approve();
         };
-        try (ToolRun run = ToolLoop.builder(twoPayments()).tool(payAndTell).approver(approver).build()
+        try (ToolRun run = FakeClock.loop(twoPayments()).tool(payAndTell).approver(approver).build()
                 .start(ChatRequest.of("pay"))) {
-            assertEquals("done", CompletableFuture.supplyAsync(run::response).get(10, TimeUnit.SECONDS).content());
+            assertEquals("done", run.response().content());
         }
         assertEquals(List.of(100, 999), paid);
     }
@@ -163,15 +163,15 @@ class ApprovalTest {
             }
             return Approval.approve();
         };
-        ToolRun run = ToolLoop.builder(twoPayments()).tool(pay).approver(person).build().start(ChatRequest.of("pay"));
+        ToolRun run = FakeClock.loop(twoPayments()).tool(pay).approver(person).build().start(ChatRequest.of("pay"));
         CompletableFuture<ChatResponse> reader = CompletableFuture.supplyAsync(run::response);
-        assertTrue(asking.await(10, TimeUnit.SECONDS));
+        assertTrue(asking.await(5, TimeUnit.SECONDS));
         run.close();
-        ExecutionException e = assertThrows(ExecutionException.class, () -> reader.get(10, TimeUnit.SECONDS));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> reader.get(5, TimeUnit.SECONDS));
         LlmException failure = assertInstanceOf(LlmException.class, e.getCause());
         assertTrue(failure.getMessage().contains("closed"), failure.getMessage());
-        assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the approver was interrupted");
-        assertTrue(run.executorTerminatedWithin(10, TimeUnit.SECONDS));
+        assertTrue(interrupted.await(5, TimeUnit.SECONDS), "the approver was interrupted");
+        assertTrue(run.executorTerminatedWithin(5, TimeUnit.SECONDS));
         assertEquals(1, reviews.get(), "no call reviewed after the close");
         assertEquals(List.of(), paid);
     }

@@ -6,6 +6,7 @@ import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.FinishReason;
+import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.Usage;
 import dev.alfred.llm.spi.AbstractChatStream;
@@ -14,7 +15,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A provider on plain objects: each round streams the parts scripted for it and ends with its finish
@@ -22,14 +25,21 @@ import java.util.List;
  */
 final class ScriptedProvider implements LlmProvider {
 
-    /** One round: its parts and how it ended. */
-    record Round(List<ChatDelta> parts, FinishReason finish) {
+    /** One round: its parts and how it ended (or the failure it ends with, when not null). */
+    record Round(List<ChatDelta> parts, FinishReason finish, LlmException failure) {
+        Round(List<ChatDelta> parts, FinishReason finish) {
+            this(parts, finish, null);
+        }
     }
 
     private final String id;
     private final Deque<Round> rounds = new ArrayDeque<>();
     final List<ChatRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private Round fallback;
+    /** Streams closed by their reader. */
+    final AtomicInteger closed = new AtomicInteger();
+    /** Runs as each stream is asked for, before it is made. */
+    volatile Runnable beforeStream = () -> { };
 
     ScriptedProvider(String id) {
         this.id = id;
@@ -52,6 +62,11 @@ final class ScriptedProvider implements LlmProvider {
             parts.add(ChatDelta.text(p));
         }
         return new Round(parts, FinishReason.STOP);
+    }
+
+    /** A round that fails after its parts. */
+    static Round failing(LlmException failure, ChatDelta... parts) {
+        return new Round(List.of(parts), FinishReason.STOP, failure);
     }
 
     /** A round of the given parts. */
@@ -95,6 +110,7 @@ final class ScriptedProvider implements LlmProvider {
     @Override
     public ChatStream stream(ChatRequest request) {
         requests.add(request);
+        beforeStream.run();
         Round r;
         synchronized (rounds) {
             r = rounds.isEmpty() ? fallback : rounds.poll();
@@ -103,11 +119,14 @@ final class ScriptedProvider implements LlmProvider {
             throw new IllegalStateException("no round scripted for request " + requests.size());
         }
         Deque<ChatDelta> parts = new ArrayDeque<>(r.parts());
-        return new AbstractChatStream(id) {
+        ChatStream inner = new AbstractChatStream(id) {
             @Override
             protected ChatDelta fetch() {
                 if (!parts.isEmpty()) {
                     return parts.poll();
+                }
+                if (r.failure() != null) {
+                    throw r.failure();
                 }
                 reportUsage(Usage.of(1, 1, 2));
                 reportFinishReason(r.finish());
@@ -116,6 +135,23 @@ final class ScriptedProvider implements LlmProvider {
 
             @Override
             protected void abort() {
+            }
+        };
+        return new ChatStream() {
+            @Override
+            public Iterator<ChatDelta> iterator() {
+                return inner.iterator();
+            }
+
+            @Override
+            public ChatResponse response() {
+                return inner.response();
+            }
+
+            @Override
+            public void close() {
+                closed.incrementAndGet();
+                inner.close();
             }
         };
     }

@@ -34,7 +34,7 @@ class StrictToolsTest {
 
     private static List<ToolDefinition> declared(String providerId, SchemaDialect override, Tool<?>... tools) {
         ScriptedProvider p = new ScriptedProvider(providerId).then(ScriptedProvider.text("ok"));
-        ToolLoop.Builder b = ToolLoop.builder(p).schemaDialect(override);
+        ToolLoop.Builder b = FakeClock.loop(p).schemaDialect(override);
         for (Tool<?> t : tools) {
             b.tool(t);
         }
@@ -86,7 +86,7 @@ class StrictToolsTest {
     void aToolTheRequestDeclaresItselfIsNotDeclaredAgain() {
         ScriptedProvider p = new ScriptedProvider("openai").then(ScriptedProvider.text("ok"));
         ToolDefinition own = ToolDefinition.function("a", "mine", RecordSchema.of(City.class).jsonSchema(SchemaDialect.STANDARD));
-        try (ToolRun run = ToolLoop.builder(p).tool(city("a")).tool(city("b")).build()
+        try (ToolRun run = FakeClock.loop(p).tool(city("a")).tool(city("b")).build()
                 .start(ChatRequest.builder().user("x").tools(own).build())) {
             run.response();
         }

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** Per-tool deadlines, on fake time: a tool that ignores interrupts never hangs the run. */
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
 class ToolDeadlineTest {
 
     record Query(String q) {
@@ -68,8 +68,19 @@ class ToolDeadlineTest {
         });
     }
 
-    private static CompletableFuture<ChatResponse> read(ToolRun run) {
-        return CompletableFuture.supplyAsync(run::response);
+    @Test
+    void aToolCanBeWaitedForWhileAnotherThreadMovesTime() throws Exception {
+        ScriptedProvider p = new ScriptedProvider().then(ScriptedProvider.call("c1", "stuck", "{\"q\":\"x\"}"))
+                .then(ScriptedProvider.text("moved"));
+        try (ToolRun run = FakeClock.loop(p).tool(stuck("stuck")).toolTimeout(Duration.ofSeconds(1)).clock(clock).build()
+                .start(ChatRequest.of("x"))) {
+            CompletableFuture<ChatResponse> reader = CompletableFuture.supplyAsync(run::response);
+            assertTrue(entered.await(5, TimeUnit.SECONDS));
+            clock.awaitWaiting();
+            assertFalse(reader.isDone());
+            clock.advance(Duration.ofSeconds(1));
+            assertEquals("moved", reader.get(5, TimeUnit.SECONDS).content());
+        }
     }
 
     @Test
@@ -77,16 +88,10 @@ class ToolDeadlineTest {
         ScriptedProvider p = new ScriptedProvider().then(ScriptedProvider.call("c1", "stuck", "{\"q\":\"x\"}"))
                 .then(ScriptedProvider.text("it timed out"));
         Tool<Query> tool = stuck("stuck").withTimeout(Duration.ofSeconds(5));
-        try (ToolRun run = ToolLoop.builder(listened(p)).tool(tool).toolTimeout(Duration.ofMinutes(9)).clock(clock)
+        clock.stepOnWait(Duration.ofMillis(4999), Duration.ofMillis(1));
+        try (ToolRun run = FakeClock.loop(listened(p)).tool(tool).toolTimeout(Duration.ofMinutes(9)).clock(clock)
                 .build().start(ChatRequest.of("x"))) {
-            CompletableFuture<ChatResponse> reader = read(run);
-            assertTrue(entered.await(10, TimeUnit.SECONDS));
-            clock.awaitWaiting();
-            clock.advance(Duration.ofMillis(4999));
-            clock.awaitWaiting();
-            assertFalse(reader.isDone(), "not yet at its deadline");
-            clock.advance(Duration.ofMillis(1));
-            assertEquals("it timed out", reader.get(10, TimeUnit.SECONDS).content());
+            assertEquals("it timed out", run.response().content(), "abandoned at 5 s, not at 4.999 s");
             ToolMessage result = (ToolMessage) run.transcript().get(2);
             assertTrue(result.error());
             assertEquals("error: the tool did not finish within 5 s and was abandoned; its result is lost, and whether"
@@ -110,19 +115,14 @@ class ToolDeadlineTest {
                         new dev.alfred.llm.ChatDelta.ToolCallArguments(1, "{\"q\":\"b\"}")))
                 .then(ScriptedProvider.text("done"));
         List<ToolLoopEvent.ToolFinished> finished = Collections.synchronizedList(new ArrayList<>());
-        try (ToolRun run = ToolLoop.builder(p).tool(stuck("stuck")).tool(fast).toolTimeout(Duration.ofMillis(1500))
+        clock.stepOnWait(Duration.ofSeconds(2));
+        try (ToolRun run = FakeClock.loop(p).tool(stuck("stuck")).tool(fast).toolTimeout(Duration.ofMillis(1500))
                 .clock(clock).build().start(ChatRequest.of("x"))) {
-            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-                for (ToolLoopEvent e : run) {
-                    if (e instanceof ToolLoopEvent.ToolFinished f) {
-                        finished.add(f);
-                    }
+            for (ToolLoopEvent e : run) {
+                if (e instanceof ToolLoopEvent.ToolFinished f) {
+                    finished.add(f);
                 }
-            });
-            assertTrue(entered.await(10, TimeUnit.SECONDS));
-            clock.awaitWaiting();
-            clock.advance(Duration.ofSeconds(2));
-            reader.get(10, TimeUnit.SECONDS);
+            }
         }
         assertEquals(2, finished.size());
         assertTrue(finished.get(0).result().contains("within 1500 ms"), finished.get(0).result());
@@ -147,13 +147,10 @@ class ToolDeadlineTest {
                         new dev.alfred.llm.ChatDelta.ToolCallArguments(1, "{\"q\":\"b\"}")))
                 .then(ScriptedProvider.text("done"));
         long start = clock.nanoTime();
-        try (ToolRun run = ToolLoop.builder(p).tool(stuck("stuck").withTimeout(Duration.ofSeconds(3))).tool(second)
+        clock.stepOnWait(Duration.ofSeconds(3));
+        try (ToolRun run = FakeClock.loop(p).tool(stuck("stuck").withTimeout(Duration.ofSeconds(3))).tool(second)
                 .platformThreads(1).clock(clock).build().start(ChatRequest.of("x"))) {
-            CompletableFuture<ChatResponse> reader = read(run);
-            assertTrue(entered.await(10, TimeUnit.SECONDS));
-            clock.awaitWaiting();
-            clock.advance(Duration.ofSeconds(3));
-            assertEquals("done", reader.get(10, TimeUnit.SECONDS).content());
+            assertEquals("done", run.response().content());
         }
         assertEquals(Duration.ofSeconds(3).toNanos(), secondStarted.get() - start, "started once the first was abandoned");
     }
@@ -163,7 +160,7 @@ class ToolDeadlineTest {
         Tool<Query> t = Tool.of("t", "x", Query.class, q -> "");
         assertThrows(IllegalArgumentException.class, () -> t.withTimeout(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> t.withTimeout(Duration.ofSeconds(-1)));
-        assertThrows(IllegalArgumentException.class, () -> ToolLoop.builder(new ScriptedProvider()).toolTimeout(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> FakeClock.loop(new ScriptedProvider()).toolTimeout(Duration.ZERO));
         assertThrows(NullPointerException.class, () -> t.withTimeout(null));
         assertTrue(t.timeout().isEmpty());
         assertEquals(Duration.ofSeconds(2), t.withTimeout(Duration.ofSeconds(2)).timeout().orElseThrow());

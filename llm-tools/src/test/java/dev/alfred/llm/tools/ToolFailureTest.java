@@ -40,7 +40,7 @@ class ToolFailureTest {
         });
         ScriptedProvider p = new ScriptedProvider().then(ScriptedProvider.call("c1", "lookup", "{\"q\":\"x\"}"))
                 .then(ScriptedProvider.text("sorry"));
-        try (ToolRun run = ToolLoop.builder(p).tool(failing).build().start(ChatRequest.of("x"))) {
+        try (ToolRun run = FakeClock.loop(p).tool(failing).build().start(ChatRequest.of("x"))) {
             assertEquals("sorry", run.response().content());
             ToolMessage result = (ToolMessage) run.transcript().get(2);
             assertTrue(result.error());
@@ -56,17 +56,21 @@ class ToolFailureTest {
             throw new IllegalStateException("refused " + secret + " and " + KEY);
         });
         List<ToolExecution> heard = Collections.synchronizedList(new ArrayList<>());
-        LlmProvider listened = new ScriptedProvider().then(ScriptedProvider.call("c1", "lookup", "{\"q\":\"x\"}"))
+        LlmProvider listened = new ScriptedProvider().then(ScriptedProvider.of(dev.alfred.llm.FinishReason.TOOL_CALLS,
+                        new dev.alfred.llm.ChatDelta.ToolCallStart(0, "c1", "lookup"),
+                        new dev.alfred.llm.ChatDelta.ToolCallArguments(0, "{\"q\":\"x\"}"),
+                        new dev.alfred.llm.ChatDelta.ToolCallStart(1, "c2", "unknown"),
+                        new dev.alfred.llm.ChatDelta.ToolCallArguments(1, "{}")))
                 .then(ScriptedProvider.text("sorry")).withListeners(new LlmListener() {
                     @Override
                     public void onToolExecuted(ToolExecution execution) {
                         heard.add(execution);
                     }
                 });
-        try (ToolRun run = ToolLoop.builder(listened).tool(failing).secret(secret).build().start(ChatRequest.of("x"))) {
+        try (ToolRun run = FakeClock.loop(listened).tool(failing).secret(secret).build().start(ChatRequest.of("x"))) {
             run.response();
         }
-        assertEquals(1, heard.size());
+        assertEquals(1, heard.size(), "only the call that ran is heard");
         String message = heard.get(0).error().getMessage();
         assertTrue(message.startsWith("refused ****"), message);
         KeyLeaks.assertNone(secret, heard.get(0).error());
@@ -82,7 +86,7 @@ class ToolFailureTest {
         ScriptedProvider p = new ScriptedProvider().then(ScriptedProvider.call("c1", "lookup", "{\"q\":\"x\"}"))
                 .then(ScriptedProvider.call("c2", "lookup", "{\"q\":\"y\"}")).then(ScriptedProvider.text("sorry"));
         CapturedLogs.clear();
-        ToolLoop loop = ToolLoop.builder(p).tool(failing).secret(secret).build();
+        ToolLoop loop = FakeClock.loop(p).tool(failing).secret(secret).build();
         try (ToolRun run = loop.start(ChatRequest.of("x"))) {
             run.response();
         }
@@ -103,9 +107,7 @@ class ToolFailureTest {
     void aNestedLlmExceptionIsScrubbedForTheListenerToo() {
         String secret = "nested-provider-secret-987654321";
         List<ToolExecution> heard = Collections.synchronizedList(new ArrayList<>());
-        Tool<Query> nested = Tool.of("ask", "Asks another model", Query.class, q -> {
-            throw new LlmException("the other model said " + secret, new IllegalStateException("cause " + secret));
-        });
+        Tool<Query> nested = Tool.of("ask", "Asks another model", Query.class, q -> askAnother(secret));
         Tool<Query> clean = Tool.of("clean", "Fails cleanly", Query.class, q -> {
             throw new LlmException("nothing secret here", null);
         });
@@ -117,16 +119,20 @@ class ToolFailureTest {
                         heard.add(execution);
                     }
                 });
-        try (ToolRun run = ToolLoop.builder(listened).tool(nested).tool(clean).secret(secret).build()
+        try (ToolRun run = FakeClock.loop(listened).tool(nested).tool(clean).secret(secret).build()
                 .start(ChatRequest.of("x"))) {
             run.response();
         }
         LlmException copy = assertInstanceOf(LlmException.class, heard.get(0).error());
         assertEquals("the other model said ****", copy.getMessage());
         KeyLeaks.assertNone(secret, copy);
-        assertTrue(copy.getStackTrace().length > 0);
+        assertEquals("askAnother", copy.getStackTrace()[0].getMethodName(), "the copy keeps where it was thrown");
         assertEquals("nothing secret here", heard.get(1).error().getMessage());
         assertInstanceOf(LlmException.class, heard.get(1).error());
+    }
+
+    private static String askAnother(String secret) {
+        throw new LlmException("the other model said " + secret, new IllegalStateException("cause " + secret));
     }
 
     @Test
@@ -137,7 +143,7 @@ class ToolFailureTest {
         ScriptedProvider p = new ScriptedProvider().then(ScriptedProvider.call("c1", "big", "{\"q\":\"x\"}"))
                 .then(ScriptedProvider.text("never"));
         OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> {
-            try (ToolRun run = ToolLoop.builder(p).tool(oom).build().start(ChatRequest.of("x"))) {
+            try (ToolRun run = FakeClock.loop(p).tool(oom).build().start(ChatRequest.of("x"))) {
                 run.response();
             }
         });
@@ -146,7 +152,7 @@ class ToolFailureTest {
 
         ScriptedProvider q = new ScriptedProvider().then(ScriptedProvider.call("c1", "big", "{\"q\":\"x\"}"));
         assertThrows(StackOverflowError.class, () -> {
-            try (ToolRun run = ToolLoop.builder(q).tool(Tool.of("big", "x", Query.class, x -> "")).approver(call -> {
+            try (ToolRun run = FakeClock.loop(q).tool(Tool.of("big", "x", Query.class, x -> "")).approver(call -> {
                 throw new StackOverflowError("approver");
             }).build().start(ChatRequest.of("x"))) {
                 run.response();
@@ -157,7 +163,7 @@ class ToolFailureTest {
         });
         ScriptedProvider r = new ScriptedProvider().then(ScriptedProvider.call("c1", "check", "{\"q\":\"x\"}"))
                 .then(ScriptedProvider.text("ok"));
-        try (ToolRun run = ToolLoop.builder(r).tool(assertion).build().start(ChatRequest.of("x"))) {
+        try (ToolRun run = FakeClock.loop(r).tool(assertion).build().start(ChatRequest.of("x"))) {
             assertEquals("ok", run.response().content(), "an Error that is not the JVM's is the tool's failure");
             assertEquals("error: the tool failed: a tool's own bug", ((ToolMessage) run.transcript().get(2)).content());
         }

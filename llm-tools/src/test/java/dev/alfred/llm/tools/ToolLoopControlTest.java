@@ -39,7 +39,7 @@ class ToolLoopControlTest {
     void theRoundBoundEndsTheRunBeforeTheLastRoundsCallsRun() {
         ScriptedProvider p = new ScriptedProvider().always(ScriptedProvider.call("c1", "pay", "{\"cents\":100}"));
         ToolLoopLimitException e = assertThrows(ToolLoopLimitException.class, () -> {
-            try (ToolRun run = ToolLoop.builder(p).tool(pay).maxRounds(1).build().start(ChatRequest.of("pay"))) {
+            try (ToolRun run = FakeClock.loop(p).tool(pay).maxRounds(1).build().start(ChatRequest.of("pay"))) {
                 run.response();
             }
         });
@@ -55,7 +55,7 @@ class ToolLoopControlTest {
                 .then(ScriptedProvider.text("done"));
         ChatRequest request = ChatRequest.builder().user("pay").tools(pay.definition(SchemaDialect.MOONSHOT))
                 .toolChoice(ToolChoice.REQUIRED).build();
-        try (ToolRun run = ToolLoop.builder(p).tool(pay).build().start(request)) {
+        try (ToolRun run = FakeClock.loop(p).tool(pay).build().start(request)) {
             assertEquals("done", run.response().content());
         }
         assertEquals(ToolChoice.REQUIRED, p.request(0).toolChoice());
@@ -66,7 +66,7 @@ class ToolLoopControlTest {
     void aToolChoiceSetOnTheLoopGoesOnTheFirstRoundOnly() {
         ScriptedProvider p = new ScriptedProvider().then(ScriptedProvider.call("c1", "pay", "{\"cents\":1}"))
                 .then(ScriptedProvider.text("done"));
-        try (ToolRun run = ToolLoop.builder(p).tool(pay).toolChoice(ToolChoice.REQUIRED).build()
+        try (ToolRun run = FakeClock.loop(p).tool(pay).toolChoice(ToolChoice.REQUIRED).build()
                 .start(ChatRequest.of("pay"))) {
             assertEquals("done", run.response().content());
         }
@@ -76,11 +76,11 @@ class ToolLoopControlTest {
 
         ScriptedProvider named = new ScriptedProvider().then(ScriptedProvider.text("done"));
         ChatRequest asked = ChatRequest.builder().user("pay").toolChoice(ToolChoice.NONE).build();
-        try (ToolRun run = ToolLoop.builder(named).tool(pay).toolChoice(ToolChoice.tool("pay")).build().start(asked)) {
+        try (ToolRun run = FakeClock.loop(named).tool(pay).toolChoice(ToolChoice.tool("pay")).build().start(asked)) {
             run.response();
         }
         assertEquals(ToolChoice.tool("pay"), named.request(0).toolChoice(), "the loop's choice replaces the request's");
-        assertThrows(IllegalArgumentException.class, () -> ToolLoop.builder(named).tool(pay)
+        assertThrows(IllegalArgumentException.class, () -> FakeClock.loop(named).tool(pay)
                 .toolChoice(ToolChoice.tool("launch")).build().start(ChatRequest.of("x")));
     }
 
@@ -89,18 +89,18 @@ class ToolLoopControlTest {
         ScriptedProvider p = new ScriptedProvider().always(ScriptedProvider.of(FinishReason.TOOL_CALLS,
                 new ChatDelta.ToolCallStart(0, "c1", "pay"), new ChatDelta.ToolCallArguments(0, "{\"cents\":1}"),
                 new ChatDelta.ToolCallStart(1, "c2", "pay"), new ChatDelta.ToolCallArguments(1, "{\"cents\":2}")));
-        ToolLoopLimitException perTool = assertThrows(ToolLoopLimitException.class, () -> ToolLoop.builder(p).tool(pay)
+        ToolLoopLimitException perTool = assertThrows(ToolLoopLimitException.class, () -> FakeClock.loop(p).tool(pay)
                 .maxCallsPerTool(3).build().start(ChatRequest.of("x")).response());
         assertEquals("the model called 'pay' more than 3 times (maxCallsPerTool); the 2 calls of its last answer were"
                 + " not run", perTool.getMessage());
         assertEquals(3, paid.get(), "the first round's two calls ran, none of the second's");
         assertEquals(2, perTool.unexecuted().size());
-        ToolLoopLimitException all = assertThrows(ToolLoopLimitException.class, () -> ToolLoop.builder(p).tool(pay)
+        ToolLoopLimitException all = assertThrows(ToolLoopLimitException.class, () -> FakeClock.loop(p).tool(pay)
                 .maxCalls(1).build().start(ChatRequest.of("x")).response());
         assertEquals("the model made more than 1 tool calls (maxCalls); the 2 calls of its last answer were not run",
                 all.getMessage());
         assertEquals(3, paid.get());
-        ToolLoopLimitException exact = assertThrows(ToolLoopLimitException.class, () -> ToolLoop.builder(p).tool(pay)
+        ToolLoopLimitException exact = assertThrows(ToolLoopLimitException.class, () -> FakeClock.loop(p).tool(pay)
                 .maxCalls(4).maxCallsPerTool(4).maxRounds(5).build().start(ChatRequest.of("x")).response());
         assertTrue(exact.getMessage().startsWith("the model called 'pay' more than 4"), exact.getMessage());
         assertEquals(9, paid.get(), "exactly at a bound is within it: two more rounds ran");
@@ -111,7 +111,7 @@ class ToolLoopControlTest {
         ScriptedProvider p = new ScriptedProvider().then(ScriptedProvider.of(FinishReason.REFUSAL,
                 new ChatDelta.Refusal("I can't "), new ChatDelta.Refusal("do that.")));
         List<ToolLoopEvent> events = new ArrayList<>();
-        ToolRun run = ToolLoop.builder(p).tool(pay).build().start(ChatRequest.of("pay"));
+        ToolRun run = FakeClock.loop(p).tool(pay).build().start(ChatRequest.of("pay"));
         RefusalException e = assertThrows(RefusalException.class, () -> run.forEach(events::add));
         assertEquals("I can't do that.", e.refusal());
         assertEquals("the model refused to answer: I can't do that.", e.getMessage());
@@ -131,7 +131,7 @@ class ToolLoopControlTest {
                 new ChatDelta.ToolCallStart(0, "toolu_1", "pay"), new ChatDelta.ToolCallArguments(0, "{\"cents\":1")))
                 .always(ScriptedProvider.text("again"));
         LlmException e = assertThrows(LlmException.class, () -> {
-            try (ToolRun run = ToolLoop.builder(p).tool(pay).build().start(ChatRequest.of("pay"))) {
+            try (ToolRun run = FakeClock.loop(p).tool(pay).build().start(ChatRequest.of("pay"))) {
                 run.response();
             }
         });

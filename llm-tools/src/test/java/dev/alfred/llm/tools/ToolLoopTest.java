@@ -88,7 +88,7 @@ class ToolLoopTest {
         server.enqueue(Reply.stream(callWithReasoning("I need the weather.", "call_w1", "get_weather", "{\"city\":\"Paris\"}")))
                 .enqueue(Reply.stream(ScriptedStream.ofText("It is ", "21 °C.")));
         List<ToolLoopEvent> events = new ArrayList<>();
-        try (ToolRun run = ToolLoop.builder(kimi).tool(weather).build().start(ChatRequest.of("Weather in Paris?"))) {
+        try (ToolRun run = FakeClock.loop(kimi).tool(weather).build().start(ChatRequest.of("Weather in Paris?"))) {
             run.forEach(events::add);
             assertEquals("It is 21 °C.", run.response().content());
             assertEquals(new Usage(24, 16, 40, 8, 0, 0), run.usage(), "the sum of both rounds");
@@ -124,7 +124,7 @@ class ToolLoopTest {
         server.enqueue(Reply.stream(callWithReasoning("r1", "c1", "get_weather", "{\"city\":\"Paris\"}")))
                 .enqueue(Reply.stream(callWithReasoning("r2", "c2", "get_weather", "{\"city\":\"Rome\"}")))
                 .enqueue(Reply.stream("both sunny"));
-        try (ToolRun run = ToolLoop.builder(kimi).tool(weather).build().start(ChatRequest.of("Paris and Rome?"))) {
+        try (ToolRun run = FakeClock.loop(kimi).tool(weather).build().start(ChatRequest.of("Paris and Rome?"))) {
             assertEquals("both sunny", run.response().content());
         }
         List<RecordedRequest> requests = server.takeRequests();
@@ -150,7 +150,7 @@ class ToolLoopTest {
         CountDownLatch secondDone = new CountDownLatch(1);
         Tool<WeatherQuery> slow = Tool.of("slow", "Waits for the other tool", WeatherQuery.class, q -> {
             try {
-                assertTrue(secondDone.await(10, TimeUnit.SECONDS), "the other call ran meanwhile");
+                assertTrue(secondDone.await(5, TimeUnit.SECONDS), "the other call ran meanwhile");
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -164,7 +164,7 @@ class ToolLoopTest {
                         new ChatDelta.ToolCallStart(1, "c2", "fast"), new ChatDelta.ToolCallArguments(1, "{\"city\":\"B\"}"),
                         new ChatDelta.ToolCallArguments(0, "{\"city\":\"A\"}"))).withFinishReason("tool_calls")))
                 .enqueue(Reply.stream("ok"));
-        try (ToolRun run = ToolLoop.builder(kimi).tool(slow).tool(fast).platformThreads(2).build().start(ChatRequest.of("x"))) {
+        try (ToolRun run = FakeClock.loop(kimi).tool(slow).tool(fast).platformThreads(2).build().start(ChatRequest.of("x"))) {
             assertEquals("ok", run.response().content());
         }
         JsonNode messages = server.takeRequests().get(1).json().path("messages");
@@ -183,7 +183,7 @@ class ToolLoopTest {
                 .enqueue(Reply.stream(ScriptedStream.ofToolCall("c4", "get_weather", "{\"city\":\"Ro").withFinishReason("length")))
                 .enqueue(Reply.stream("sorry"));
         List<ToolLoopEvent.ToolFinished> finished = new ArrayList<>();
-        try (ToolRun run = ToolLoop.builder(kimi).tool(weather).build().start(ChatRequest.of("x"))) {
+        try (ToolRun run = FakeClock.loop(kimi).tool(weather).build().start(ChatRequest.of("x"))) {
             for (ToolLoopEvent e : run) {
                 if (e instanceof ToolLoopEvent.ToolFinished) {
                     finished.add((ToolLoopEvent.ToolFinished) e);
@@ -208,7 +208,7 @@ class ToolLoopTest {
     void theBoundsStopTheRunWithTheTranscript() {
         server.setDefault(Reply.stream(ScriptedStream.ofToolCall("c", "get_weather", "{\"city\":\"Paris\"}")));
         ToolLoopLimitException rounds = assertThrows(ToolLoopLimitException.class, () -> {
-            try (ToolRun run = ToolLoop.builder(kimi).tool(weather).maxRounds(2).build().start(ChatRequest.of("x"))) {
+            try (ToolRun run = FakeClock.loop(kimi).tool(weather).maxRounds(2).build().start(ChatRequest.of("x"))) {
                 run.response();
             }
         });
@@ -217,14 +217,14 @@ class ToolLoopTest {
         assertEquals(List.of("c"), rounds.unexecuted().stream().map(ToolCall::id).toList());
         assertEquals(1, weatherCalls.get(), "the last round's call never ran");
         assertEquals(2, server.takeRequests().size());
-        ToolLoopLimitException perTool = assertThrows(ToolLoopLimitException.class, () -> ToolLoop.builder(kimi)
+        ToolLoopLimitException perTool = assertThrows(ToolLoopLimitException.class, () -> FakeClock.loop(kimi)
                 .tool(weather).maxCallsPerTool(1).build().start(ChatRequest.of("x")).response());
         assertTrue(perTool.getMessage().contains("called 'get_weather' more than 1 times"), perTool.getMessage());
-        ToolLoopLimitException all = assertThrows(ToolLoopLimitException.class, () -> ToolLoop.builder(kimi)
+        ToolLoopLimitException all = assertThrows(ToolLoopLimitException.class, () -> FakeClock.loop(kimi)
                 .tool(weather).maxCalls(2).build().start(ChatRequest.of("x")).response());
         assertTrue(all.getMessage().contains("more than 2 tool calls (maxCalls)"), all.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ToolLoop.builder(kimi).maxRounds(0));
-        assertThrows(IllegalArgumentException.class, () -> ToolLoop.builder(kimi).tool(weather).tool(weather));
+        assertThrows(IllegalArgumentException.class, () -> FakeClock.loop(kimi).maxRounds(0));
+        assertThrows(IllegalArgumentException.class, () -> FakeClock.loop(kimi).tool(weather).tool(weather));
     }
 
     @Test
@@ -241,7 +241,7 @@ class ToolLoopTest {
             return "late";
         });
         server.enqueue(Reply.stream(ScriptedStream.ofToolCall("c1", "stuck", "{\"city\":\"x\"}")));
-        ToolRun run = ToolLoop.builder(kimi).tool(stuck).build().start(ChatRequest.of("x"));
+        ToolRun run = FakeClock.loop(kimi).tool(stuck).build().start(ChatRequest.of("x"));
         CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
             try {
                 run.response();
@@ -250,13 +250,13 @@ class ToolLoopTest {
                 return e;
             }
         });
-        assertTrue(running.await(10, TimeUnit.SECONDS), "the tool is running");
+        assertTrue(running.await(5, TimeUnit.SECONDS), "the tool is running");
         run.close();
-        assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the tool was interrupted");
-        Throwable t = reader.get(10, TimeUnit.SECONDS);
+        assertTrue(interrupted.await(5, TimeUnit.SECONDS), "the tool was interrupted");
+        Throwable t = reader.get(5, TimeUnit.SECONDS);
         assertInstanceOf(LlmException.class, t);
         assertTrue(t.getMessage().contains("closed"), t.getMessage());
-        assertTrue(run.executorTerminatedWithin(10, TimeUnit.SECONDS), "nothing keeps running");
+        assertTrue(run.executorTerminatedWithin(5, TimeUnit.SECONDS), "nothing keeps running");
         assertEquals(1, server.requestCount(), "no round after the close");
     }
 
@@ -275,7 +275,7 @@ class ToolLoopTest {
         });
         server.enqueue(Reply.stream(ScriptedStream.ofToolCall("c1", "get_weather", "{\"city\":\"x\"}")))
                 .enqueue(Reply.stream("sorry"));
-        try (ToolRun run = ToolLoop.builder(listened).tool(failing).secret(secret).build().start(ChatRequest.of("x"))) {
+        try (ToolRun run = FakeClock.loop(listened).tool(failing).secret(secret).build().start(ChatRequest.of("x"))) {
             run.response();
             ToolMessage result = (ToolMessage) run.transcript().get(2);
             assertTrue(result.error());
@@ -294,7 +294,7 @@ class ToolLoopTest {
     void builtinCallsAreEchoedBack() {
         server.enqueue(Reply.stream(ScriptedStream.ofToolCall("s1", "$web_search", "{\"search_result\":{\"id\":\"q\"}}")))
                 .enqueue(Reply.stream("found"));
-        try (ToolRun run = ToolLoop.builder(kimi).build().start(ChatRequest.builder().user("news?")
+        try (ToolRun run = FakeClock.loop(kimi).build().start(ChatRequest.builder().user("news?")
                 .tools(ToolDefinition.builtin("$web_search")).build())) {
             assertEquals("found", run.response().content());
         }
