@@ -346,7 +346,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
         String arguments;
         Approval approval;
         boolean ready;
-        long started = -1;
+        boolean started;
         long deadline;
         Duration timeout;
         Future<?> future;
@@ -413,7 +413,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
             int running = 0;
             boolean open = false;
             for (Slot s : slots) {
-                if (s.outcome == null && s.started >= 0) {
+                if (s.outcome == null && s.started) {
                     if (now - s.deadline >= 0) {
                         s.outcome = timedOut(s);
                         s.future.cancel(true);
@@ -447,7 +447,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
     private void start(Slot s, long now) {
         s.ready = false;
         s.timeout = s.tool.timeout().orElse(loop.toolTimeout);
-        s.started = now;
+        s.started = true;
         s.deadline = now + (s.timeout.compareTo(LONGEST) > 0 ? LONGEST : s.timeout).toNanos();
         s.future = submit(() -> execute(s));
     }
@@ -462,8 +462,8 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
 
     /** Asks the approver about each call, in order, on a thread of the run. */
     private void review(List<Slot> slots) {
-        for (int i = 0; i < slots.size(); i++) {
-            Slot s = slots.get(i);
+        for (Iterator<Slot> next = slots.iterator(); next.hasNext(); ) {
+            Slot s = next.next();
             Approval a;
             try {
                 a = loop.approver.review(s.call);
@@ -472,9 +472,8 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 synchronized (lock) {
-                    for (Slot rest : slots.subList(i, slots.size())) {
-                        decide(rest, Approval.deny("the approval was interrupted"));
-                    }
+                    decide(s, Approval.deny("the approval was interrupted"));
+                    next.forEachRemaining(rest -> decide(rest, Approval.deny("the approval was interrupted")));
                 }
                 return;
             } catch (Throwable t) {

@@ -38,6 +38,11 @@ final class FakeClock implements ToolClock {
         return this;
     }
 
+    /** How many scripted steps are left. */
+    int stepsLeft() {
+        return steps.size();
+    }
+
     @Override
     public long nanoTime() {
         return now;

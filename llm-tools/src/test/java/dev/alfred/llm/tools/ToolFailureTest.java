@@ -95,6 +95,7 @@ class ToolFailureTest {
         List<CapturedLogs.Line> warn = lines.stream().filter(l -> l.level().equals("WARN")).toList();
         List<CapturedLogs.Line> debug = lines.stream().filter(l -> l.level().equals("DEBUG")).toList();
         assertEquals(1, warn.size(), lines.toString());
+        assertEquals("WARN", lines.get(0).level(), "the first failure is the one warned of: " + lines);
         assertEquals("tool 'lookup' failed: java.lang.IllegalStateException: refused **** (later failures of this tool"
                 + " are logged at DEBUG)", warn.get(0).message());
         assertEquals(2, debug.size(), lines.toString());

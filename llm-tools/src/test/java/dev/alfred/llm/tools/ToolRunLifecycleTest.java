@@ -164,6 +164,7 @@ class ToolRunLifecycleTest {
         run.close();
         reader.join(5000);
         assertFalse(reader.isAlive(), "the reader was woken, not left waiting");
+        assertFalse(run.executorTerminatedWithin(0, TimeUnit.SECONDS), "the deaf tool's thread is abandoned, not joined");
         assertEquals("the tool run was closed", outcome.get().getMessage());
     }
 
