@@ -2,7 +2,6 @@ package dev.alfred.llm.schema;
 
 import dev.alfred.llm.schema.Fixtures.Card;
 import dev.alfred.llm.schema.Fixtures.Cash;
-import dev.alfred.llm.schema.Fixtures.Positive;
 import dev.alfred.llm.schema.Fixtures.Raw;
 import dev.alfred.llm.schema.Fixtures.Scalars;
 import dev.alfred.llm.schema.Fixtures.Stop;

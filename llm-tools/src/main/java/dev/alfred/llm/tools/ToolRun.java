@@ -15,7 +15,6 @@ import dev.alfred.llm.schema.RefusalException;
 import dev.alfred.llm.schema.SchemaDialect;
 import dev.alfred.llm.schema.SchemaViolation;
 import dev.alfred.llm.schema.StructuredOutputException;
-import dev.alfred.llm.spi.SecretScrubber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
