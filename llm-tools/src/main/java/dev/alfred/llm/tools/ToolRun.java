@@ -207,7 +207,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
             if (!hasNext()) {
                 throw new NoSuchElementException("the tool run has ended");
             }
-            return pending.poll();
+            return pending.remove();
         }
     }
 
@@ -224,7 +224,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
                 throw closedFailure(null);
             }
             if (due != null) {
-                runTools();
+                pending.addAll(runTools());
                 continue;
             }
             if (deltas == null) {
@@ -234,7 +234,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
                 event(deltas.next());
                 continue;
             }
-            endRound();
+            pending.addAll(endRound());
         }
         return true;
     }
@@ -266,7 +266,8 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
         deltas = s.iterator();
     }
 
-    private void endRound() {
+    /** Ends the round whose answer was read: the events it makes, or the bound it reaches. */
+    private List<ToolLoopEvent> endRound() {
         ChatStream s = stream;
         ChatResponse response = s.response();
         s.close();
@@ -277,15 +278,13 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
             usage = usage.plus(response.usage());
         }
         if (response.isRefusal()) {
-            pending.add(new ToolLoopEvent.RoundFinished(round, response, true));
             ending = new RefusalException(response, transcript());
-            return;
+            return List.of(new ToolLoopEvent.RoundFinished(round, response, true));
         }
         List<ToolCall> asked = response.toolCalls();
         if (asked.isEmpty()) {
             finalResponse = response;
-            pending.add(new ToolLoopEvent.RoundFinished(round, response, true));
-            return;
+            return List.of(new ToolLoopEvent.RoundFinished(round, response, true));
         }
         if (round == loop.maxRounds) {
             throw new ToolLoopLimitException("the model still asked for tools after " + round + " rounds (maxRounds);"
@@ -309,11 +308,13 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
         }
         callsPerTool = counts;
         calls = total;
+        List<ToolLoopEvent> requested = new ArrayList<>(asked.size());
         for (ToolCall call : asked) {
-            pending.add(new ToolLoopEvent.ToolCallRequested(round, call));
+            requested.add(new ToolLoopEvent.ToolCallRequested(round, call));
         }
         roundResponse = response;
         due = asked;
+        return requested;
     }
 
     /** What answering one call gave. */
@@ -358,7 +359,8 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
         }
     }
 
-    private void runTools() {
+    /** Runs the calls of the round: the events of their ends, in the order of the calls. */
+    private List<ToolLoopEvent> runTools() {
         List<ToolCall> asked = due;
         List<Slot> slots = new ArrayList<>(asked.size());
         List<Slot> runnable = new ArrayList<>();
@@ -389,12 +391,14 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
             }
             await(slots);
         }
+        List<ToolLoopEvent> ended = new ArrayList<>();
         for (Slot s : slots) {
-            answer(s);
+            answer(s, ended);
         }
-        pending.add(new ToolLoopEvent.RoundFinished(round, roundResponse, false));
+        ended.add(new ToolLoopEvent.RoundFinished(round, roundResponse, false));
         due = null;
         roundResponse = null;
+        return ended;
     }
 
     /** Waits, holding the lock, until every call has its outcome: starting approved calls, expiring deadlines. */
@@ -554,12 +558,12 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
     }
 
     /** Tells the model, the listeners, the log and the reader how one call went. */
-    private void answer(Slot s) {
+    private void answer(Slot s, List<ToolLoopEvent> ended) {
         ToolCall call = s.call;
         Outcome o = s.outcome;
         String result = o.result;
         if (s.approval != null) {
-            pending.add(new ToolLoopEvent.ToolCallReviewed(round, call, s.approval));
+            ended.add(new ToolLoopEvent.ToolCallReviewed(round, call, s.approval));
             if (s.approval instanceof Approval.Edited) {
                 result = "note: before the call ran, its arguments were changed to "
                         + loop.scrubber.scrubAndBound(s.arguments, MAX_EDIT_CHARS) + "\n" + result;
@@ -575,7 +579,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
         synchronized (lock) {
             transcript.add(o.error ? ChatMessage.toolError(call, result) : ChatMessage.toolResult(call, result));
         }
-        pending.add(new ToolLoopEvent.ToolFinished(round, call, result, o.error, o.executed, o.duration));
+        ended.add(new ToolLoopEvent.ToolFinished(round, call, result, o.error, o.executed, o.duration));
     }
 
     /** A tool's failure in the log: at WARN the first time for each tool of the loop, with its stack at DEBUG. */

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeClock implements ToolClock {
 
     /** How long a wait with nothing scripted may last on the wall clock before it is a failure. */
-    static final long FAIL_AFTER_MILLIS = 3000;
+    static final long FAIL_AFTER_MILLIS = 1000;
 
     private volatile long now = 1_000_000_000L;
     private final Deque<Duration> steps = new ConcurrentLinkedDeque<>();
