@@ -57,7 +57,9 @@ class ToolClockTest {
         });
         waiter.start();
         while (waiter.getState() != Thread.State.WAITING) {
-            assertFalse(waiter.getState() == Thread.State.TERMINATED, "it returned without being notified");
+            Thread.State state = waiter.getState();
+            assertFalse(state == Thread.State.TERMINATED, "it returned without being notified");
+            assertFalse(state == Thread.State.TIMED_WAITING, "it waits for a notification, not for a time");
             Thread.yield();
         }
         synchronized (monitor) {
