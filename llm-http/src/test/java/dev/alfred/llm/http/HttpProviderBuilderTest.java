@@ -66,9 +66,9 @@ class HttpProviderBuilderTest {
 
     @Test
     void theKeyIsRequiredOffLoopbackAndMustBePrintableAscii() {
-        assertEquals("apiKey is missing: call apiKey(...) (only a loopback base URL, a local server, may go without one)",
+        assertEquals("apiKey is missing: call apiKey(...) (only a server on this machine, or one on plain http you allowed, may go without one)",
                 refused(b -> b.baseUrl(REMOTE)));
-        assertEquals("apiKey is missing: call apiKey(...) (only a loopback base URL, a local server, may go without one)",
+        assertEquals("apiKey is missing: call apiKey(...) (only a server on this machine, or one on plain http you allowed, may go without one)",
                 refused(b -> b.baseUrl(REMOTE).apiKey(" \t ")), "a blank key is no key");
         ScriptedProvider.Builder local = builder().apiKey("   ");
         local.build().close();
@@ -84,8 +84,8 @@ class HttpProviderBuilderTest {
     @Test
     void plainHttpToARemoteHostNeedsConsent() {
         URI lan = URI.create("http://10.0.0.5:8000/");
-        assertEquals("baseUrl (script.base-url) is plain http to 10.0.0.5, which would send the API key across the network"
-                + " in clear: use https, or allow insecure http to accept that", refused(b -> b.baseUrl(lan).apiKey("sk-x")));
+        assertEquals("baseUrl (script.base-url) is plain http to 10.0.0.5, not this machine: requests (and an API key, if one"
+                + " is set) would cross the network in clear; use https, or allow insecure http to accept that", refused(b -> b.baseUrl(lan).apiKey("sk-x")));
         builder().baseUrl(lan).apiKey("sk-x").allowInsecureHttp(true).build().close();
     }
 
