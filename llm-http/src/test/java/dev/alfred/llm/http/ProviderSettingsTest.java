@@ -28,7 +28,8 @@ class ProviderSettingsTest {
         try (Loopback server = Loopback.start((r, s, out) -> {
             if (r.bodyText().contains("hold")) {
                 Loopback.chunkedHead(out, 200, "text/event-stream");
-                Loopback.chunk(out, "event: ping\ndata: {\"type\":\"ping\"}\n\n");
+                // no event before the gate: an event that arrived after the reader was seen waiting would
+                // restart its wait at a later fake time, and the idle boundary below would move
                 Loopback.awaitGateOf(s);
             } else {
                 Loopback.respond(out, 200, "application/json", "{\"content\":[{\"type\":\"text\",\"text\":\"" + "x".repeat(40)
