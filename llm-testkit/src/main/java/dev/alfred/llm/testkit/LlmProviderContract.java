@@ -623,6 +623,23 @@ public abstract class LlmProviderContract {
         }
 
         /**
+         * Fails when arguments that are JSON but not an object (an array, a string, a number) are dropped
+         * and the call comes back {@code COMPLETE} with {@code {}}: a tool loop would run the tool with
+         * empty arguments. They must be kept verbatim and the call be {@code INVALID_JSON} (a blocking
+         * call folds alike, which T2 holds); {@code {}} stands only for a call made with no arguments (issue 27:
+         * Anthropic's string {@code input} and non-string {@code partial_json}).
+         */
+        @Test
+        @DisplayName("T11 arguments that are JSON but not an object are kept and make the call INVALID_JSON")
+        void t11() {
+            assumeSupports(Capabilities.Feature.TOOLS);
+            ScriptedStream script = ScriptedStream.ofToolCall("call_1", "get_weather", "[\"Par", "is\"]");
+            server.enqueue(Reply.stream(script));
+            assertEquals(List.of(new ToolCall("call_1", "get_weather", "[\"Paris\"]", ToolCall.Status.INVALID_JSON)),
+                    recordToolStream(provider()).assertCompleted().toolCalls());
+        }
+
+        /**
          * Fails when replaying an answer loses its reasoning or tool calls, or a tool result loses its
          * call id or name: {@code ChatMessage.of(response)} and {@code toolResult} must reach the server
          * whole (thinking models reject a tool loop without the reasoning).

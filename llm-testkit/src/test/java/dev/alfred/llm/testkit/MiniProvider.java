@@ -71,7 +71,8 @@ class MiniProvider implements LlmProvider {
         FRAGMENTS_TO_LATEST_CALL("T4"), INDEXLESS_ENTRIES_DROPPED("T5"), LENGTH_AS_STOP("T6"),
         EOF_AFTER_TOOL_CALL_IS_SUCCESS("T7"), INVALID_ARGUMENTS_FAIL_STREAM("T8"), REASONING_NOT_REPLAYED("T9"),
         TOOL_CHOICE_NOT_SENT("T10"), RESPONSE_FORMAT_NOT_SENT("J1"), IMAGE_DROPPED("I1"),
-        UNSUPPORTED_SENT_ANYWAY("U1"), SHOULD_RETRY_IGNORED("E4");
+        UNSUPPORTED_SENT_ANYWAY("U1"), SHOULD_RETRY_IGNORED("E4"),
+        NON_OBJECT_ARGUMENTS_DROPPED("T11");
 
         final String rule;
 
@@ -372,7 +373,11 @@ class MiniProvider implements LlmProvider {
                 for (JsonNode call : choice.path("message").path("tool_calls")) {
                     acc.accept(new ChatDelta.ToolCallStart(i, id(call.path("id").asString()),
                             call.path("function").path("name").asString()));
-                    acc.accept(new ChatDelta.ToolCallArguments(i++, call.path("function").path("arguments").asString("")));
+                    String args = call.path("function").path("arguments").asString("");
+                    if (has(Defect.NON_OBJECT_ARGUMENTS_DROPPED) && !args.stripLeading().startsWith("{")) {
+                        args = "";
+                    }
+                    acc.accept(new ChatDelta.ToolCallArguments(i++, args));
                 }
             }
             if (!has(Defect.CHAT_LOSES_MODEL)) {
@@ -577,6 +582,11 @@ class MiniProvider implements LlmProvider {
             String fragment = call.path("function").path("arguments").asString("");
             if (!fragment.isEmpty()) {
                 int target = has(Defect.FRAGMENTS_TO_LATEST_CALL) ? latestCall : index;
+                StringBuilder sofar = arguments.get(target);
+                if (has(Defect.NON_OBJECT_ARGUMENTS_DROPPED)
+                        && !(sofar.length() == 0 ? fragment.stripLeading() : sofar).toString().startsWith("{")) {
+                    return;
+                }
                 arguments.get(target).append(fragment);
                 ready.add(new ChatDelta.ToolCallArguments(target, fragment));
             }
