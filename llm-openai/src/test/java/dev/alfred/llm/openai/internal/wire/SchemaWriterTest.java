@@ -165,6 +165,24 @@ class SchemaWriterTest {
     }
 
     @Test
+    void theDepthCountsThroughListsItemsAndTuplesAlike() {
+        for (String[] level : new String[][] {{"{\"anyOf\":[", "]}"}, {"{\"type\":\"array\",\"items\":", "}"},
+                {"{\"type\":\"array\",\"items\":[", "]}"}}) {
+            same(level[0].repeat(64) + "{}" + level[1].repeat(64), false);
+            String deep = level[0].repeat(65) + "{}" + level[1].repeat(65);
+            SchemaWriter.SchemaException e = assertThrows(SchemaWriter.SchemaException.class, () -> write(deep, false),
+                    level[0]);
+            assertEquals("schema nests deeper than 64 levels", e.getMessage());
+        }
+    }
+
+    @Test
+    void aConstDoesNotMakeUpForAnEnumOfMixedValues() {
+        same("{\"enum\":[\"a\",1],\"const\":\"a\"}", false);
+        same("{\"enum\":[null],\"const\":\"a\"}", false);
+    }
+
+    @Test
     void textThatIsNotJsonIsRefusedWithTheParsersReason() {
         SchemaWriter.SchemaException e = assertThrows(SchemaWriter.SchemaException.class,
                 () -> write("{\"type\":\"object\",", true));
