@@ -289,4 +289,132 @@ class OpenAiProviderTest {
             assertTrue(text.getMessage().contains("expected an event stream but got content type 'text/plain"), text.getMessage());
         }
     }
+
+    /** Settings for a server that is not OpenAI, as another provider's options would be. */
+    private record AcmeOptions(String mode) implements dev.alfred.llm.ProviderOptions {
+        @Override
+        public String providerId() {
+            return "acme";
+        }
+    }
+
+    /** The warnings about options a provider ignored (the fake's replies raise others: fields kept unmodelled). */
+    private static List<String> ignored(ChatResponse r) {
+        return r.warnings().stream().filter(w -> w.contains("were ignored")).toList();
+    }
+
+    @Test
+    void openAisOptionsAreSentByEveryPlainDialectAndOtherOptionsAreIgnoredWithAWarning() {
+        server.enqueue(Reply.chat("a")).enqueue(Reply.chat("b"));
+        try (OpenAiProvider p = provider(Dialect.GROQ)) {
+            ChatResponse seeded = p.chat(HELLO.toBuilder().options(OpenAiOptions.builder().seed(42).build()).build());
+            assertEquals(List.of(), ignored(seeded));
+            ChatResponse foreign = p.chat(HELLO.toBuilder().options(new AcmeOptions("fast")).build());
+            assertEquals(List.of("options AcmeOptions for provider 'acme' were ignored by openai"), ignored(foreign));
+        }
+        assertEquals(42, server.takeRequest().json().path("seed").asInt());
+        JsonNode ignored = server.takeRequest().json();
+        assertFalse(ignored.has("mode") || ignored.has("seed"), ignored.toString());
+    }
+
+    @Test
+    void aDialectWithOptionsOfItsOwnSendsThoseAndIgnoresOpenAis() {
+        Dialect acme = Dialect.OPENAI.toBuilder("acme").extras(AcmeOptions.class, new dev.alfred.llm.openai.dialect.RequestExtras() {
+            @Override
+            public Map<String, Object> bodyFields(ChatRequest request) {
+                return request.options(AcmeOptions.class).<Map<String, Object>>map(o -> Map.of("acme_mode", o.mode()))
+                        .orElse(Map.of());
+            }
+        }).build();
+        server.enqueue(Reply.chat("a")).enqueue(Reply.chat("b"));
+        try (OpenAiProvider p = provider(acme)) {
+            assertSame(AcmeOptions.class, p.dialect().optionsType(), "the dialect's own options are kept");
+            assertEquals(List.of(), ignored(p.chat(HELLO.toBuilder().options(new AcmeOptions("fast")).build())));
+            assertEquals(List.of("options OpenAiOptions for provider 'openai' were ignored by openai"),
+                    ignored(p.chat(HELLO.toBuilder().options(OpenAiOptions.builder().seed(7).build()).build())));
+        }
+        assertEquals("fast", server.takeRequest().json().path("acme_mode").asString());
+        assertFalse(server.takeRequest().json().has("seed"));
+    }
+
+    @Test
+    void theDescriptionNamesTheDialectAndAPresetItsOwnIdAndSettings() {
+        try (OpenAiProvider p = provider(Dialect.GROQ)) {
+            assertTrue(p.toString().startsWith("OpenAiProvider{id=openai, dialect=groq, baseUrl="), p.toString());
+        }
+        server.enqueue(Reply.raw(429, "application/json", "{\"error\":{\"message\":\"slow\",\"type\":\"rate_limit_exceeded\"}}"));
+        try (OpenAiProvider p = OpenAiProvider.builder().id("acme").apiKey(KEY).baseUrl(server.baseUri()).model("m")
+                .dialect(Dialect.OPENAI).build()) {
+            assertEquals("acme", p.id());
+            RateLimitException e = assertThrows(RateLimitException.class, () -> p.chat(HELLO));
+            assertEquals(Optional.of("acme"), e.providerId());
+        }
+        IllegalArgumentException key = assertThrows(IllegalArgumentException.class, () -> OpenAiProvider.builder()
+                .settingNames("set ACME_API_KEY, or call apiKey(...)", "acme.base.url, ACME_BASE_URL")
+                .baseUrl(URI.create("https://api.acme.example/v1")).model("m").build());
+        assertTrue(key.getMessage().contains("set ACME_API_KEY") && !key.getMessage().contains("OPENAI"), key.getMessage());
+        IllegalArgumentException http = assertThrows(IllegalArgumentException.class, () -> OpenAiProvider.builder()
+                .settingNames("set ACME_API_KEY, or call apiKey(...)", "acme.base.url, ACME_BASE_URL").apiKey(KEY)
+                .baseUrl(URI.create("http://api.acme.example/v1")).model("m").build());
+        assertTrue(http.getMessage().contains("acme.base.url, ACME_BASE_URL") && !http.getMessage().contains("openai."),
+                http.getMessage());
+    }
+
+    @Test
+    void aWholeAnswerSaysWhyItEndedAndWhatWasRepaired() {
+        server.enqueue(Reply.raw(200, "application/json", "{\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"content\":\"\"},\"finish_reason\":\"content_filter\"}]}"));
+        server.enqueue(Reply.raw(200, "application/json", "{\"choices\":[{\"index\":0,\"message\":{\"tool_calls\":"
+                + "[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}],"
+                + "\"annotations\":[{\"type\":\"url_citation\",\"url_citation\":{\"url\":\"https://s\"}}]},"
+                + "\"finish_reason\":\"eos_token\"}]}"));
+        try (OpenAiProvider p = provider(Dialect.OPENAI)) {
+            ChatResponse filtered = p.chat(HELLO);
+            assertEquals(dev.alfred.llm.FinishReason.CONTENT_FILTER, filtered.finishReason());
+            ChatResponse repaired = p.chat(HELLO);
+            assertEquals(dev.alfred.llm.FinishReason.OTHER, repaired.finishReason());
+            assertEquals("eos_token", repaired.rawFinishReason());
+            assertEquals("call_0", repaired.toolCalls().get(0).id());
+            assertTrue(repaired.warnings().contains("tool call 0 (get_weather) came without an id; it was given call_0"),
+                    repaired.warnings().toString());
+            assertEquals("https://s", repaired.citations().get(0).url());
+        }
+    }
+
+    @Test
+    void aStreamReportsItsCitationsAndWhatWasRepaired() {
+        server.enqueue(sse("data: {\"model\":\"m-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Sky\","
+                        + "\"annotations\":[{\"type\":\"url_citation\",\"url_citation\":{\"url\":\"https://s\","
+                        + "\"start_index\":0,\"end_index\":3}}]}}]}",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":"
+                        + "{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}]}",
+                "data: [DONE]"));
+        try (OpenAiProvider p = provider(Dialect.OPENAI)) {
+            ChatResponse r = StreamRecording.of(p.stream(HELLO)).assertCompleted();
+            assertEquals("m-1", r.model());
+            assertEquals(List.of(new dev.alfred.llm.Citation(0, 3, "url_citation", null, "https://s", null,
+                    "{\"type\":\"url_citation\",\"url_citation\":{\"url\":\"https://s\",\"start_index\":0,\"end_index\":3}}")),
+                    r.citations());
+            assertTrue(r.warnings().contains("tool call 0 (get_weather) came without an id; it was given call_0"),
+                    r.warnings().toString());
+        }
+    }
+
+    @Test
+    void aWholeAnswerThatIsAnErrorMapsAsItsOwnStatusSays() {
+        server.enqueue(Reply.raw(200, "application/json", "{\"error\":{\"message\":\"slow down\",\"type\":\"tokens\","
+                + "\"status_code\":429}}"));
+        try (OpenAiProvider p = provider(Dialect.GROQ)) {
+            RateLimitException e = assertThrows(RateLimitException.class, () -> p.chat(HELLO));
+            assertTrue(e.getMessage().contains("slow down"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theFactoryDeclaresItsSettingsSoAConfigurationShowsThem() {
+        assertEquals(java.util.Set.of("openai."), new OpenAiProviderFactory().settingPrefixes());
+        dev.alfred.llm.config.ProviderRegistry.of(new OpenAiProviderFactory());
+        String shown = ProviderConfig.of(Map.of("openai.dialect", "groq", "zzz.unrelated", "x")).toString();
+        assertTrue(shown.contains("openai.dialect=groq") && shown.contains("(1 other setting not shown)"), shown);
+    }
 }

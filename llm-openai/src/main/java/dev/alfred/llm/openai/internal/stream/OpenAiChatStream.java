@@ -108,7 +108,6 @@ public final class OpenAiChatStream extends EventStreamChatStream {
                             new String(data, 0, length, StandardCharsets.UTF_8), requestId()));
             return;
         }
-        reportModel(chunk.model());
         reportFinishReason(FinishReasons.of(chunk.finishReason()), chunk.finishReason());
         parts.accept(chunk, sink);
     }

@@ -229,4 +229,28 @@ class ChoicePartsTest {
         assertEquals(none, ChoiceParts.usage(none, false));
         assertEquals(null, ChoiceParts.usage(null, false));
     }
+
+    @Test
+    void anIndexlessCallComesAfterTheHighestIndexInUseNotInAGapTheWireMayStillFill() {
+        feed(entry(3, "a", "f", ""));
+        feed(entry(NONE, "b", "g", ""));
+        feed(entry(1, "c", "h", ""));
+        assertEquals(List.of(start(3, "a", "f"), start(4, "b", "g"), start(1, "c", "h")), out);
+    }
+
+    @Test
+    void aSpanStartingAtZeroOrEmptyIsTheServersAndABackwardOneIsNot() {
+        Chunk c = new Chunk();
+        c.content = "The sky is blue.";
+        c.addAnnotation(new Chunk.Annotation("url_citation", "https://a", null, null, 0, 3, "{}"));
+        c.addAnnotation(new Chunk.Annotation("url_citation", "https://b", null, null, 5, 5, "{}"));
+        c.addAnnotation(new Chunk.Annotation("url_citation", "https://c", null, null, 9, 4, "{}"));
+        c.addAnnotation(new Chunk.Annotation("url_citation", "https://d", null, null, 2, -1, "{}"));
+        parts.accept(c, sink);
+        List<List<Integer>> spans = new ArrayList<>();
+        for (dev.alfred.llm.Citation citation : citations) {
+            spans.add(List.of(citation.start(), citation.end()));
+        }
+        assertEquals(List.of(List.of(0, 3), List.of(5, 5), List.of(16, 16), List.of(16, 16)), spans);
+    }
 }

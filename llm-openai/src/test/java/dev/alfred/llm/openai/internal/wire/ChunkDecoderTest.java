@@ -350,4 +350,64 @@ class ChunkDecoderTest {
                 + "{\"cached_tokens\":4,\"cache_write_tokens\":6}}}").getBytes(StandardCharsets.UTF_8);
         assertEquals(new Usage(10, 1, 11, 4, 6, 0), new ChunkDecoder().decode(b, 0, b.length).usage());
     }
+
+    @Test
+    void knownNamesWithValuesOfAnotherShapeAreKeptUnderTheirPathsAndTheRestStillRead() {
+        byte[] b = ("{\"choices\":[\"pre\",{\"index\":0,\"delta\":{\"reasoning_details\":\"rd\",\"tool_calls\":7,"
+                + "\"content\":\"c\"},\"usage\":3},{\"index\":1,\"delta\":\"d\"},5,{\"index\":2}],"
+                + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"prompt_tokens_details\":[4],"
+                + "\"completion_tokens_details\":\"none\"}}").getBytes(StandardCharsets.UTF_8);
+        Chunk c = new ChunkDecoder().decode(b, 0, b.length);
+        java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("choices[0]", "\"pre\"");
+        expected.put("choices[0].delta.reasoning_details", "\"rd\"");
+        expected.put("choices[0].delta.tool_calls", "7");
+        expected.put("choices[0].usage", "3");
+        expected.put("choices[2]", "{\"index\":1,\"delta\":\"d\"}");
+        expected.put("choices[3]", "5");
+        expected.put("choices[4]", "{\"index\":2}");
+        expected.put("usage.prompt_tokens_details", "[4]");
+        expected.put("usage.completion_tokens_details", "\"none\"");
+        assertEquals(expected, extras(c), "every entry after choice 0 is named by its own position");
+        assertEquals("c", c.content(), "the odd values were consumed whole: what follows them is still read");
+        assertEquals(new Usage(1, 1, 2, 0, 0, 0), c.usage());
+    }
+
+    @Test
+    void aChoiceDeltaUsageOrFunctionOfAnotherShapeIsKept() {
+        Chunk c = feed(ChunkDecoder.streaming(), "{\"choices\":[{\"index\":0,\"delta\":[1,{\"content\":\"no\"}],"
+                + "\"usage\":{\"odd\":true},\"finish_reason\":\"stop\"}]}");
+        assertEquals(java.util.Map.of("choices[0].delta", "[1,{\"content\":\"no\"}]", "choices[0].usage.odd", "true"),
+                extras(c));
+        assertNull(c.content(), "a delta that is not an object carries no content");
+        assertEquals("stop", c.finishReason());
+        Chunk usage = feed(ChunkDecoder.streaming(), "{\"choices\":[{\"index\":0,\"usage\":[2],\"delta\":{\"content\":\"u\"}}]}");
+        assertEquals(java.util.Map.of("choices[0].usage", "[2]"), extras(usage));
+        assertEquals("u", usage.content());
+        assertNull(usage.usage());
+        Chunk function = feed(ChunkDecoder.streaming(), "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                + "\"id\":\"c1\",\"function\":[\"f\"]}],\"content\":\"after\"}}]}");
+        assertEquals(java.util.Map.of("choices[0].delta.tool_calls[].function", "[\"f\"]"), extras(function));
+        assertEquals("[0 c1 null null]", tools(function));
+        assertEquals("after", function.content());
+    }
+
+    @Test
+    void anIdOrErrorFieldThatIsNoScalarIsAbsentNotEmpty() {
+        byte[] b = ("{\"id\":{\"x\":1},\"error\":{\"message\":{\"m\":1},\"type\":[\"t\"],\"code\":null},"
+                + "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":[1],\"function\":"
+                + "{\"name\":\"f\"}}]}}]}").getBytes(StandardCharsets.UTF_8);
+        Chunk c = new ChunkDecoder().decode(b, 0, b.length);
+        assertNull(c.id());
+        assertTrue(c.isError());
+        assertNull(c.errorMessage());
+        assertNull(c.errorType());
+        assertNull(c.errorCode());
+        assertNull(c.tool(0).id());
+        assertEquals("f", c.tool(0).name());
+        Chunk numbers = feed(ChunkDecoder.streaming(), "{\"id\":17,\"error\":{\"message\":true,\"code\":1.5}}");
+        assertEquals("17", numbers.id(), "a scalar of another type is read as its text");
+        assertEquals("true", numbers.errorMessage());
+        assertEquals("1.5", numbers.errorCode());
+    }
 }
