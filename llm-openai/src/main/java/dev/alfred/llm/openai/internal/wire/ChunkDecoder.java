@@ -176,7 +176,8 @@ public final class ChunkDecoder {
                 case "error":
                     if (t == JsonToken.START_OBJECT) {
                         error(p, chunk);
-                    } else if (t != JsonToken.VALUE_NULL) {
+                    } else if (t != JsonToken.VALUE_NULL && t != JsonToken.VALUE_FALSE) {
+                        // null and false say "no error", as ErrorBody reads a body's error
                         chunk.error = true;
                         chunk.errorMessage = t.isScalarValue() ? p.getString() : null;
                         p.skipChildren();

@@ -130,6 +130,9 @@ class ChunkDecoderTest {
         assertNull(array.errorMessage());
         assertEquals("m", array.model(), "the array was skipped whole");
         assertTrue(!feed(ChunkDecoder.streaming(), "{\"error\":null}").isError(), "error: null is no error");
+        Chunk fine = feed(ChunkDecoder.streaming(), "{\"error\":false,\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"}}]}");
+        assertTrue(!fine.isError(), "error: false is no error, as ErrorBody reads it");
+        assertTrue(feed(ChunkDecoder.streaming(), "{\"error\":true}").isError(), "error: true is one");
     }
 
     @Test
