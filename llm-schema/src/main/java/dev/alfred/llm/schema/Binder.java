@@ -249,20 +249,31 @@ final class Binder {
             min = Long.MIN_VALUE;
             max = Long.MAX_VALUE;
         }
-        BigDecimal value = n.decimalValue();
-        if (value.stripTrailingZeros().scale() > 0) {
-            return wrong(at, "an integer", n, out);
-        }
-        if (t == BigInteger.class) {
-            if (value.precision() - value.scale() > MAX_INTEGER_DIGITS) {
-                return wrong(at, "an integer of at most " + MAX_INTEGER_DIGITS + " digits", n, out);
+        long l;
+        if (n.isIntegralNumber() && n.canConvertToLong()) {
+            l = n.longValue();
+            if (t == BigInteger.class) {
+                return BigInteger.valueOf(l);
             }
-            return value.toBigIntegerExact();
+            if (l < min || l > max) {
+                return wrong(at, "an integer from " + min + " to " + max, n, out);
+            }
+        } else {
+            BigDecimal value = n.decimalValue();
+            if (value.stripTrailingZeros().scale() > 0) {
+                return wrong(at, "an integer", n, out);
+            }
+            if (t == BigInteger.class) {
+                if (value.precision() - value.scale() > MAX_INTEGER_DIGITS) {
+                    return wrong(at, "an integer of at most " + MAX_INTEGER_DIGITS + " digits", n, out);
+                }
+                return value.toBigIntegerExact();
+            }
+            if (value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+                return wrong(at, "an integer from " + min + " to " + max, n, out);
+            }
+            l = value.longValueExact();
         }
-        if (value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
-            return wrong(at, "an integer from " + min + " to " + max, n, out);
-        }
-        long l = value.longValueExact();
         if (t == int.class || t == Integer.class) {
             return (int) l;
         }
@@ -280,13 +291,12 @@ final class Binder {
         if (t == BigDecimal.class) {
             return value;
         }
-        String text = value.toString();
         if (t == float.class || t == Float.class) {
-            float f = Float.parseFloat(text);
+            float f = value.floatValue();
             return Float.isInfinite(f) || (f == 0 && value.signum() != 0)
                     ? wrong(at, "a number within float's range", n, out) : (Object) f;
         }
-        double d = Double.parseDouble(text);
+        double d = value.doubleValue();
         return Double.isInfinite(d) || (d == 0 && value.signum() != 0)
                 ? wrong(at, "a number within double's range", n, out) : (Object) d;
     }

@@ -82,7 +82,23 @@ sealed interface Shape {
      * @param values the values' shape
      * @param where  the component that holds it, for messages
      */
-    record MapOf(Shape values, String where) implements Shape {
+    record MapOf(Shape values, Where where) implements Shape {
+    }
+
+    /**
+     * Where a type is declared, for messages ({@code Trip.stops[]}): its text is made only when a message
+     * is, so that reading a record that is fine costs no string.
+     *
+     * @param parent the place this one is inside, or null
+     * @param owner  the record whose component this is, or null
+     * @param text   the component's name (after the owner's), or what this place adds to its parent
+     */
+    record Where(Where parent, Class<?> owner, String text) {
+        /** @return such as {@code Trip.stops[]} */
+        @Override
+        public String toString() {
+            return parent != null ? parent + text : owner != null ? owner.getSimpleName() + "." + text : text;
+        }
     }
 
     /**

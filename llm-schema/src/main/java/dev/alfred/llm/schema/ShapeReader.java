@@ -63,10 +63,10 @@ final class ShapeReader {
             throw new IllegalArgumentException(type.getName() + " is generic: use it as a component declared with its"
                     + " type arguments (Page<Stop> page), or give a record with concrete types");
         }
-        return (Shape.ObjectOf) new ShapeReader().record(type, type, Map.of(), type.getSimpleName());
+        return (Shape.ObjectOf) new ShapeReader().record(type, type, Map.of(), new Shape.Where(null, null, type.getSimpleName()));
     }
 
-    private Shape record(Class<?> raw, Type declared, Map<TypeVariable<?>, Type> outer, String where) {
+    private Shape record(Class<?> raw, Type declared, Map<TypeVariable<?>, Type> outer, Shape.Where where) {
         Map<TypeVariable<?>, Type> bindings = bind(raw, declared, outer, where);
         String key = key(raw, bindings);
         Shape.ObjectOf done = read.get(key);
@@ -83,8 +83,8 @@ final class ShapeReader {
         for (int i = 0; i < components.length; i++) {
             RecordComponent c = components[i];
             parameterTypes[i] = c.getType();
-            String component = raw.getSimpleName() + "." + c.getName();
-            Type t = resolve(c.getGenericType(), bindings, component);
+            Shape.Where component = new Shape.Where(null, raw, c.getName());
+            Type t = bindings.isEmpty() ? c.getGenericType() : resolve(c.getGenericType(), bindings, component);
             boolean optional = false;
             if (t instanceof ParameterizedType && ((ParameterizedType) t).getRawType() == Optional.class) {
                 optional = true;
@@ -119,7 +119,7 @@ final class ShapeReader {
 
     /** The record's type variables bound to the types it is declared with. */
     private static Map<TypeVariable<?>, Type> bind(Class<?> raw, Type declared, Map<TypeVariable<?>, Type> outer,
-                                                   String where) {
+                                                   Shape.Where where) {
         TypeVariable<?>[] variables = raw.getTypeParameters();
         if (variables.length == 0) {
             return Map.of();
@@ -136,7 +136,7 @@ final class ShapeReader {
     }
 
     /** The type with every type variable replaced by the type bound to it. */
-    private static Type resolve(Type t, Map<TypeVariable<?>, Type> bindings, String where) {
+    private static Type resolve(Type t, Map<TypeVariable<?>, Type> bindings, Shape.Where where) {
         if (t instanceof TypeVariable) {
             Type bound = bindings.get(t);
             if (bound == null) {
@@ -176,6 +176,9 @@ final class ShapeReader {
 
     /** The record's simple name, followed by its type arguments' for a generic record: {@code Page_Stop}. */
     private static String name(Class<?> raw, Map<TypeVariable<?>, Type> bindings) {
+        if (bindings.isEmpty()) {
+            return raw.getSimpleName();
+        }
         StringBuilder n = new StringBuilder(raw.getSimpleName());
         for (TypeVariable<?> v : raw.getTypeParameters()) {
             n.append('_').append(simpleName(bindings.get(v)));
@@ -213,22 +216,22 @@ final class ShapeReader {
     }
 
     /** The shape of a type whose type variables are resolved. */
-    private Shape shapeOf(Type t, String where) {
+    private Shape shapeOf(Type t, Shape.Where where) {
         if (t instanceof ParameterizedType) {
             ParameterizedType p = (ParameterizedType) t;
             Class<?> raw = (Class<?>) p.getRawType();
             Type[] args = p.getActualTypeArguments();
             if (raw == List.class || raw == Collection.class) {
-                return new Shape.ArrayOf(shapeOf(args[0], where + "[]"), Shape.Collection.LIST, null);
+                return new Shape.ArrayOf(shapeOf(args[0], new Shape.Where(where, null, "[]")), Shape.Collection.LIST, null);
             }
             if (raw == Set.class) {
-                return new Shape.ArrayOf(shapeOf(args[0], where + "[]"), Shape.Collection.SET, null);
+                return new Shape.ArrayOf(shapeOf(args[0], new Shape.Where(where, null, "[]")), Shape.Collection.SET, null);
             }
             if (raw == Map.class) {
                 if (args[0] != String.class) {
                     throw refuse(where, t, "a map's keys must be Strings, as JSON object keys are");
                 }
-                return new Shape.MapOf(shapeOf(args[1], where + "{}"), where);
+                return new Shape.MapOf(shapeOf(args[1], new Shape.Where(where, null, "{}")), where);
             }
             if (raw == Optional.class) {
                 throw refuse(where, t, "Optional is for a record component itself, not inside another type");
@@ -243,7 +246,7 @@ final class ShapeReader {
         }
         if (t instanceof GenericArrayType) {
             Type component = ((GenericArrayType) t).getGenericComponentType();
-            return new Shape.ArrayOf(shapeOf(component, where + "[]"), Shape.Collection.ARRAY, erasure(component));
+            return new Shape.ArrayOf(shapeOf(component, new Shape.Where(where, null, "[]")), Shape.Collection.ARRAY, erasure(component));
         }
         if (!(t instanceof Class)) {
             throw refuse(where, t, "a wildcard has no one JSON shape");
@@ -262,7 +265,7 @@ final class ShapeReader {
             return new Shape.EnumOf(c, List.copyOf(names));
         }
         if (c.isArray()) {
-            return new Shape.ArrayOf(shapeOf(c.getComponentType(), where + "[]"), Shape.Collection.ARRAY,
+            return new Shape.ArrayOf(shapeOf(c.getComponentType(), new Shape.Where(where, null, "[]")), Shape.Collection.ARRAY,
                     c.getComponentType());
         }
         if (c.isRecord()) {
@@ -277,7 +280,7 @@ final class ShapeReader {
         throw refuse(where, t, null);
     }
 
-    private Shape.AnyOf sealed(Class<?> c, String where) {
+    private Shape.AnyOf sealed(Class<?> c, Shape.Where where) {
         if (c.getTypeParameters().length > 0) {
             throw refuse(where, c, "a generic sealed interface has no one JSON shape per record");
         }
@@ -353,7 +356,7 @@ final class ShapeReader {
                 .getClass();
     }
 
-    private static IllegalArgumentException refuse(String where, Type t, String why) {
+    private static IllegalArgumentException refuse(Shape.Where where, Type t, String why) {
         return new IllegalArgumentException(where + ": " + t.getTypeName() + " cannot be expressed as JSON Schema"
                 + (why == null ? "" : " (" + why + ")") + "; use a String, number, boolean, enum, java.time type,"
                 + " UUID, array, List, Set, Map<String, …>, record or sealed interface of records");

@@ -78,6 +78,15 @@ class ScalarBindingTest {
         assertEquals("/l: expected an integer from -9223372036854775808 to 9223372036854775807, got 9223372036854775808",
                 only(Bytes.class, "{\"b\":0,\"boxed\":0,\"s\":0,\"l\":9223372036854775808}"));
         assertEquals("/b: expected an integer, got 1.5", only(Bytes.class, "{\"b\":1.5,\"boxed\":0,\"s\":0,\"l\":0}"));
+        assertEquals(new Bytes((byte) 127, (byte) -128, (short) 0, 5), RecordSchema.of(Bytes.class)
+                .parse("{\"b\":1.27e2,\"boxed\":-1.28e2,\"s\":0.0,\"l\":5.000}"), "a whole number written with a fraction");
+        assertEquals(List.of("/b: expected an integer from -128 to 127, got 128",
+                "/boxed: expected an integer from -128 to 127, got -129",
+                "/l: expected an integer from -9223372036854775808 to 9223372036854775807, got 1E+19"),
+                violations(Bytes.class, "{\"b\":1.28e2,\"boxed\":-1.29e2,\"s\":0,\"l\":1e19}").stream()
+                        .map(SchemaViolation::toString).toList());
+        assertEquals(new BigInteger("-9223372036854775808"), RecordSchema.of(Big.class)
+                .parse("{\"big\":-9223372036854775808}").big());
         assertEquals("/b: expected an integer, got \"1\"", only(Bytes.class, "{\"b\":\"1\",\"boxed\":0,\"s\":0,\"l\":0}"));
     }
 
