@@ -45,7 +45,8 @@ import java.util.concurrent.CopyOnWriteArraySet;
  *    .enqueue(Reply.error(429, "rate_limit_exceeded", "slow down").withHeader("Retry-After", "7"));
  * Bot bot = new Bot(llm);                        // the application's code, given the port
  * …
- * assertEquals("What is the capital of France?", llm.takeRequest().request().messages().get(0).text());
+ * ChatRequest sent = llm.takeRequest().request();
+ * assertEquals("What is the capital of France?", ((UserMessage) sent.messages().get(0)).text());
  * }</pre>
  *
  * <h2>How each reply is served</h2>
