@@ -8,8 +8,9 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * The SLF4J 2 provider that routes every log line into {@link CapturedLogs}. Registered in
- * {@code META-INF/services/org.slf4j.spi.SLF4JServiceProvider}; public only because ServiceLoader needs it.
+ * The SLF4J 2 provider that routes every log line into {@link CapturedLogs}. The testkit's jar does not
+ * register it: a test suite opts in (see {@link CapturedLogs} for the two ways). Public only because
+ * SLF4J instantiates it by name.
  */
 public final class CapturingSlf4jProvider implements SLF4JServiceProvider {
 

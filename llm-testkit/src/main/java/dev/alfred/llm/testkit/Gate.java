@@ -86,6 +86,27 @@ public final class Gate {
         }
     }
 
+    /**
+     * The scripted provider's side: marks the gate reached and waits until it is released or
+     * {@code abandoned} says to stop waiting (whoever makes it true calls {@link #wake()}).
+     *
+     * @param abandoned whether the waiter gave up (its stream or provider closed)
+     * @return true when released, false when abandoned
+     */
+    synchronized boolean pass(java.util.function.BooleanSupplier abandoned) {
+        reached++;
+        notifyAll();
+        while (!released && !abandoned.getAsBoolean()) {
+            waitNanos(Long.MAX_VALUE);
+        }
+        return released;
+    }
+
+    /** Wakes the waiters so they look again whether they were abandoned. */
+    synchronized void wake() {
+        notifyAll();
+    }
+
     private void waitNanos(long nanos) {
         try {
             wait(Math.max(1, nanos / 1_000_000));

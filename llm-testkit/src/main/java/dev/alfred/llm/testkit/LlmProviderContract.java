@@ -1217,7 +1217,8 @@ public abstract class LlmProviderContract {
         @SeesTheWholeJvm
         @DisplayName("K3 no log line contains the key")
         void k3() {
-            assertTrue(CapturedLogs.isActive(), "the testkit's SLF4J capture must be the bound SLF4J provider");
+            assertTrue(CapturedLogs.isActive(), "K3 reads the log lines: opt in to the testkit's log capture with -D"
+                    + CapturedLogs.PROVIDER_PROPERTY + "=" + CapturedLogs.PROVIDER_CLASS + " (see CapturedLogs)");
             LlmProvider p = provider();
             server.enqueue(Reply.chat("ok")).enqueue(Reply.stream("a", "b"))
                     .enqueue(Reply.error(401, dialect().errorTypeFor(401), "bad " + API_KEY));
