@@ -31,7 +31,14 @@ public record Capabilities(Set<Feature> features) {
         /** Images by URL, fetched by the provider. */
         IMAGE_URLS,
         /** Separate reasoning from thinking models. */
-        REASONING
+        REASONING,
+        /**
+         * Strict schemas: the server holds the model to a tool's or an answer's JSON schema exactly when
+         * asked ({@code strict: true}), within its documented keyword subset. A schema generator declares
+         * tools strict only for a provider that has this (OpenAI and Azure OpenAI do; most compatible
+         * servers take the field and ignore it, or reject it).
+         */
+        STRICT_SCHEMA
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.alfred.llm.schema;
 
+import dev.alfred.llm.Capabilities;
+import dev.alfred.llm.LlmProvider;
+
 import java.util.Locale;
 
 /**
@@ -83,11 +86,29 @@ public enum SchemaDialect {
     }
 
     /**
+     * The dialect for a provider: as {@link #forProvider(String)} of its id, except that an
+     * OpenAI-compatible server that does not hold a model to a strict schema (its capabilities lack
+     * {@link Capabilities.Feature#STRICT_SCHEMA}: Ollama, vLLM, Groq, Mistral, DeepSeek…) gets
+     * {@link #STANDARD}, so it is never sent OpenAI's strict subset or {@code strict: true}. This is the
+     * default of {@code ToolLoop} and {@code StructuredOutput}.
+     *
+     * @param provider the provider
+     * @return the dialect
+     * @throws NullPointerException if provider is null
+     */
+    public static SchemaDialect forProvider(LlmProvider provider) {
+        SchemaDialect byId = forProvider(provider.id());
+        return byId == OPENAI_STRICT && !provider.capabilities().supports(Capabilities.Feature.STRICT_SCHEMA)
+                ? STANDARD : byId;
+    }
+
+    /**
      * The dialect for a provider id: {@code openai} → {@link #OPENAI_STRICT}, {@code anthropic} →
      * {@link #ANTHROPIC}, {@code kimi} or {@code moonshot} → {@link #MOONSHOT}, anything else →
      * {@link #STANDARD}. Every OpenAI-compatible server behind the {@code openai} provider reports that
-     * id; OpenAI's strict dialect is valid JSON Schema for them too, and a record it cannot express falls
-     * back to {@link #STANDARD} without strict mode. A caller who knows the server better names the
+     * id: {@link #forProvider(LlmProvider)} also reads whether the server holds a model to a strict
+     * schema. A record the strict dialect cannot express falls back to {@link #STANDARD} without strict
+     * mode. A caller who knows the server better names the
      * dialect itself ({@code StructuredOutput.dialect}, {@code ToolLoop.Builder.schemaDialect}).
      *
      * @param providerId the provider's id

@@ -100,7 +100,7 @@ public final class StructuredOutput<R extends Record> {
     /**
      * The schema dialect to ask in, where the provider's id does not tell the server (an OpenAI-compatible
      * server without strict mode: {@link SchemaDialect#STANDARD}). By default
-     * {@link SchemaDialect#forProvider} of the provider's id.
+     * {@link SchemaDialect#forProvider(dev.alfred.llm.LlmProvider)} of the provider.
      *
      * @param dialect the dialect, or null for the provider's
      * @return a structured output with that setting
@@ -133,7 +133,7 @@ public final class StructuredOutput<R extends Record> {
     public ChatRequest request(ChatRequest request, LlmProvider provider) {
         Objects.requireNonNull(request, "request");
         Capabilities capabilities = provider.capabilities();
-        SchemaDialect d = dialect != null ? dialect : SchemaDialect.forProvider(provider.id());
+        SchemaDialect d = dialect != null ? dialect : SchemaDialect.forProvider(provider);
         if (capabilities.supports(Capabilities.Feature.JSON_SCHEMA)) {
             if (schema.fits(d)) {
                 return request.toBuilder().responseFormat(ResponseFormat.jsonSchema(schema.name(), schema.jsonSchema(d),

@@ -1,5 +1,10 @@
 package dev.alfred.llm.schema;
 
+import dev.alfred.llm.Capabilities;
+import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.ChatResponse;
+import dev.alfred.llm.ChatStream;
+import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.schema.Fixtures.Card;
 import dev.alfred.llm.schema.Fixtures.Cash;
 import dev.alfred.llm.schema.Fixtures.Raw;
@@ -133,6 +138,43 @@ class RecordSchemaTest {
         assertEquals(SchemaDialect.MOONSHOT, SchemaDialect.forProvider("Moonshot"));
         assertEquals(SchemaDialect.ANTHROPIC, SchemaDialect.forProvider("anthropic"));
         assertEquals(SchemaDialect.STANDARD, SchemaDialect.forProvider("ollama"));
+    }
+
+    @Test
+    void anOpenAiCompatibleServerGetsTheStrictDialectOnlyWhenItHoldsAModelToAStrictSchema() {
+        Capabilities plain = Capabilities.of(Capabilities.Feature.TOOLS, Capabilities.Feature.JSON_SCHEMA);
+        Capabilities strict = Capabilities.of(Capabilities.Feature.TOOLS, Capabilities.Feature.STRICT_SCHEMA);
+        assertEquals(SchemaDialect.OPENAI_STRICT, SchemaDialect.forProvider(provider("openai", strict)));
+        assertEquals(SchemaDialect.STANDARD, SchemaDialect.forProvider(provider("openai", plain)),
+                "an Ollama, Groq or vLLM behind the openai provider");
+        assertEquals(SchemaDialect.ANTHROPIC, SchemaDialect.forProvider(provider("anthropic", plain)));
+        assertEquals(SchemaDialect.MOONSHOT, SchemaDialect.forProvider(provider("kimi", plain)));
+        assertEquals(SchemaDialect.STANDARD, SchemaDialect.forProvider(provider("acme", strict)),
+                "strict mode alone does not say which keyword subset a server takes");
+    }
+
+    private static LlmProvider provider(String id, Capabilities capabilities) {
+        return new LlmProvider() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public Capabilities capabilities() {
+                return capabilities;
+            }
+
+            @Override
+            public ChatResponse chat(ChatRequest request) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ChatStream stream(ChatRequest request) {
+                throw new UnsupportedOperationException();
+            }
+        };
     }
 
     @Test

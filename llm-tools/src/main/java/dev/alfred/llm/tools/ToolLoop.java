@@ -261,7 +261,7 @@ public final class ToolLoop {
         /**
          * Sets the schema dialect the tools are declared in, where the provider's id does not tell the
          * server: an OpenAI-compatible server without strict mode takes {@link SchemaDialect#STANDARD}. By
-         * default {@link SchemaDialect#forProvider} of the provider's id.
+         * default {@link SchemaDialect#forProvider(dev.alfred.llm.LlmProvider)} of the provider.
          *
          * @param dialect the dialect, or null for the provider's
          * @return this builder

@@ -89,7 +89,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
     ToolRun(ToolLoop loop, ChatRequest request) {
         this.loop = loop;
         this.transcript = new ArrayList<>(request.messages());
-        SchemaDialect dialect = loop.dialect != null ? loop.dialect : SchemaDialect.forProvider(loop.provider.id());
+        SchemaDialect dialect = loop.dialect != null ? loop.dialect : SchemaDialect.forProvider(loop.provider);
         List<Tool<?>> added = new ArrayList<>();
         List<RecordSchema<?>> schemas = new ArrayList<>();
         for (Tool<?> t : loop.tools.values()) {

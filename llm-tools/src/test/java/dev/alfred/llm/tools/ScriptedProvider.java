@@ -33,6 +33,8 @@ final class ScriptedProvider implements LlmProvider {
     }
 
     private final String id;
+    /** Whether it holds a model to a strict schema, as OpenAI itself does and Ollama does not. */
+    volatile boolean strictSchemas = true;
     private final Deque<Round> rounds = new ArrayDeque<>();
     final List<ChatRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private Round fallback;
@@ -96,8 +98,9 @@ final class ScriptedProvider implements LlmProvider {
 
     @Override
     public Capabilities capabilities() {
-        return Capabilities.of(Capabilities.Feature.TOOLS, Capabilities.Feature.PARALLEL_TOOL_CALLS,
-                Capabilities.Feature.BUILTIN_TOOLS);
+        Capabilities c = Capabilities.of(Capabilities.Feature.TOOLS, Capabilities.Feature.PARALLEL_TOOL_CALLS,
+                Capabilities.Feature.BUILTIN_TOOLS, Capabilities.Feature.STRICT_SCHEMA);
+        return strictSchemas ? c : c.without(Capabilities.Feature.STRICT_SCHEMA);
     }
 
     @Override

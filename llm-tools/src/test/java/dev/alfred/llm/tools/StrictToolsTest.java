@@ -33,7 +33,13 @@ class StrictToolsTest {
     }
 
     private static List<ToolDefinition> declared(String providerId, SchemaDialect override, Tool<?>... tools) {
+        return declared(providerId, true, override, tools);
+    }
+
+    private static List<ToolDefinition> declared(String providerId, boolean strictSchemas, SchemaDialect override,
+                                                 Tool<?>... tools) {
         ScriptedProvider p = new ScriptedProvider(providerId).then(ScriptedProvider.text("ok"));
+        p.strictSchemas = strictSchemas;
         ToolLoop.Builder b = FakeClock.loop(p).schemaDialect(override);
         for (Tool<?> t : tools) {
             b.tool(t);
@@ -54,6 +60,16 @@ class StrictToolsTest {
         assertEquals(RecordSchema.of(Budget.class).jsonSchema(SchemaDialect.STANDARD), d.get(1).parameters());
         assertTrue(city("a").definition(SchemaDialect.OPENAI_STRICT).strict());
         assertFalse(budget.definition(SchemaDialect.OPENAI_STRICT).strict());
+    }
+
+    @Test
+    void anOpenAiCompatibleServerWithoutStrictSchemasGetsPlainJsonSchemaByDefault() {
+        Tool<Budget> budget = Tool.of("budget", "x", Budget.class, b -> "");
+        List<ToolDefinition> d = declared("openai", false, null, city("a"), budget);
+        assertFalse(d.get(0).strict(), "an Ollama or Groq behind the openai provider");
+        assertEquals(RecordSchema.of(City.class).jsonSchema(SchemaDialect.STANDARD), d.get(0).parameters());
+        assertFalse(d.get(1).strict());
+        assertEquals(RecordSchema.of(Budget.class).jsonSchema(SchemaDialect.STANDARD), d.get(1).parameters());
     }
 
     @Test

@@ -34,6 +34,12 @@ public final class Dialect {
             Capabilities.Feature.PARALLEL_TOOL_CALLS, Capabilities.Feature.JSON_OBJECT, Capabilities.Feature.JSON_SCHEMA,
             Capabilities.Feature.IMAGES, Capabilities.Feature.IMAGE_URLS, Capabilities.Feature.REASONING);
 
+    /** The standard features and strict schemas, which OpenAI's own API and Azure's document. */
+    private static final Capabilities.Feature[] STRICT_FEATURES = {Capabilities.Feature.TOOLS,
+            Capabilities.Feature.PARALLEL_TOOL_CALLS, Capabilities.Feature.JSON_OBJECT, Capabilities.Feature.JSON_SCHEMA,
+            Capabilities.Feature.IMAGES, Capabilities.Feature.IMAGE_URLS, Capabilities.Feature.REASONING,
+            Capabilities.Feature.STRICT_SCHEMA};
+
     /** OpenAI's reasoning models (o-series, gpt-5) accept only the default temperature and top_p. */
     private static final Pattern OPENAI_REASONING_MODEL = Pattern.compile("(o\\d.*|gpt-5.*)");
 
@@ -52,11 +58,16 @@ public final class Dialect {
         return null;
     };
 
-    /** OpenAI itself: {@code max_completion_tokens}, usage only with {@code stream_options.include_usage}. */
+    /**
+     * OpenAI itself: {@code max_completion_tokens}, usage only with {@code stream_options.include_usage},
+     * strict schemas (structured outputs: {@code strict: true} on tools and JSON schema answers).
+     */
     public static final Dialect OPENAI = builder("openai").defaultModel("gpt-5-mini")
+            .capabilities(Capabilities.of(STRICT_FEATURES))
             .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches()).build();
-    /** Azure OpenAI: the key in an {@code api-key} header; otherwise as OpenAI. */
+    /** Azure OpenAI: the key in an {@code api-key} header; otherwise as OpenAI, strict schemas too. */
     public static final Dialect AZURE = builder("azure").apiKeyHeader("api-key", "")
+            .capabilities(Capabilities.of(STRICT_FEATURES))
             .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches()).build();
     /**
      * DeepSeek: {@code max_tokens}, no JSON schema answers, reasoning echoed on tool-call turns (its

@@ -82,6 +82,16 @@ class DialectTest {
         assertEquals("x-request-id", Dialect.OPENAI.requestIdHeader());
         assertFalse(Dialect.DEEPSEEK.capabilities().supports(Capabilities.Feature.JSON_SCHEMA));
         assertTrue(Dialect.OPENAI.capabilities().supports(Capabilities.Feature.JSON_SCHEMA));
+        for (Dialect d : new Dialect[] {Dialect.OPENAI, Dialect.AZURE, Dialect.DEEPSEEK, Dialect.OLLAMA, Dialect.VLLM,
+                Dialect.LLAMACPP, Dialect.OPENROUTER, Dialect.GROQ, Dialect.MISTRAL, Dialect.XAI}) {
+            boolean strict = d == Dialect.OPENAI || d == Dialect.AZURE;
+            assertEquals(strict, d.capabilities().supports(Capabilities.Feature.STRICT_SCHEMA),
+                    d.name() + ": only OpenAI's and Azure's documented structured outputs hold a model to a strict schema");
+        }
+        assertEquals(Dialect.STANDARD_CAPABILITIES.features(),
+                Dialect.OPENAI.capabilities().without(Capabilities.Feature.STRICT_SCHEMA).features());
+        assertEquals(Dialect.STANDARD_CAPABILITIES.features(),
+                Dialect.AZURE.capabilities().without(Capabilities.Feature.STRICT_SCHEMA).features());
         assertNull(Dialect.OPENAI.builtinToolType());
         assertNull(Dialect.OPENAI.imageFilePrefix());
         assertNull(Dialect.OPENAI.toolNamePattern());
