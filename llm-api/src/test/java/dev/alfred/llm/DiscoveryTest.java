@@ -33,6 +33,24 @@ class DiscoveryTest {
     }
 
     @Test
+    void discoveryStopsAfterAHundredFailures() {
+        ProviderRegistry registry = LlmProviders.registry(withRegistrations("hostile"));
+        assertEquals(100, registry.loadFailures().size(), "a class path that fails without end is not read to its end");
+    }
+
+    @Test
+    void withoutAContextClassLoaderTheLibrarysOwnIsScanned() {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(null);
+        try {
+            assertTrue(LlmProviders.registry().ids().contains("echo"));
+        } finally {
+            t.setContextClassLoader(before);
+        }
+    }
+
+    @Test
     void zeroFactoriesGiveNotFoundSayingNoneWasFound() {
         ClassLoader empty = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader());
         ProviderRegistry registry = LlmProviders.registry(empty);

@@ -81,7 +81,8 @@ public final class PullPublisher<T, S extends Iterable<T> & AutoCloseable> imple
                 try {
                     executor.execute(this::drainLoop);
                 } catch (RuntimeException e) {
-                    work.set(0);
+                    // The work count stays above zero: this subscription never schedules again, so a
+                    // later cancel or request cannot meet the refusal a second time and signal twice.
                     cancelled = true;
                     closeStream();
                     subscriber.onError(e);

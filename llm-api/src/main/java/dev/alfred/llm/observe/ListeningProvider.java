@@ -40,7 +40,6 @@ final class ListeningProvider implements LlmProvider {
 
     private ListeningProvider(LlmProvider delegate, List<LlmListener> listeners, LongSupplier ticker) {
         this.delegate = delegate;
-        listeners.forEach(l -> Objects.requireNonNull(l, "listener"));
         this.chain = new ListenerChain(listeners);
         this.ticker = ticker;
         ProviderEndpoint endpoint = Objects.requireNonNullElse(delegate.endpoint(), ProviderEndpoint.UNKNOWN);

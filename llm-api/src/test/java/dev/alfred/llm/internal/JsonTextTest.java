@@ -31,7 +31,8 @@ class JsonTextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-0", "10", "-12.5e-3", "1E+2", "true", "false", "null", "\"\"", "\"\\u0041\\\"\"", "[]",
+    @ValueSource(strings = {"0", "9", "-9.9", "-0", "10", "-12.5e-3", "1E+2", "true", "false", "null", "\"\"", "\" \"",
+            "\"a b\"", "\"\\u0041\\\"\"", "[]",
             "[[]]", "{}", " [1, -2.0e1, \"x\", null] "})
     void everyKindOfValueIsValid(String json) {
         assertTrue(JsonText.isValid(json), json);

@@ -11,42 +11,47 @@ import dev.alfred.llm.InvalidRequestException;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.LlmProviders;
-import dev.alfred.llm.config.ProviderConfig;
-import dev.alfred.llm.config.ProviderRegistry;
+import dev.alfred.llm.MalformedResponseException;
+import dev.alfred.llm.ProviderNotFoundException;
 import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.QuotaExceededException;
 import dev.alfred.llm.RateLimitException;
+import dev.alfred.llm.RequestSettings;
+import dev.alfred.llm.ResponseTooLargeException;
 import dev.alfred.llm.StreamInterruptedException;
 import dev.alfred.llm.ToolCall;
 import dev.alfred.llm.UserMessage;
+import dev.alfred.llm.config.ProviderConfig;
+import dev.alfred.llm.config.ProviderRegistry;
 import dev.alfred.llm.tools.ToolLoop;
 import dev.alfred.llm.tools.ToolLoopEvent;
 import dev.alfred.llm.tools.ToolRun;
-import dev.alfred.llm.Usage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.Console;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 
 /**
  * {@code alfred-chat}: a chat with a large language model from the command line, streamed, through the
@@ -56,12 +61,23 @@ import java.util.concurrent.Callable;
 @Command(name = "alfred-chat", mixinStandardHelpOptions = true, versionProvider = AlfredChat.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Chat with a large language model through alfred-llm: one turn with a PROMPT, a conversation"
-                + " on a terminal without one, or the prompt read from standard input on a pipe.",
+                + " on a terminal without one, or the prompt read from standard input on a pipe. Text piped in with a"
+                + " PROMPT comes first, then the PROMPT (as Simon Willison's llm does): cat notes.txt | alfred-chat"
+                + " \"Summarise:\".",
             "With no KIMI_API_KEY, base URL or provider given (or with --offline) it answers from a scripted demo"
                 + " server on loopback."},
-        footer = {"", "Environment: LLM_PROVIDER; KIMI_API_KEY (or MOONSHOT_API_KEY), KIMI_BASE_URL, KIMI_MODEL;"
-                + " OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, OPENAI_DIALECT; ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,"
-                + " ANTHROPIC_MODEL; RETRY_MAX_ATTEMPTS, RETRY_ENABLED, …", ExitCode.TEXT})
+        footer = {"", "--base-url examples:  https://api.openai.com/v1  http://localhost:11434/v1  https://api.moonshot.ai/v1"
+                + "  https://api.anthropic.com/v1",
+            "", "Environment: LLM_PROVIDER; KIMI_API_KEY (or MOONSHOT_API_KEY), KIMI_BASE_URL, KIMI_MODEL;"
+                + " OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, OPENAI_DIALECT; ANTHROPIC_API_KEY, ANTHROPIC_MODEL,"
+                + " ANTHROPIC_BASE_URL (the host root, without /v1, as Anthropic's SDKs take it).",
+            "Timeouts, per provider: KIMI_HEADERS_TIMEOUT (60s, to the response's head), KIMI_IDLE_TIMEOUT (120s"
+                + " between two pieces of a stream), KIMI_TOTAL_TIMEOUT (15m, a whole exchange; --timeout sets it for"
+                + " one run), KIMI_CONNECT_TIMEOUT (10s); the same with OPENAI_ and ANTHROPIC_. Plain http to"
+                + " another machine: KIMI_ALLOW_INSECURE_HTTP=true and the like (or --allow-insecure-http).",
+            "Retries: RETRY_ENABLED, RETRY_MAX_ATTEMPTS (3), RETRY_MAX_RETRY_AFTER (60s: a longer Retry-After is not"
+                + " waited for), … Output: NO_COLOR turns off the faint type of reasoning and warnings.",
+            "", ExitCode.TEXT})
 public final class AlfredChat implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "What to ask; the words are joined with spaces.")
@@ -70,7 +86,8 @@ public final class AlfredChat implements Callable<Integer> {
     @Option(names = "--provider", paramLabel = "ID", description = "Provider id: openai, kimi or anthropic (default: LLM_PROVIDER, else kimi).")
     private String provider;
 
-    @Option(names = "--model", description = "Model to use instead of the provider's default.")
+    @Option(names = "--model", paramLabel = "NAME", description = "The model (sets <provider>.model, so a server"
+            + " with no default model, such as Ollama's or vLLM's, needs nothing else).")
     private String model;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "A system message framing the conversation.")
@@ -79,14 +96,27 @@ public final class AlfredChat implements Callable<Integer> {
     @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens to generate, reasoning included.")
     private Integer maxTokens;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature (Kimi's newer models fix it).")
+    @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature (some models accept only"
+            + " their default: a warning then says it was not sent).")
     private Double temperature;
 
-    @Option(names = "--base-url", paramLabel = "URL", description = "The provider's base URL (sets <provider>.base.url); a loopback URL, such as a local"
-            + " OpenAI-compatible server with --provider openai, needs no key.")
+    @Option(names = "--base-url", paramLabel = "URL", description = "The API's root with its version path, as the"
+            + " server documents it, for every provider (examples below); sets <provider>.base.url. A server on this"
+            + " machine needs no key.")
     private String baseUrl;
 
-    @Option(names = "--image", paramLabel = "FILE", description = "Attach an image (PNG, JPEG, GIF, WebP) to the prompt; repeatable.")
+    @Option(names = "--allow-insecure-http", description = "Accept a plain http --base-url on another machine (a server"
+            + " on your network), which then needs no key either (sets <provider>.allow.insecure.http).")
+    private boolean allowInsecureHttp;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The most a request may take, head and body, such as 30s, 2m or 500ms; no retry starts"
+                    + " after it either (unless RETRY_DEADLINE says otherwise). Default: the provider's total timeout"
+                    + " (15m).")
+    private Duration timeout;
+
+    @Option(names = "--image", paramLabel = "FILE", description = "Attach an image (PNG, JPEG, GIF or WebP, told by its"
+            + " bytes) to the prompt; repeatable.")
     private List<Path> images = new ArrayList<>();
 
     /** Kimi's whole request must stay under 100 MB; one image is held to 20 MB. */
@@ -98,7 +128,8 @@ public final class AlfredChat implements Callable<Integer> {
     @Option(names = "--no-stream", description = "One blocking call instead of a stream.")
     private boolean noStream;
 
-    @Option(names = "--json", description = "Print one JSON object (content, reasoning, usage, finish reason, timings).")
+    @Option(names = "--json", description = "Print one JSON object: the answer (content, reasoning, refusal, usage,"
+            + " finish reason, warnings, timings) or the error.")
     private boolean json;
 
     @Option(names = "--show-reasoning", description = "Print the model's reasoning on stderr, set apart from the answer.")
@@ -110,26 +141,31 @@ public final class AlfredChat implements Callable<Integer> {
     @Option(names = "--offline", description = "Answer from the scripted demo server even when a key is set.")
     private boolean offline;
 
-    @Option(names = "--debug", description = "Log the library's debug lines (retries included), show tool calls and"
-            + " their results, and print stack traces.")
+    @Option(names = "--debug", description = "Log the library's debug lines (retries, and every request and response"
+            + " on the wire, keys masked), show tool calls and their results, and print stack traces.")
     private boolean debug;
 
     @Option(names = "--tools", description = "Let the model call alfred-chat's demo tools (a clock), run in a tool loop;"
             + " on in the offline demo.")
     private boolean tools;
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** ANSI faint on and off, for reasoning on a terminal. */
-    private static final String DIM = "\u001b[2m";
-    private static final String UNDIM = "\u001b[22m";
     private static final String COMMANDS = "commands: /help this list · /reset forget the conversation · /exit quit"
-            + " (or Ctrl-D) · Ctrl-C stops an answer, or quits at an empty prompt";
+            + " (or Ctrl-D) · Ctrl-C stops an answer, clears a line typed, or quits at an empty prompt"
+            + " · arrows edit and recall earlier lines";
+    /** How a provider's warning about fields it kept but does not model begins: shown with --debug only. */
+    private static final String KEPT = "kept what ";
+    /** How long Ctrl-C waits for a one-shot turn to report its end before the process exits anyway. */
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
 
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> environment;
     private final boolean terminal;
+    private final BooleanSupplier stdinPiped;
+    private final LineEditor.Opener terminals;
+    /** How the process ends at once on Ctrl-C outside a turn: System.exit in main. */
+    private volatile IntConsumer exit = code -> { };
     /**
      * Guards the start and end of a turn against Ctrl-C, so that an interrupt meant for one turn is
      * sent before that turn clears its thread's flag, never after (where it would fail the next turn).
@@ -142,13 +178,44 @@ public final class AlfredChat implements Callable<Integer> {
     private final java.time.Clock clock = java.time.Clock.systemUTC();
     private volatile boolean turnCancelled;
     private volatile boolean conversation;
+    /** The demo's pace: the pause between two streamed pieces, and its scripted 429's Retry-After. */
+    private Duration demoPause = Duration.ofMillis(25);
+    private Duration demoRetryAfter = Duration.ofMillis(300);
+    /** Set once the provider is made: what retries and how long a Retry-After it waits for. */
+    private boolean retries;
+    private Duration maxRetryAfter = Duration.ofSeconds(60);
+    private Style style;
 
+    /**
+     * alfred-chat on given streams, for tests and embedding: standard input counts as a pipe unless
+     * {@code terminal}, and a conversation reads it through a terminal over the streams.
+     */
     AlfredChat(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment, boolean terminal) {
+        this(in, out, err, environment, terminal, () -> !terminal, () -> LineEditor.on(in, err));
+    }
+
+    /**
+     * alfred-chat.
+     *
+     * @param in          standard input
+     * @param out         standard output: the answers
+     * @param err         standard error: everything else
+     * @param environment the environment variables
+     * @param terminal    whether standard input and output are a terminal: a conversation without a prompt,
+     *                    a spinner and faint type
+     * @param stdinPiped  whether standard input is not a terminal, asked only when a prompt is given
+     * @param terminals   opens the terminal a conversation reads from
+     */
+    AlfredChat(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment, boolean terminal,
+               BooleanSupplier stdinPiped, LineEditor.Opener terminals) {
         this.in = in;
         this.out = out;
         this.err = err;
         this.environment = environment;
         this.terminal = terminal;
+        this.stdinPiped = stdinPiped;
+        this.terminals = terminals;
+        this.style = Style.of(terminal, environment);
     }
 
     /**
@@ -163,20 +230,19 @@ public final class AlfredChat implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
-        AlfredChat app = new AlfredChat(System.in, out, err, System.getenv(), isTerminal());
-        onCtrlC(() -> {
-            if (app.interrupt()) {
-                err.println();
-                System.exit(ExitCode.INTERRUPTED);
-            }
-        });
+        boolean terminal = isTerminal();
+        AlfredChat app = new AlfredChat(System.in, out, err, System.getenv(), terminal,
+                () -> !terminal && !LineEditor.stdinIsTerminal(), LineEditor::system);
+        app.exit = System::exit;
+        onCtrlC(() -> app.onCtrlC(System::exit));
         System.exit(app.execute(args));
     }
 
     /**
      * Handles SIGINT in place of the JVM's default (exit through shutdown hooks), so that Ctrl-C can stop
      * one answer and keep the conversation. sun.misc.Signal is in jdk.unsupported, on every JDK since 9;
-     * where it is refused, Ctrl-C falls back to a shutdown hook that still aborts the exchange.
+     * where it is refused, Ctrl-C falls back to a shutdown hook that still aborts the exchange. In a
+     * conversation, JLine's terminal takes SIGINT over and passes it on the same way.
      */
     private static void onCtrlC(Runnable handler) {
         try {
@@ -191,12 +257,31 @@ public final class AlfredChat implements Callable<Integer> {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((e, a) -> {
+            if (jsonAsked(a)) {
+                out.println(JsonReport.error("usage", oneLine(e.getMessage()), null, 0, "", ""));
+                out.flush();
+            }
             err.println("alfred-chat: " + e.getMessage());
             err.println(e.getCommandLine().getHelp().synopsis(0).strip());
             err.println("Try 'alfred-chat --help' for more.");
             return ExitCode.USAGE;
         });
+        cl.setExecutionExceptionHandler((e, c, p) -> fail(ExitCode.OTHER, e.getMessage() == null ? e.toString()
+                : e.getMessage(), e instanceof Exception ? (Exception) e : null));
         return cl.execute(args);
+    }
+
+    /** Whether the arguments ask for JSON, read before they could be parsed. */
+    private static boolean jsonAsked(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals("--json")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -226,6 +311,66 @@ public final class AlfredChat implements Callable<Integer> {
         }
     }
 
+    /**
+     * SIGINT, as the process gets it. In a conversation it stops the answer under way. Outside a turn
+     * the process exits with 130 at once. During a one-shot turn (streamed or {@code --no-stream}) the
+     * turn is stopped and left to say so (or to print its JSON) and to return 130; the process exits from
+     * here only if the turn has not ended within a few seconds.
+     *
+     * @param exit how the process ends
+     */
+    void onCtrlC(IntConsumer exit) {
+        Thread running;
+        synchronized (turnLock) {
+            running = turnThread;
+        }
+        if (!interrupt()) {
+            return;
+        }
+        if (running != null && awaitTurnEnd(running)) {
+            return;
+        }
+        if (running == null) {
+            if (json) {
+                out.println(JsonReport.error("cancelled", "cancelled", null, 0, "", ""));
+                out.flush();
+            } else {
+                err.println();
+            }
+        }
+        exit.accept(ExitCode.INTERRUPTED);
+    }
+
+    /** Waits until the given turn has ended; false if it has not within the grace. */
+    private boolean awaitTurnEnd(Thread running) {
+        long deadline = System.nanoTime() + CANCEL_GRACE.toNanos();
+        synchronized (turnLock) {
+            while (turnThread == running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    turnLock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Sets the offline demo's pace, for tests: the pause between streamed pieces and the Retry-After of
+     * its scripted 429.
+     */
+    AlfredChat demoPace(Duration pause, Duration retryAfter) {
+        this.demoPause = pause;
+        this.demoRetryAfter = retryAfter;
+        return this;
+    }
+
     @Override
     public Integer call() {
         String invalid = invalidOption();
@@ -247,30 +392,36 @@ public final class AlfredChat implements Callable<Integer> {
         }
         boolean keySet = config.getFirst("kimi.api.key", "moonshot.api.key").isPresent();
         boolean baseUrlGiven = baseUrl != null || config.get("kimi.base.url").isPresent();
-        if (baseUrl != null) {
-            config = config.withOverrides(ProviderConfig.builder().set(id + ".base.url", baseUrl).build());
-        }
         // The demo stands in only when nothing names a real target; a key missing for a named one is an error.
         boolean demoMode = offline || (id.equals("kimi") && !keySet && !baseUrlGiven && !providerGiven);
         OfflineDemo demo = null;
         AutoCloseable telemetry = null;
         try {
+            config = config.withOverrides(options(id, config.get("retry.deadline").isPresent()));
             telemetry = Telemetry.startIfRequested(telemetrySettings());
             if (demoMode) {
                 // A 429 is scripted only where the retry decorator will absorb it.
-                boolean retries = config.getBoolean("retry.enabled").orElse(true)
+                boolean demoRetries = config.getBoolean("retry.enabled").orElse(true)
                         && config.getInt("retry.max-attempts").orElse(3) > 1
                         && LlmProviders.registry().decorators().stream().anyMatch(d -> d.id().equals("retry"));
-                demo = new OfflineDemo(retries);
+                demo = new OfflineDemo(demoRetries, demoPause, demoRetryAfter);
                 config = demo.configure(config);
                 err.println("alfred-chat: " + (offline ? "--offline" + (keySet ? " (KIMI_API_KEY is set and not used)" : "")
                         : "no KIMI_API_KEY set") + ": answering from a scripted demo server at " + demo.describe());
             }
-            try (LlmProvider llm = LlmProviders.create(id, config)) {
+            maxRetryAfter = config.getDuration("retry.max-retry-after").orElse(maxRetryAfter);
+            LlmProvider llm;
+            try {
+                llm = LlmProviders.create(id, config);
+            } catch (IllegalArgumentException e) {
+                return fail(ExitCode.USAGE, UserTerms.reword(e.getMessage(), id, baseUrl), e);
+            }
+            try (llm) {
+                retries = llm.retries();
                 return converse(llm, demo);
             }
         } catch (IllegalArgumentException e) {
-            return fail(ExitCode.USAGE, e.getMessage(), e);
+            return fail(ExitCode.USAGE, UserTerms.reword(e.getMessage(), id, baseUrl), e);
         } catch (LlmException e) {
             return fail(ExitCode.of(e), e.getMessage(), e);
         } catch (IOException e) {
@@ -283,6 +434,51 @@ public final class AlfredChat implements Callable<Integer> {
                 closeTelemetry(telemetry);
             }
         }
+    }
+
+    /**
+     * The settings the options stand for, for the provider with this id: {@code --base-url},
+     * {@code --model} (a dialect without a default model needs it on the provider, not only on the
+     * request), {@code --allow-insecure-http}, and {@code --timeout} as the retries' deadline too (unless
+     * {@code RETRY_DEADLINE} is set): a hung server then costs one timeout, not one per attempt.
+     *
+     * @throws IllegalArgumentException when {@code --base-url} does not fit the provider
+     */
+    private ProviderConfig options(String id, boolean retryDeadlineSet) {
+        ProviderConfig.Builder options = ProviderConfig.builder();
+        if (baseUrl != null) {
+            options.set(id + ".base.url", providerBaseUrl(id));
+        }
+        if (model != null) {
+            options.set(id + ".model", model);
+        }
+        if (allowInsecureHttp) {
+            options.set(id + ".allow.insecure.http", "true");
+        }
+        if (timeout != null && !retryDeadlineSet) {
+            options.set("retry.deadline", timeout.toMillis() + "ms");
+        }
+        return options.build();
+    }
+
+    /**
+     * The base URL to give the provider for {@code --base-url}, which names the API's root with its
+     * version path for every provider. The anthropic provider appends {@code v1/messages} to its base
+     * URL itself, so there the {@code /v1} is taken off.
+     *
+     * @throws IllegalArgumentException when an anthropic URL does not end in {@code /v1}
+     */
+    private String providerBaseUrl(String id) {
+        if (!id.equals("anthropic")) {
+            return baseUrl;
+        }
+        String u = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        if (!u.endsWith("/v1")) {
+            throw new IllegalArgumentException("--base-url is the API's root with its version path for every provider,"
+                    + " such as https://api.anthropic.com/v1; for anthropic it must end in /v1, was " + baseUrl
+                    );
+        }
+        return u.substring(0, u.length() - "/v1".length());
     }
 
     /** The environment, and the {@code otel.*} system properties, which OpenTelemetry reads too. */
@@ -308,20 +504,10 @@ public final class AlfredChat implements Callable<Integer> {
     /** Reads the {@code --image} files; returns what is wrong with one, or null. */
     private String loadImages() {
         for (Path file : images) {
-            String name = file.getFileName() == null ? "" : lower(file.getFileName().toString());
-            String type = name.endsWith(".png") ? "image/png" : name.endsWith(".jpg") || name.endsWith(".jpeg") ? "image/jpeg"
-                    : name.endsWith(".gif") ? "image/gif" : name.endsWith(".webp") ? "image/webp" : null;
-            if (type == null) {
-                return "--image " + file + ": not a PNG, JPEG, GIF or WebP file (by its extension)";
-            }
             try {
-                long size = Files.size(file);
-                if (size == 0 || size > MAX_IMAGE_BYTES) {
-                    return "--image " + file + ": " + size + " bytes; an image must have 1 to " + MAX_IMAGE_BYTES + " bytes";
-                }
-                imageParts.add(ContentPart.image(Files.readAllBytes(file), type));
-            } catch (IOException e) {
-                return "--image " + file + ": cannot read it (" + e.getMessage() + ")";
+                imageParts.add(ImageFile.read(file, MAX_IMAGE_BYTES));
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
             }
         }
         return null;
@@ -338,8 +524,9 @@ public final class AlfredChat implements Callable<Integer> {
         if (model != null && model.isBlank()) {
             return "--model must not be blank";
         }
-        if (baseUrl != null && baseUrl.isBlank()) {
-            return "--base-url must not be blank";
+        if (baseUrl != null && !isHttpUrl(baseUrl)) {
+            return "--base-url must be an absolute http or https URL with its version path, such as"
+                    + " https://api.openai.com/v1 or http://localhost:11434/v1; was '" + baseUrl + "'";
         }
         if (tools && noStream) {
             return "--tools runs a tool loop over streamed rounds; it cannot be used with --no-stream";
@@ -347,48 +534,74 @@ public final class AlfredChat implements Callable<Integer> {
         return null;
     }
 
+    private static boolean isHttpUrl(String s) {
+        try {
+            URI u = new URI(s.strip());
+            return u.getScheme() != null && (u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))
+                    && u.getHost() != null && s.equals(s.strip());
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
     private int converse(LlmProvider llm, OfflineDemo demo) throws IOException {
         List<ChatMessage> history = new ArrayList<>();
         if (!prompt.isEmpty()) {
-            return turn(llm, demo, history, String.join(" ", prompt));
+            // As llm does: text piped in comes first, then the prompt, joined by a space.
+            String given = String.join(" ", prompt);
+            String piped = stdinPiped.getAsBoolean() ? readAll() : "";
+            return turn(llm, demo, history, piped.isBlank() ? given : piped + " " + given);
         }
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         if (!terminal) {
-            String piped = reader.lines().reduce((a, b) -> a + "\n" + b).orElse("").strip();
+            String piped = readAll().strip();
             if (piped.isEmpty()) {
                 throw new IllegalArgumentException("no prompt: give one as arguments or on standard input");
             }
             return turn(llm, demo, history, piped);
         }
         conversation = true;
-        err.println("alfred-chat: a conversation with " + llm.id() + "; /help lists the commands, /exit or Ctrl-D quits.");
-        while (true) {
-            err.print("you> ");
-            err.flush();
-            String line = reader.readLine();
-            if (line == null) {
-                err.println();
-                return ExitCode.OK;
+        try (LineEditor editor = new LineEditor(terminals.open(), () -> onCtrlC(exit))) {
+            err.println("alfred-chat: a conversation with " + llm.id() + "; /help lists the commands, /exit or Ctrl-D quits.");
+            if (debug) {
+                err.println("alfred-chat: line editing on " + editor.describe());
             }
-            String l = line.strip();
-            if (l.isEmpty()) {
-                continue;
-            }
-            if (l.startsWith("/")) {
-                if (l.equals("/exit") || l.equals("/quit")) {
-                    return ExitCode.OK;
-                } else if (l.equals("/reset")) {
-                    history.clear();
-                    err.println("alfred-chat: conversation forgotten");
-                } else if (l.equals("/help")) {
-                    err.println("alfred-chat: " + COMMANDS);
-                } else {
-                    err.println("alfred-chat: unknown command " + l.split("\\s+")[0] + "; /help lists the commands");
+            while (true) {
+                LineEditor.Input input = editor.read("you> ");
+                if (input instanceof LineEditor.End) {
+                    return ExitCode.OK; // JLine has ended the line
                 }
-                continue;
+                if (input instanceof LineEditor.CtrlC c) {
+                    if (c.typed().isEmpty()) {
+                        return ExitCode.INTERRUPTED;
+                    }
+                    continue; // the line typed is dropped; a new prompt
+                }
+                String l = ((LineEditor.Line) input).text().strip();
+                if (l.isEmpty()) {
+                    continue;
+                }
+                if (l.startsWith("/")) {
+                    if (l.equals("/exit") || l.equals("/quit")) {
+                        return ExitCode.OK;
+                    } else if (l.equals("/reset")) {
+                        history.clear();
+                        err.println("alfred-chat: conversation forgotten");
+                    } else if (l.equals("/help")) {
+                        err.println("alfred-chat: " + COMMANDS);
+                    } else {
+                        err.println("alfred-chat: unknown command " + l.split("\\s+")[0] + "; /help lists the commands");
+                    }
+                    continue;
+                }
+                turn(llm, demo, history, l); // a failed turn is reported and left out of the history
             }
-            turn(llm, demo, history, l); // a failed turn is reported and left out of the history
         }
+    }
+
+    private String readAll() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        in.transferTo(bytes);
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     /** One exchange; prints its answer or its failure and returns the exit code it stands for. */
@@ -398,6 +611,9 @@ public final class AlfredChat implements Callable<Integer> {
             b.system(system);
         }
         b.messages(history).model(model).maxTokens(maxTokens).temperature(temperature);
+        if (timeout != null) {
+            b.settings(RequestSettings.builder().timeout(timeout).build());
+        }
         UserMessage question = question(userText, history.isEmpty());
         b.message(question);
         ChatRequest request = b.build();
@@ -406,9 +622,11 @@ public final class AlfredChat implements Callable<Integer> {
             demo.script(userText, !noStream, toolLoop);
         }
         List<ToolLoopEvent.ToolFinished> ran = toolLoop ? new ArrayList<>() : null;
+        Set<String> warnings = new LinkedHashSet<>();
         List<ChatMessage> said = List.of(question);
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
+        StringBuilder refusal = new StringBuilder();
         lineOpen = false;
         Spinner spinner = new Spinner(err);
         boolean spin = terminal && !json;
@@ -421,7 +639,11 @@ public final class AlfredChat implements Callable<Integer> {
         try {
             ChatResponse response;
             if (noStream) {
+                if (spin) {
+                    spinner.start("waiting for " + llm.id() + "…");
+                }
                 response = llm.chat(request);
+                spinner.stop();
                 if (!json) {
                     printReasoning(response.reasoning(), true);
                     endReasoning(!response.reasoning().isEmpty());
@@ -456,6 +678,8 @@ public final class AlfredChat implements Callable<Integer> {
                         }
                         if (event instanceof ToolLoopEvent.Text t) {
                             textPiece(t.text(), text);
+                        } else if (event instanceof ToolLoopEvent.RoundFinished round) {
+                            warnings.addAll(round.response().warnings());
                         } else if (event instanceof ToolLoopEvent.ToolFinished f) {
                             ran.add(f);
                             if (debug && !json) {
@@ -494,6 +718,8 @@ public final class AlfredChat implements Callable<Integer> {
                         inReasoning = closeReasoning(inReasoning);
                         if (delta instanceof ChatDelta.Text t) {
                             textPiece(t.text(), text);
+                        } else if (delta instanceof ChatDelta.Refusal r) {
+                            textPiece(r.text(), refusal); // shown as it arrives, as the answer would be
                         } else if (delta instanceof ChatDelta.ToolCallEnd end && !json) {
                             printToolCall(end.call());
                         }
@@ -505,10 +731,23 @@ public final class AlfredChat implements Callable<Integer> {
                 }
             }
             long total = System.nanoTime() - start;
+            warnings.addAll(response.warnings());
             if (json) {
-                out.println(toJson(response, firstToken, total, ran));
+                out.println(JsonReport.answer(response, firstToken, total, ran, List.copyOf(warnings)));
             } else {
+                if (refusal.length() == 0 && !response.refusal().isEmpty()) {
+                    out.print(response.refusal()); // a refusal that came whole (a blocking call, a tool loop)
+                }
                 out.println();
+                out.flush();
+                if (response.isRefusal()) {
+                    err.println("alfred-chat: the model refused to answer (finish reason: refusal)");
+                }
+                for (String w : warnings) {
+                    if (debug || !w.startsWith(KEPT)) { // fields kept unmodelled: a developer's matter
+                        err.println(style.dim("alfred-chat: warning: " + oneLine(w)));
+                    }
+                }
                 err.println(stats(response, firstToken, total));
             }
             out.flush();
@@ -516,14 +755,16 @@ public final class AlfredChat implements Callable<Integer> {
             if (!toolLoop) {
                 history.add(ChatMessage.of(response));
             }
-            return ExitCode.OK;
+            return response.isRefusal() ? ExitCode.REFUSED : ExitCode.OK;
         } catch (LlmException e) {
+            spinner.stop(); // its line is cleared before the error is written there
             return turnFailed(e, turnCancelled, text.toString(), reasoning.toString());
         } finally {
             spinner.stop();
             synchronized (turnLock) {
                 current = null;
                 turnThread = null;
+                turnLock.notifyAll();
             }
             Thread.interrupted(); // a Ctrl-C that stopped this turn must not stop the next
         }
@@ -547,7 +788,7 @@ public final class AlfredChat implements Callable<Integer> {
         return false;
     }
 
-    /** Keeps a piece of the answer and prints it, unless the output is JSON. */
+    /** Keeps a piece of the answer (or of a refusal) and prints it, unless the output is JSON. */
     private void textPiece(String piece, StringBuilder text) {
         text.append(piece);
         if (!json) {
@@ -587,8 +828,8 @@ public final class AlfredChat implements Callable<Integer> {
         if (!showReasoning || r.isEmpty()) {
             return;
         }
-        if (terminal) {
-            err.print(DIM + r + UNDIM);
+        if (style.ansi()) {
+            err.print(style.dim(r));
         } else {
             err.print((first ? "thinking: " : "") + r);
         }
@@ -598,7 +839,7 @@ public final class AlfredChat implements Callable<Integer> {
     private void endReasoning(boolean shown) {
         if (showReasoning && shown) {
             err.println();
-            if (!terminal) {
+            if (!style.ansi()) {
                 err.println();
             }
         }
@@ -608,7 +849,7 @@ public final class AlfredChat implements Callable<Integer> {
         int code = cancelled ? ExitCode.INTERRUPTED : ExitCode.of(e);
         int attempts = attempts(e);
         if (json) {
-            out.println(errorJson(kind(e, cancelled), cancelled ? "cancelled" : oneLine(e.getMessage()), e, attempts,
+            out.println(JsonReport.error(kind(e, cancelled), cancelled ? "cancelled" : oneLine(e.getMessage()), e, attempts,
                     partialText, partialReasoning));
             out.flush();
             return code;
@@ -624,8 +865,46 @@ public final class AlfredChat implements Callable<Integer> {
         if (debug) {
             e.printStackTrace(err);
         }
-        err.println("alfred-chat: " + oneLine(e.getMessage()) + (attempts > 1 ? " (after " + attempts + " attempts)" : ""));
+        err.println("alfred-chat: " + oneLine(e.getMessage()) + (attempts > 1 ? " (after " + attempts + " attempts)" : "")
+                + explanation(e));
         return code;
+    }
+
+    /** What the one-line error adds to the library's message: why it was not retried, in the user's terms. */
+    private String explanation(LlmException e) {
+        LlmException cause = e instanceof StreamInterruptedException s && s.getCause() != null ? s.getCause() : e;
+        if (cause instanceof QuotaExceededException) {
+            return "; this is a quota or billing limit, not retried: waiting will not help (see your plan and billing)";
+        }
+        if (cause.retryAfter().isPresent()) {
+            Duration wait = cause.retryAfter().get();
+            String asked = "; the server asks to wait " + human(wait) + " before another try";
+            if (!retries) {
+                return asked;
+            }
+            if (wait.compareTo(maxRetryAfter) > 0) {
+                return asked + ", longer than the " + human(maxRetryAfter)
+                        + " alfred-chat waits at most (RETRY_MAX_RETRY_AFTER): not retried";
+            }
+            return asked;
+        }
+        return "";
+    }
+
+    /** A duration as a person reads it: 300 ms, 45 s, 60 min, 3 h. */
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        long s = d.toSeconds();
+        if (s < 120) {
+            return s + " s";
+        }
+        if (s < 2 * 3600) {
+            return s / 60 + " min";
+        }
+        return s / 3600 + " h";
     }
 
     /** The attempts a failure stands for: the retry decorator attaches the earlier ones as suppressed. */
@@ -646,6 +925,9 @@ public final class AlfredChat implements Callable<Integer> {
         if (e instanceof StreamInterruptedException) {
             return "interrupted";
         }
+        if (e instanceof ProviderNotFoundException) {
+            return "usage";
+        }
         if (e instanceof AuthenticationException) {
             return "authentication";
         }
@@ -661,37 +943,13 @@ public final class AlfredChat implements Callable<Integer> {
         if (e instanceof ProviderUnavailableException) {
             return "unavailable";
         }
+        if (e instanceof ResponseTooLargeException) {
+            return "response_too_large";
+        }
+        if (e instanceof MalformedResponseException) {
+            return "malformed_response";
+        }
         return "other";
-    }
-
-    /**
-     * The one JSON object --json prints on failure, whatever failed.
-     *
-     * @param e the library's failure, or null when the failure was not one (a usage error)
-     */
-    private static String errorJson(String kind, String message, LlmException e, int attempts, String text,
-                                    String reasoning) {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode error = root.putObject("error");
-        error.put("kind", kind);
-        error.put("message", message);
-        if (e != null && e.httpStatus().isPresent()) {
-            error.put("status", e.httpStatus().getAsInt());
-        } else {
-            error.putNull("status");
-        }
-        error.put("error_type", e == null ? null : e.errorType().orElse(null));
-        if (e != null && e.retryAfter().isPresent()) {
-            error.put("retry_after_ms", e.retryAfter().get().toMillis());
-        } else {
-            error.putNull("retry_after_ms");
-        }
-        error.put("attempts", attempts);
-        if (!text.isEmpty() || !reasoning.isEmpty() || e instanceof StreamInterruptedException) {
-            root.put("content", text);
-            root.put("reasoning", reasoning);
-        }
-        return JSON.writeValueAsString(root);
     }
 
     private static String oneLine(String message) {
@@ -699,57 +957,23 @@ public final class AlfredChat implements Callable<Integer> {
     }
 
     private static String stats(ChatResponse r, long firstTokenNanos, long totalNanos) {
-        Usage u = r.usage();
+        dev.alfred.llm.Usage u = r.usage();
         String tokens = u == null ? "tokens not reported"
                 : String.format(Locale.ROOT, "tokens in %d (%d cached) · out %d (%d reasoning)", u.promptTokens(),
                 u.cachedTokens(), u.completionTokens(), u.reasoningTokens());
         String first = firstTokenNanos < 0 ? "" : String.format(Locale.ROOT, "first token %d ms · ", firstTokenNanos / 1_000_000);
+        String finish = JsonReport.finishReason(r);
         return String.format(Locale.ROOT, "[%s · %s · %stotal %.2f s · %s]",
                 r.model() == null ? "model not reported" : r.model(), tokens, first,
-                totalNanos / 1e9, r.finishReason() == null ? "no finish reason" : r.finishReason().name().toLowerCase(Locale.ROOT));
-    }
-
-    private static String toJson(ChatResponse r, long firstTokenNanos, long totalNanos,
-                                 List<ToolLoopEvent.ToolFinished> ran) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("content", r.content());
-        root.put("reasoning", r.reasoning());
-        root.put("model", r.model());
-        root.put("finish_reason", r.finishReason() == null ? null : r.finishReason().name().toLowerCase(Locale.ROOT));
-        ArrayNode calls = root.putArray("tool_calls");
-        for (ToolCall c : r.toolCalls()) {
-            calls.addObject().put("id", c.id()).put("name", c.name()).put("arguments", c.arguments())
-                    .put("status", lower(c.status().name()));
-        }
-        if (ran != null) {
-            ArrayNode run = root.putArray("tools_run");
-            for (ToolLoopEvent.ToolFinished f : ran) {
-                run.addObject().put("name", f.call().name()).put("arguments", f.call().arguments()).put("result", f.result())
-                        .put("error", f.error());
-            }
-        }
-        if (r.usage() != null) {
-            ObjectNode u = root.putObject("usage");
-            u.put("prompt_tokens", r.usage().promptTokens());
-            u.put("completion_tokens", r.usage().completionTokens());
-            u.put("total_tokens", r.usage().totalTokens());
-            u.put("cached_tokens", r.usage().cachedTokens());
-            u.put("reasoning_tokens", r.usage().reasoningTokens());
-        } else {
-            root.putNull("usage");
-        }
-        ObjectNode t = root.putObject("timings");
-        if (firstTokenNanos >= 0) {
-            t.put("first_token_ms", firstTokenNanos / 1_000_000.0);
-        } else {
-            t.putNull("first_token_ms");
-        }
-        t.put("total_ms", totalNanos / 1_000_000.0);
-        return JSON.writeValueAsString(root);
+                totalNanos / 1e9, finish == null ? "no finish reason" : finish);
     }
 
     private int listProviders() {
         ProviderRegistry registry = LlmProviders.registry();
+        if (json) {
+            out.println(JsonReport.providers(registry));
+            return ExitCode.OK;
+        }
         if (registry.ids().isEmpty()) {
             out.println("no providers found on the class path");
         }
@@ -762,6 +986,7 @@ public final class AlfredChat implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** A failure before any request was sent (or outside a turn): one line, and one JSON object with --json. */
     private int fail(int code, String message, Exception e) {
         if (debug && e != null) {
             e.printStackTrace(err);
@@ -769,8 +994,9 @@ public final class AlfredChat implements Callable<Integer> {
         String line = message == null ? String.valueOf(e) : oneLine(message);
         if (json) { // one object on stdout whatever happens, usage errors found after parsing included
             LlmException failure = e instanceof LlmException ? (LlmException) e : null;
-            out.println(errorJson(failure == null ? "other" : kind(failure, false), line, failure,
-                    failure == null ? 1 : attempts(failure), "", ""));
+            String kind = code == ExitCode.USAGE ? "usage" : failure == null ? "other" : kind(failure, false);
+            out.println(JsonReport.error(kind, line, failure, 0, "", ""));
+            out.flush();
         }
         err.println("alfred-chat: " + line);
         if (code == ExitCode.USAGE) {
@@ -789,6 +1015,25 @@ public final class AlfredChat implements Callable<Integer> {
             return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
         } catch (ReflectiveOperationException olderJdk) {
             return true;
+        }
+    }
+
+    /** {@code --timeout}: a positive duration, such as {@code 30s}, {@code 2m}, {@code 500ms} or {@code PT1M}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d;
+            try {
+                d = ProviderConfig.builder().set("timeout", value).build().getDuration("timeout").orElseThrow();
+            } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s, 2m,"
+                        + " 500ms or 1h");
+            }
+            if (d.isZero()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is no time at all; give a positive"
+                        + " duration such as 30s");
+            }
+            return d;
         }
     }
 

@@ -17,11 +17,13 @@ final class ExitCode {
     static final int AUTHENTICATION = 3;
     static final int RATE_LIMIT_OR_QUOTA = 4;
     static final int UNAVAILABLE = 5;
+    /** The model refused to answer (its refusal was printed); asking again unchanged will not help. */
+    static final int REFUSED = 6;
     static final int INTERRUPTED = 130;
 
     /** The exit codes, for the help footer. */
     static final String TEXT = "Exit codes: 0 ok, 1 other error, 2 usage, 3 authentication, 4 rate limit or quota,"
-            + " 5 provider unavailable, 130 interrupted (Ctrl-C).";
+            + " 5 provider unavailable, 6 the model refused to answer, 130 interrupted (Ctrl-C).";
 
     private ExitCode() {
     }

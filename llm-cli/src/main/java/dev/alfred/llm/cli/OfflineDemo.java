@@ -20,13 +20,19 @@ final class OfflineDemo implements AutoCloseable {
 
     private final ScriptedServer server = ScriptedServer.start();
     private final boolean retries;
+    private final Duration pause;
+    private final Duration retryAfter;
     private boolean first = true;
 
     /**
-     * @param retries whether the retry decorator will wrap the provider (else no 429 is scripted)
+     * @param retries    whether the retry decorator will wrap the provider (else no 429 is scripted)
+     * @param pause      the pause between two streamed pieces (25 ms, so the stream is seen as one)
+     * @param retryAfter the Retry-After of the scripted 429 (300 ms)
      */
-    OfflineDemo(boolean retries) {
+    OfflineDemo(boolean retries, Duration pause, Duration retryAfter) {
         this.retries = retries;
+        this.pause = pause;
+        this.retryAfter = retryAfter;
     }
 
     /** The settings that point the Kimi provider at the demo server, on top of the user's. */
@@ -57,7 +63,7 @@ final class OfflineDemo implements AutoCloseable {
         if (with429) {
             server.enqueue(new ScriptedServer.Failure(429, "engine_overloaded_error",
                     "The engine is currently overloaded, please try again later (scripted by the offline demo)",
-                    Map.of("retry-after-ms", "300")));
+                    Map.of("retry-after-ms", String.valueOf(retryAfter.toMillis()))));
         }
         if (askForTool) {
             server.enqueue(new ScriptedServer.ToolCallReply("kimi-offline-demo", "current_time:0", DemoTools.CLOCK,
@@ -78,7 +84,7 @@ final class OfflineDemo implements AutoCloseable {
             words.add(word);
         }
         server.enqueue(new ScriptedServer.Reply("kimi-offline-demo", reasoning, words,
-                new long[] {42 + prompt.length() / 4, 96, 32, 14}, Duration.ofMillis(25)));
+                new long[] {42 + prompt.length() / 4, 96, 32, 14}, pause));
         return with429;
     }
 

@@ -2,10 +2,12 @@ package dev.alfred.llm.cli;
 
 import dev.alfred.llm.testkit.CapturedLogs;
 import dev.alfred.llm.testkit.FakeServer;
+import dev.alfred.llm.testkit.Gate;
 import dev.alfred.llm.testkit.RecordedRequest;
 import dev.alfred.llm.testkit.Reply;
 import dev.alfred.llm.testkit.ScriptedStream;
 import dev.alfred.llm.testkit.Threads;
+import dev.alfred.llm.testkit.WireDialect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,7 @@ class AlfredChatTest {
     private int run(String stdin, boolean terminal, String... args) {
         app = new AlfredChat(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                env, terminal);
+                env, terminal).demoPace(Duration.ZERO, Duration.ofMillis(1));
         return app.execute(args);
     }
 
@@ -72,6 +74,38 @@ class AlfredChatTest {
 
     private String stderr() {
         return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Standard error without the terminal's escape sequences (JLine's modes, faint type). */
+    private String plainStderr() {
+        return plain(stderr());
+    }
+
+    static String plain(String s) {
+        return s.replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "").replaceAll("\u001b[=>]", "");
+    }
+
+    /** Standard output holds exactly one JSON object, on one line. */
+    private JsonNode onlyJsonObject() {
+        List<String> lines = stdout().lines().toList();
+        assertEquals(1, lines.size(), () -> "one line of JSON: " + stdout() + " | stderr: " + stderr());
+        JsonNode node = JsonMapper.builder().build().readTree(lines.get(0));
+        assertTrue(node.isObject(), stdout());
+        return node;
+    }
+
+    /** A recorded exchange from the testkit's corpus. */
+    static String recording(String name) {
+        try (java.io.InputStream s = AlfredChatTest.class.getResourceAsStream("/dev/alfred/llm/testkit/recordings/" + name)) {
+            return new String(s.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void noKimi() {
+        env.remove("KIMI_API_KEY");
+        env.remove("KIMI_BASE_URL");
     }
 
     @Test
@@ -132,12 +166,12 @@ class AlfredChatTest {
     void anImageIsAttachedToThePromptAsItsOwnPart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
         java.nio.file.Path png = dir.resolve("cat.PNG");
-        java.nio.file.Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        java.nio.file.Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         server.enqueue(Reply.stream("A cat."));
         assertEquals(0, run("--image", png.toString(), "What", "is", "this?"));
         JsonNode content = server.takeRequest().json().path("messages").get(0).path("content");
         assertEquals("[{\"type\":\"text\",\"text\":\"What is this?\"},{\"type\":\"image_url\",\"image_url\":"
-                + "{\"url\":\"data:image/png;base64,iVBORw==\"}}]", content.toString());
+                + "{\"url\":\"data:image/png;base64,iVBORw0KGgo=\"}}]", content.toString());
     }
 
     @Test
@@ -146,11 +180,15 @@ class AlfredChatTest {
         java.nio.file.Path txt = dir.resolve("notes.txt");
         java.nio.file.Files.writeString(txt, "x");
         assertEquals(ExitCode.USAGE, run("--image", txt.toString(), "hi"));
-        assertTrue(stderr().contains("--image " + txt + ": not a PNG, JPEG, GIF or WebP file"), stderr());
+        assertTrue(stderr().contains("--image " + txt + ": not a PNG, JPEG, GIF or WebP image (its first bytes match"
+                + " none of their signatures)"), stderr());
         err.reset();
         java.nio.file.Path missing = dir.resolve("gone.png");
         assertEquals(ExitCode.USAGE, run("--image", missing.toString(), "hi"));
-        assertTrue(stderr().contains("--image " + missing + ": cannot read it"), stderr());
+        assertTrue(stderr().contains("--image " + missing + ": cannot read it: no such file"), stderr());
+        err.reset();
+        assertEquals(ExitCode.USAGE, run("--image", dir.toString(), "hi"));
+        assertTrue(stderr().contains("--image " + dir + ": is a directory, not a PNG, JPEG, GIF or WebP image"), stderr());
         java.nio.file.Path empty = dir.resolve("empty.jpg");
         java.nio.file.Files.write(empty, new byte[0]);
         err.reset();
@@ -277,7 +315,7 @@ class AlfredChatTest {
         try (FakeServer claude = FakeServer.start(dev.alfred.llm.testkit.WireDialect.anthropic())) {
             claude.enqueue(Reply.stream("Bonjour."));
             env.put("ANTHROPIC_API_KEY", "sk-ant-cli-0123456789");
-            assertEquals(0, run("--provider", "anthropic", "--base-url", claude.baseUri().toString(), "hi"));
+            assertEquals(0, run("--provider", "anthropic", "--base-url", claude.baseUri() + "/v1", "hi"));
             assertEquals("Bonjour.", stdout().strip());
             assertEquals(java.util.Optional.of("sk-ant-cli-0123456789"), claude.takeRequest().header("x-api-key"));
         }
@@ -297,28 +335,47 @@ class AlfredChatTest {
         assertTrue(stderr().contains("no KIMI_API_KEY set: answering from a scripted demo server"), stderr());
         assertTrue(stdout().contains("absorbed a scripted 429"), "the turn that had the 429 says so: " + stdout());
         assertTrue(CapturedLogs.lines().stream().anyMatch(l -> l.message().contains("attempt 1/3 failed")
-                && l.message().contains("429") && l.message().contains("retrying in 300 ms")), CapturedLogs.lines().toString());
+                && l.message().contains("429") && l.message().contains("retrying in 1 ms")), CapturedLogs.lines().toString());
         assertEquals(0, server.requestCount(), "the test's own server was not used");
     }
 
     @Test
     void cancellingAStreamAbortsItExitsWith130AndLeavesNoThreadBehind() throws Exception {
+        server.enqueue(Reply.stream("warm"));
+        assertEquals(0, run("warm up")); // the library's shared threads (watchdog, cleaner, pool) start once per JVM
+        out.reset();
         Set<Thread> before = Threads.live();
-        server.enqueue(Reply.stream(ScriptedStream.ofText("a ", "b ", "c ", "d ", "e ", "f ", "g ", "h ")
-                .chunked(8, Duration.ofMillis(300))));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("slow"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Gate held = new Gate();
+        server.enqueue(Reply.stream("a ", "b ", "c ", "d ", "e ", "f ", "g ", "h ").holdAfterDeltas(1, held));
+        java.util.concurrent.FutureTask<Integer> exit = new java.util.concurrent.FutureTask<>(() -> run("slow"));
+        Thread runner = new Thread(exit, "test-alfred-chat");
+        runner.start();
+        held.awaitReached(HANG);
+        awaitStdout();
+        assertTrue(app.interrupt(), "Ctrl-C in one-shot mode exits");
+        assertEquals(130, exit.get(20, TimeUnit.SECONDS));
+        runner.join();
+        assertEquals("a \n", stdout(), "the stream was cut, not read to its end");
+        assertTrue(stderr().contains("cancelled"), stderr());
+        // llm-http's shared pool may have grown (at most 8 threads, released after 30 s idle: bounded, not a leak);
+        // every other thread this turn started must end
+        Set<Thread> pool = Threads.live();
+        pool.removeAll(before);
+        pool.removeIf(t -> !t.getName().startsWith("alfred-llm-http-"));
+        Set<Thread> grown = Threads.newSince(before, Duration.ofSeconds(10), pool.size());
+        grown.removeAll(pool);
+        assertTrue(grown.isEmpty(), () -> "threads left behind: " + grown);
+    }
+
+    private static final Duration HANG = Duration.ofSeconds(20);
+
+    /** Waits until the answer has begun on standard output: a state, with a bound for a hang. */
+    private void awaitStdout() {
+        long deadline = System.nanoTime() + HANG.toNanos();
         while (stdout().isEmpty() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertFalse(stdout().isEmpty(), "the stream started");
-        assertTrue(app.interrupt(), "Ctrl-C in one-shot mode exits");
-        assertEquals(130, exit.get(20, TimeUnit.SECONDS));
-        assertFalse(stdout().contains("h "), "the stream was cut, not read to its end: " + stdout());
-        assertTrue(stderr().contains("cancelled"), stderr());
-        Set<Thread> grown = Threads.newSince(before, Duration.ofSeconds(10), 0);
-        grown.removeIf(t -> t.getName().startsWith("ForkJoinPool"));
-        assertTrue(grown.isEmpty(), () -> "threads left behind: " + grown);
+        assertFalse(stdout().isEmpty(), "the answer began");
     }
 
     // ---- issue 10: a tool people live in ----
@@ -341,7 +398,7 @@ class AlfredChatTest {
     @Test
     void helpListsTheCommandsAndAnUnknownCommandIsAnErrorNotAPrompt() {
         assertEquals(0, run("/help\n/frobnicate now\n/exit\n", true));
-        assertTrue(stderr().contains("/help") && stderr().contains("/reset") && stderr().contains("/exit"), stderr());
+        assertTrue(stderr().contains("/help this list · /reset forget the conversation · /exit quit"), stderr());
         assertTrue(stderr().contains("alfred-chat: unknown command /frobnicate; /help lists the commands"), stderr());
         assertEquals(0, server.requestCount(), "no command went to the model");
     }
@@ -349,7 +406,7 @@ class AlfredChatTest {
     @Test
     void ctrlDAtThePromptEndsTheConversationWithANewline() {
         assertEquals(0, run("", true));
-        assertTrue(stderr().endsWith("you> " + System.lineSeparator()), stderr());
+        assertTrue(plainStderr().matches("(?s).*you> \\r*\\n"), "a new line for the shell's prompt: " + stderr());
     }
 
     @Test
@@ -361,13 +418,12 @@ class AlfredChatTest {
 
     @Test
     void ctrlCMidAnswerInAConversationStopsThatAnswerAndTheNextLineIsAnswered() throws Exception {
-        server.enqueue(Reply.stream(ScriptedStream.ofText("a ", "b ", "c ", "d ", "e ", "f ").chunked(6, Duration.ofSeconds(2))))
+        Gate held = new Gate();
+        server.enqueue(Reply.stream("a ", "b ", "c ", "d ", "e ", "f ").holdAfterDeltas(1, held))
                 .enqueue(Reply.stream("next answer"));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("slow\nquick\n/exit\n", true));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (stdout().isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        held.awaitReached(HANG);
+        awaitStdout();
         assertFalse(app.interrupt(), "in a conversation Ctrl-C does not exit");
         assertEquals(0, exit.get(20, TimeUnit.SECONDS));
         assertTrue(stdout().endsWith("next answer\n"), stdout() + " | stderr: " + stderr());
@@ -378,17 +434,32 @@ class AlfredChatTest {
 
     @Test
     void ctrlCDuringABlockingCallExitsAtOnceAndAbortsTheExchange() throws Exception {
-        server.enqueue(Reply.chat("too late").afterDelay(Duration.ofSeconds(30)));
+        Gate head = new Gate();
+        server.enqueue(Reply.chat("too late").holdHead(head));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("--no-stream", "hi"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (server.requestCount() < 1 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        head.awaitReached(HANG);
+        long deadline = System.nanoTime() + HANG.toNanos();
         while (!app.interrupt() && System.nanoTime() < deadline) {
             Thread.onSpinWait(); // the turn may not have begun when the request is seen; Ctrl-C exits either way
         }
-        assertEquals(130, exit.get(10, TimeUnit.SECONDS), "well before the 30 s answer");
+        assertEquals(130, exit.get(10, TimeUnit.SECONDS), "while the answer is held");
         assertTrue(stderr().contains("alfred-chat: cancelled"), stderr());
+    }
+
+    @Test
+    void ctrlCInTheProcessDuringABlockingCallLetsTheTurnSaySoThenExits130() throws Exception {
+        Gate head = new Gate();
+        server.enqueue(Reply.chat("too late").holdHead(head));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("--no-stream", "hi"));
+        head.awaitReached(HANG);
+        java.util.List<Integer> exited = new java.util.concurrent.CopyOnWriteArrayList<>();
+        app.onCtrlC(exited::add); // as SIGINT does in main, with System.exit
+        assertEquals(130, exit.get(10, TimeUnit.SECONDS));
+        assertEquals("alfred-chat: cancelled", stderr().strip(), "the message comes before the process ends");
+        assertEquals(List.of(), exited, "the turn ended by itself: the handler did not cut it short");
+        err.reset();
+        app.onCtrlC(exited::add); // no turn under way: the process ends at once
+        assertEquals(List.of(130), exited);
     }
 
     @Test
@@ -455,13 +526,28 @@ class AlfredChatTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--base-url=not-a-url", "--base-url=http://127.0.0.1:9/v1", "--provider=kimi"})
+    @ValueSource(strings = {"--base-url=https://api.moonshot.ai/v1", "--provider=kimi"})
     void aNamedTargetWithoutAKeyIsAUsageErrorNotTheDemo(String arg) {
-        env.remove("KIMI_API_KEY");
-        env.remove("KIMI_BASE_URL");
+        noKimi();
         assertEquals(2, run(arg, "Hi"));
         assertFalse(stderr().contains("demo server") || stdout().contains("offline demo"), stderr() + stdout());
-        assertTrue(stderr().contains("KIMI_API_KEY"), stderr());
+        assertEquals("alfred-chat: no API key for kimi: set KIMI_API_KEY (or MOONSHOT_API_KEY)",
+                stderr().lines().findFirst().orElse(""));
+        assertFalse(stderr().contains("apiKey("), "the user's terms, not the builder's: " + stderr());
+    }
+
+    @Test
+    void aBaseUrlThatIsNoUrlIsNamedAsTheOption() {
+        noKimi();
+        assertEquals(2, run("--base-url=not-a-url", "Hi"));
+        assertTrue(stderr().startsWith("alfred-chat: --base-url must be an absolute http or https URL with its version"
+                + " path, such as https://api.openai.com/v1 or http://localhost:11434/v1; was 'not-a-url'"), stderr());
+        err.reset();
+        env.put("KIMI_BASE_URL", "nope");
+        env.put("KIMI_API_KEY", KEY);
+        assertEquals(2, run("Hi"));
+        assertTrue(stderr().startsWith("alfred-chat: KIMI_BASE_URL must be an absolute http or https URI, was 'nope'"),
+                stderr());
     }
 
     @Test
@@ -548,8 +634,9 @@ class AlfredChatTest {
     void aMissingKeyWithJsonIsStillOneObjectAndAUsageExit() {
         env.remove("KIMI_API_KEY");
         assertEquals(2, run("--json", "hi")); // KIMI_BASE_URL names a target: no demo
-        JsonNode error = JsonMapper.builder().build().readTree(stdout()).path("error");
-        assertEquals("other", error.path("kind").asString());
+        JsonNode error = onlyJsonObject().path("error");
+        assertEquals("usage", error.path("kind").asString());
+        assertFalse(error.has("attempts"), "nothing was sent: " + error);
         assertTrue(error.path("message").asString().contains("KIMI_API_KEY"), error.toString());
     }
 
@@ -561,12 +648,309 @@ class AlfredChatTest {
                 env.remove("KIMI_API_KEY"); // a named base URL without a key
             }
             assertEquals(2, run(args));
-            JsonNode error = JsonMapper.builder().build().readTree(stdout()).path("error");
-            for (String field : List.of("kind", "message", "status", "error_type", "retry_after_ms", "attempts")) {
+            JsonNode error = onlyJsonObject().path("error");
+            for (String field : List.of("kind", "message", "status", "error_type", "retry_after_ms")) {
                 assertTrue(error.has(field), () -> field + " missing from " + error);
             }
-            assertEquals(1, error.path("attempts").asInt());
+            assertEquals("usage", error.path("kind").asString());
+            assertFalse(error.has("attempts"), "nothing was sent: " + error);
             assertTrue(error.path("status").isNull() && error.path("retry_after_ms").isNull(), error.toString());
         }
+    }
+
+    // ---- issue 25: the first hour of a new user ----
+
+    @Test
+    void modelIsTheProvidersModelTooSoADialectWithoutADefaultWorks() {
+        noKimi();
+        env.put("OPENAI_DIALECT", "ollama"); // as a base URL on port 11434 would choose
+        try (FakeServer local = FakeServer.start(WireDialect.openAi())) {
+            local.enqueue(Reply.stream("Hi from qwen3."));
+            assertEquals(0, run("--provider", "openai", "--base-url", local.baseUri().toString(), "--model", "qwen3", "Hi"),
+                    stderr());
+            assertEquals("Hi from qwen3.\n", stdout());
+            assertEquals("qwen3", local.takeRequest().json().path("model").asString());
+            err.reset();
+            assertEquals(2, run("--provider", "openai", "--base-url", local.baseUri().toString(), "Hi"));
+            assertEquals("alfred-chat: no model: the ollama dialect has no default model: set OPENAI_MODEL, or pass"
+                    + " --model NAME", stderr().lines().findFirst().orElse(""));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--json --frobnicate hi|Unknown option: '--frobnicate'",
+        "--json --max-tokens abc hi|Invalid value for option '--max-tokens': 'abc' is not an int",
+        "--max-tokens=abc --json hi|Invalid value for option '--max-tokens': 'abc' is not an int",
+        "--json --timeout soon hi|Invalid value for option '--timeout': 'soon' is not a duration such as 30s, 2m, 500ms or 1h",
+        "--json --max-tokens -3 hi|--max-tokens must be positive, was -3",
+    })
+    void withJsonEveryUsageErrorIsOneObjectOfKindUsageWithNoAttempts(String args, String message) {
+        assertEquals(2, run(args.split(" ")));
+        JsonNode error = onlyJsonObject().path("error");
+        assertEquals("usage", error.path("kind").asString());
+        assertTrue(error.path("message").asString().startsWith(message), error.toString());
+        assertFalse(error.has("attempts"), "nothing was sent: " + error);
+        assertEquals(0, server.requestCount());
+    }
+
+    @Test
+    void withJsonATurnFailureCountsItsAttempts() {
+        server.setDefault(Reply.error(400, "invalid_request_error", "bad"));
+        assertEquals(1, run("--json", "hi"));
+        assertEquals(1, onlyJsonObject().path("error").path("attempts").asInt());
+    }
+
+    @Test
+    void withJsonTheProviderListIsOneObjectToo() {
+        assertEquals(0, run("--json", "--list-providers"));
+        JsonNode list = onlyJsonObject();
+        assertEquals(List.of("anthropic", "kimi", "openai"), list.path("providers").findValuesAsString("id"));
+        assertEquals("retry", list.path("decorators").get(0).path("id").asString(), list.toString());
+    }
+
+    @Test
+    void settingsTheProviderDroppedAreWarnedOnStderrAndListedInJson() {
+        noKimi();
+        try (FakeServer openai = FakeServer.start(WireDialect.openAi())) {
+            openai.enqueue(Reply.stream("Hi.")).enqueue(Reply.stream("Hi."));
+            String warning = "temperature and top_p were not sent: gpt-5-mini accepts only their defaults";
+            assertEquals(0, run("--provider", "openai", "--base-url", openai.baseUri().toString(), "--model", "gpt-5-mini",
+                    "--temperature", "0.5", "Hi"), stderr());
+            assertTrue(stderr().contains("alfred-chat: warning: " + warning + System.lineSeparator()), stderr());
+            assertFalse(stderr().contains("\u001b["), "not a terminal: no escape codes");
+            assertFalse(stderr().contains("kept what"), "fields kept unmodelled are for --debug and --json: " + stderr());
+            out.reset();
+            assertEquals(0, run("--json", "--provider", "openai", "--base-url", openai.baseUri().toString(), "--model",
+                    "gpt-5-mini", "--temperature", "0.5", "Hi"));
+            JsonNode warnings = onlyJsonObject().path("warnings");
+            assertEquals(warning, warnings.get(0).asString(), warnings.toString());
+            assertTrue(warnings.get(1).asString().startsWith("kept what openai does not model in providerFields:"
+                    + " service_tier, system_fingerprint"), "--json lists every warning: " + warnings);
+        }
+    }
+
+    @Test
+    void warningsAndReasoningAreFaintOnATerminalUnlessNoColorIsSet() {
+        noKimi();
+        try (FakeServer openai = FakeServer.start(WireDialect.openAi())) {
+            String[] args = {"--show-reasoning", "--provider", "openai", "--base-url", openai.baseUri().toString(), "--model",
+                "gpt-5-mini", "--temperature", "0.5"};
+            openai.enqueue(Reply.stream("Hi."));
+            assertEquals(0, run("Hi\n/exit\n", true, args));
+            assertTrue(stderr().contains("\u001b[2malfred-chat: warning: temperature and top_p were not sent"), stderr());
+            err.reset();
+            env.put("NO_COLOR", "1");
+            server.enqueue(Reply.stream(ScriptedStream.of(List.of(dev.alfred.llm.ChatDelta.reasoning("hmm"),
+                    dev.alfred.llm.ChatDelta.text("ok")))));
+            env.put("KIMI_API_KEY", KEY);
+            env.put("KIMI_BASE_URL", server.baseUri().toString());
+            assertEquals(0, run("q\n/exit\n", true, "--show-reasoning"));
+            assertFalse(stderr().contains("\u001b[2m") || stderr().contains("\u001b[22m"), stderr());
+            assertTrue(plainStderr().contains("thinking: hmm"), stderr());
+        }
+    }
+
+    @Test
+    void onATerminalTheSpinnersLineIsClearedBeforeAnErrorIsPrinted() {
+        server.setDefault(Reply.error(500, "server_error", "upstream fell over"));
+        assertEquals(0, run("hi\n/exit\n", true));
+        assertTrue(stderr().contains("\r\u001b[Kalfred-chat: kimi: HTTP 500"), stderr());
+        err.reset();
+        assertEquals(0, run("hi\n/exit\n", true, "--no-stream"));
+        assertTrue(stderr().contains("\r\u001b[Kalfred-chat: kimi: HTTP 500"), stderr());
+    }
+
+    @Test
+    void timeoutIsTheRequestsOwnDeadlineAndNoRetryStartsAfterIt() {
+        env.put("RETRY_MAX_ATTEMPTS", "3");
+        Gate held = new Gate();
+        server.setDefault(Reply.stream("a ", "b ").holdAfterDeltas(1, held));
+        // the deadline runs on the wall clock (the watchdog's); whether it strikes before the head or after
+        // the first piece, the message names the request's own deadline
+        assertEquals(5, run("--timeout", "200ms", "hi"));
+        assertTrue(stderr().matches("(?s).*(not complete within the total timeout of|no response headers within) 200 ms.*"),
+                stderr());
+        assertEquals(1, server.requestCount(), "a hung server costs one timeout, not one per attempt");
+        err.reset();
+        server.setDefault(Reply.chat("late").holdHead(held));
+        assertEquals(5, run("--no-stream", "--timeout", "PT0.2S", "hi"));
+        assertTrue(stderr().contains("no response headers within 200 ms"), stderr());
+        assertEquals(2, server.requestCount());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "soon|'soon' is not a duration such as 30s, 2m, 500ms or 1h",
+        "0s|'0s' is no time at all; give a positive duration such as 30s",
+        "-5s|'-5s' is not a duration",
+    })
+    void aTimeoutThatIsNoPositiveDurationIsAUsageError(String value, String message) {
+        assertEquals(2, run("--timeout", value, "hi"));
+        assertTrue(stderr().startsWith("alfred-chat: Invalid value for option '--timeout': " + message), stderr());
+        assertEquals(0, server.requestCount());
+    }
+
+    @Test
+    void helpNamesTheTimeoutVariablesTheNewOptionsAndEveryExitCode() {
+        assertEquals(0, run("--help"));
+        for (String s : List.of("--timeout=DURATION", "--allow-insecure-http", "KIMI_TOTAL_TIMEOUT", "KIMI_IDLE_TIMEOUT",
+                "KIMI_HEADERS_TIMEOUT", "RETRY_MAX_RETRY_AFTER", "NO_COLOR", "6 the model refused to answer",
+                "https://api.anthropic.com/v1")) {
+            assertTrue(stdout().contains(s), () -> s + " missing from --help: " + stdout());
+        }
+    }
+
+    @Test
+    void aLongRetryAfterThatWasNotWaitedForIsExplainedInTheOneLineError() {
+        env.put("RETRY_MAX_ATTEMPTS", "3");
+        server.setDefault(Reply.error(429, "rate_limit_reached_error", "slow down").withHeader("retry-after", "3600"));
+        assertEquals(4, run("hi"));
+        assertEquals(1, server.requestCount(), "not retried");
+        String e = stderr().strip();
+        assertEquals(1, e.lines().count(), e);
+        assertTrue(e.endsWith("; the server asks to wait 60 min before another try, longer than the 60 s alfred-chat"
+                + " waits at most (RETRY_MAX_RETRY_AFTER): not retried"), e);
+    }
+
+    @Test
+    void aQuotaErrorSaysItIsOneAndIsNotRetried() {
+        env.put("RETRY_MAX_ATTEMPTS", "3");
+        server.setDefault(Reply.error(429, "exceeded_current_quota_error", "Your account is suspended, check billing"));
+        assertEquals(4, run("hi"));
+        assertEquals(1, server.requestCount(), "a quota is never retried");
+        assertTrue(stderr().strip().endsWith("; this is a quota or billing limit, not retried: waiting will not help"
+                + " (see your plan and billing)"), stderr());
+        out.reset();
+        assertEquals(4, run("--json", "hi"));
+        assertEquals("quota", onlyJsonObject().path("error").path("kind").asString());
+    }
+
+    @Test
+    void anImageIsTypedByItsBytesNotByItsName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path photo = dir.resolve("photo.png");
+        java.nio.file.Files.write(photo, new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0});
+        server.enqueue(Reply.stream("A photo."));
+        assertEquals(0, run("--image", photo.toString(), "What?"), stderr());
+        assertTrue(server.takeRequest().json().path("messages").get(0).path("content").get(1).path("image_url")
+                .path("url").asString().startsWith("data:image/jpeg;base64,"));
+        java.nio.file.Path elf = dir.resolve("cat.png");
+        java.nio.file.Files.write(elf, new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
+        assertEquals(2, run("--image", elf.toString(), "What?"));
+        assertTrue(stderr().contains("--image " + elf + ": an ELF executable, not a PNG, JPEG, GIF or WebP image"), stderr());
+        assertEquals(1, server.requestCount(), "the refused image sent nothing");
+    }
+
+    @Test
+    void noPathRetriesTwiceOver() {
+        env.put("RETRY_MAX_ATTEMPTS", "3");
+        env.put("RETRY_BASE_DELAY", "1ms");
+        env.put("RETRY_MAX_DELAY", "1ms");
+        server.setDefault(Reply.error(503, "server_unavailable", "down"));
+        int sent = 0;
+        for (String[] args : new String[][] {{"hi"}, {"--no-stream", "hi"}, {"--tools", "hi"}}) {
+            assertEquals(5, run(args));
+            assertEquals(sent + 3, server.requestCount(), () -> String.join(" ", args) + ": three attempts, not nine");
+            sent += 3;
+        }
+    }
+
+    @Test
+    void allowInsecureHttpReachesAPlainHttpServerOnTheNetworkWithNoKey() {
+        noKimi();
+        try (FakeServer lan = FakeServer.start(WireDialect.openAi())) {
+            // IPv4-mapped loopback: not "this machine" by name, so it stands for a server on the LAN
+            String url = "http://[::ffff:127.0.0.1]:" + lan.baseUri().getPort() + "/v1";
+            assertEquals(2, run("--provider", "openai", "--base-url", url, "--model", "qwen3", "hi"));
+            assertEquals("alfred-chat: --base-url " + url + " is plain http to a host that is not this machine: requests"
+                    + " (and the API key, if one is set) would cross the network in clear; use https, or pass"
+                    + " --allow-insecure-http (or set OPENAI_ALLOW_INSECURE_HTTP=true) to accept that",
+                    stderr().lines().findFirst().orElse(""));
+            assertEquals(0, lan.requestCount());
+            lan.enqueue(Reply.stream("Hello from the LAN."));
+            assertEquals(0, run("--provider", "openai", "--base-url", url, "--model", "qwen3", "--allow-insecure-http", "hi"),
+                    stderr());
+            assertEquals("Hello from the LAN.\n", stdout());
+            assertEquals(java.util.Optional.empty(), lan.takeRequest().header("authorization"), "no key needed, none sent");
+        }
+    }
+
+    @Test
+    void baseUrlIsTheApiRootWithItsVersionForAnthropicToo() {
+        noKimi();
+        env.put("ANTHROPIC_API_KEY", "sk-ant-cli-0123456789");
+        try (FakeServer claude = FakeServer.start(WireDialect.anthropic())) {
+            claude.enqueue(Reply.stream("Bonjour."));
+            assertEquals(0, run("--provider", "anthropic", "--base-url", claude.baseUri() + "/v1", "hi"), stderr());
+            assertEquals("/v1/messages", claude.takeRequest().path());
+            assertEquals(2, run("--provider", "anthropic", "--base-url", claude.baseUri().toString(), "hi"));
+            assertTrue(stderr().contains("alfred-chat: --base-url is the API's root with its version path for every"
+                    + " provider, such as https://api.anthropic.com/v1; for anthropic it must end in /v1, was "
+                    + claude.baseUri()), stderr());
+            assertEquals(1, claude.requestCount(), "the refused URL sent nothing");
+        }
+    }
+
+    @Test
+    void aStreamedRefusalIsPrintedAsItArrivesSaidOnStderrAndExitsSix() {
+        noKimi();
+        try (FakeServer openai = FakeServer.start(WireDialect.openAi())) {
+            String sse = recording("openai/opy-test_parse_pydantic_model_refusal.sse");
+            openai.enqueue(Reply.raw(200, "text/event-stream", sse)).enqueue(Reply.raw(200, "text/event-stream", sse));
+            String[] args = {"--provider", "openai", "--base-url", openai.baseUri().toString(), "--model", "gpt-4o", "Help"};
+            assertEquals(ExitCode.REFUSED, run(args));
+            assertEquals("I'm sorry, I can't assist with that request.\n", stdout());
+            assertTrue(stderr().startsWith("alfred-chat: the model refused to answer (finish reason: refusal)"
+                    + System.lineSeparator()), stderr());
+            assertTrue(stderr().contains("· refusal]"), stderr());
+            out.reset();
+            assertEquals(ExitCode.REFUSED, run(prepend("--json", args)));
+            JsonNode answer = onlyJsonObject();
+            assertEquals("I'm sorry, I can't assist with that request.", answer.path("refusal").asString());
+            assertEquals("refusal", answer.path("finish_reason").asString());
+            assertEquals("", answer.path("content").asString());
+        }
+    }
+
+    @Test
+    void aRefusalInAWholeBodyIsPrintedToo() {
+        noKimi();
+        try (FakeServer openai = FakeServer.start(WireDialect.openAi())) {
+            openai.enqueue(Reply.raw(200, "application/json", recording("openai/opy-test_parse_pydantic_model_refusal.json")));
+            assertEquals(ExitCode.REFUSED, run("--no-stream", "--provider", "openai", "--base-url",
+                    openai.baseUri().toString(), "--model", "gpt-4o", "Help"));
+            assertEquals("I'm very sorry, but I can't assist with that.\n", stdout());
+            assertTrue(stderr().contains("alfred-chat: the model refused to answer"), stderr());
+        }
+    }
+
+    @Test
+    void textPipedInComesFirstThenThePromptAsLlmJoinsThem() {
+        server.enqueue(Reply.stream("Summary."));
+        assertEquals(0, run("notes from the meeting\n", false, "Summarise:"));
+        assertEquals("notes from the meeting\n Summarise:",
+                server.takeRequest().json().path("messages").get(0).path("content").asString());
+    }
+
+    @Test
+    void nothingPipedInLeavesThePromptAlone() {
+        server.enqueue(Reply.stream("Hi."));
+        assertEquals(0, run(" \n", false, "Hello"));
+        assertEquals("Hello", server.takeRequest().json().path("messages").get(0).path("content").asString());
+    }
+
+    @Test
+    void aMissingOpenAiKeyNamesTheVariableAndTheOptionsNotTheBuilder() {
+        noKimi();
+        assertEquals(2, run("--provider", "openai", "hi"));
+        assertEquals("alfred-chat: no API key for openai: set OPENAI_API_KEY; only a server on this machine, or one on"
+                + " plain http allowed with --allow-insecure-http, goes without one", stderr().lines().findFirst().orElse(""));
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
     }
 }

@@ -64,7 +64,8 @@ class TelemetryTest {
 
     private static int run(Map<String, String> env, ByteArrayOutputStream err, String... args) {
         AlfredChat app = new AlfredChat(new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream(),
-                true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env, false);
+                true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env, false)
+                .demoPace(java.time.Duration.ZERO, java.time.Duration.ofMillis(1));
         return app.execute(args);
     }
 
@@ -108,6 +109,7 @@ class TelemetryTest {
         try {
             pb.redirectOutput(log.toFile());
             Process p = pb.start();
+            p.getOutputStream().close(); // nothing piped in: with a prompt, standard input is read to its end first
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "alfred-chat did not finish");
             assertEquals(0, p.exitValue(), Files.readString(log));
             List<String> classes = new ArrayList<>();

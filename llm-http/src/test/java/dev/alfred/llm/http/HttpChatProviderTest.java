@@ -2,6 +2,7 @@ package dev.alfred.llm.http;
 
 import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.InvalidRequestException;
 import dev.alfred.llm.LlmException;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,62 +90,56 @@ class HttpChatProviderTest {
     @Test
     void closeWithStreamsOpenAndReadersBlockedOnOtherThreadsReturnsAtOnce() throws Exception {
         MessagesTextProvider p = provider(held().uri(""));
-        List<Thread> readers = new ArrayList<>();
-        List<AtomicReference<Throwable>> outcomes = new ArrayList<>();
+        List<Background> readers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ChatStream s = p.stream(ChatRequest.of("hi"));
             Iterator<ChatDelta> it = s.iterator();
             assertEquals("Hel", ((ChatDelta.Text) it.next()).text());
-            AtomicReference<Throwable> outcome = new AtomicReference<>();
-            Thread reader = new Thread(() -> {
-                try {
-                    it.hasNext();
-                } catch (Throwable t) {
-                    outcome.set(t);
-                }
-            });
-            reader.start();
-            readers.add(reader);
-            outcomes.add(outcome);
-        }
-        for (Thread r : readers) {
-            awaitBlocked(r);
+            readers.add(Background.blocked(it::hasNext));
         }
         assertEquals(3, p.liveExchanges());
         assertTimeoutPreemptively(Loopback.HANG, p::close, "close returned while streams were open");
-        for (int i = 0; i < 3; i++) {
-            readers.get(i).join(Loopback.HANG.toMillis());
-            assertTrue(outcomes.get(i).get().getMessage().contains("the provider was closed"),
-                    String.valueOf(outcomes.get(i).get()));
-        }
-        assertEquals(0, p.liveExchanges());
+        assertEquals(0, p.liveExchanges(), "close cancelled every exchange before it returned");
         assertEquals(0, watchdog.watching());
+        for (Background reader : readers) {
+            Throwable outcome = reader.outcome();
+            assertTrue(outcome.getMessage().contains("the provider was closed"), String.valueOf(outcome));
+        }
         assertEquals("messages-text: provider is closed",
                 assertThrows(LlmException.class, () -> p.chat(ChatRequest.of("again"))).getMessage());
+        assertEquals("messages-text: provider is closed",
+                assertThrows(LlmException.class, () -> p.stream(ChatRequest.of("again"))).getMessage());
         server.awaitClosedByPeer(3);
     }
 
     @Test
     void anAbandonedStreamIsCancelledWhenCollectedAndFreesItsConnection() throws Exception {
         MessagesTextProvider p = provider(held().uri(""));
-        openAndAbandon(p);
+        WeakReference<ChatStream> abandoned = openAndAbandon(p);
         assertEquals(1, p.liveExchanges());
         long until = System.nanoTime() + Loopback.HANG.toNanos();
+        while (abandoned.get() != null) {
+            assertTrue(System.nanoTime() < until, "the abandoned stream was never collected");
+            System.gc();
+        }
+        // Collected: the cleaner's thread cancels its exchange.
         while (p.liveExchanges() > 0) {
             assertTrue(System.nanoTime() < until, "the abandoned stream's exchange was never cancelled");
-            System.gc();
             Thread.onSpinWait();
         }
         server.awaitClosedByPeer(1);
         assertEquals(0, watchdog.watching());
-        long warnings = CapturedLogs.lines().stream().filter(l -> l.level().equals("WARN")
-                && l.message().contains("a stream was abandoned")).count();
-        assertTrue(warnings >= 1, "the abandonment is named in a warning");
+        List<CapturedLogs.Line> warnings = CapturedLogs.lines().stream().filter(l -> l.level().equals("WARN")
+                && l.message().startsWith("messages-text: a stream was abandoned")).collect(Collectors.toList());
+        assertFalse(warnings.isEmpty(), "the abandonment is named in a warning");
+        assertTrue(warnings.stream().allMatch(l -> String.valueOf(l.thrown()).contains("the abandoned stream was opened here")),
+                "with DEBUG on, the warning says where the stream was opened: " + warnings);
     }
 
-    private static void openAndAbandon(MessagesTextProvider p) {
+    private static WeakReference<ChatStream> openAndAbandon(MessagesTextProvider p) {
         ChatStream s = p.stream(ChatRequest.of("hi"));
         s.iterator().next();
+        return new WeakReference<>(s);
     }
 
     @Test
@@ -292,11 +288,94 @@ class HttpChatProviderTest {
         assertFalse(all.contains(KEY.substring(3, 11)), all);
     }
 
-    private static void awaitBlocked(Thread t) {
-        assertTimeoutPreemptively(Loopback.HANG, () -> {
-            while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TERMINATED) {
-                Thread.onSpinWait();
+    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A provider with an id of its own, so that what the JVM remembers per provider starts afresh. */
+    private ScriptedProvider scripted(Loopback.Handler handler) throws IOException {
+        server = Loopback.start(handler);
+        return ScriptedProvider.builder("skeleton-" + IDS.incrementAndGet()).baseUrl(server.uri("/")).watchdog(watchdog)
+                .build();
+    }
+
+    @Test
+    void everyRequestCarriesTheCommonHeadersForWhatItAsksFor() throws Exception {
+        ScriptedProvider p = scripted(EventStreamChatStreamTest.scripted());
+        try (p) {
+            assertEquals("x", p.stream(ChatRequest.of("text:x|end:")).response().content());
+            Loopback.Request streamed = server.takeRequest();
+            assertEquals("/v1/stream", streamed.target());
+            assertEquals("text/event-stream", streamed.headers().get("accept"));
+            assertEquals("application/json", streamed.headers().get("content-type"));
+            assertEquals(HttpTransport.USER_AGENT, streamed.headers().get("user-agent"));
+            assertEquals("text:x|end:", streamed.bodyText());
+            assertFalse(streamed.headers().containsKey("x-key"), "a loopback server without a key gets none");
+        }
+        ScriptedProvider chat = ScriptedProvider.builder("skeleton-" + IDS.incrementAndGet()).apiKey(KEY)
+                .baseUrl(server.uri("/")).watchdog(watchdog).build();
+        try (chat) {
+            assertEquals("hello", chat.chat(ChatRequest.of("hello")).content());
+        }
+        Loopback.Request whole = server.takeRequest();
+        assertEquals("/v1/chat", whole.target());
+        assertEquals("application/json", whole.headers().get("accept"));
+        assertEquals(KEY, whole.headers().get("x-key"));
+    }
+
+    @Test
+    void aRequestTheProviderCannotServeIsRefusedBeforeAnythingIsSent() throws Exception {
+        ScriptedProvider p = scripted((r, s, out) -> Loopback.respond(out, 200, "application/json", "ok"));
+        try (p) {
+            ChatRequest withTool = ChatRequest.builder().user("hi").tools(List.of(dev.alfred.llm.ToolDefinition.function(
+                    "f", "d", dev.alfred.llm.JsonSchema.of("{\"type\":\"object\"}")))).build();
+            dev.alfred.llm.UnsupportedFeatureException e = assertThrows(dev.alfred.llm.UnsupportedFeatureException.class,
+                    () -> p.chat(withTool));
+            assertTrue(e.getMessage().startsWith(p.id() + " does not support TOOLS"), e.getMessage());
+            assertEquals(0, server.requests());
+        }
+    }
+
+    @Test
+    void optionsForAnotherProviderAreLoggedOncePerTypeAndProvider() throws Exception {
+        ScriptedProvider p = scripted((r, s, out) -> Loopback.respond(out, 200, "application/json", "ok"));
+        try (p) {
+            ProviderOptions mine = p::id;
+            ProviderOptions theirs = () -> "elsewhere";
+            for (int i = 0; i < 3; i++) {
+                ChatResponse r = p.chat(ChatRequest.builder().user("hi").options(mine).options(theirs).build());
+                assertEquals("ok", r.content());
+                assertEquals(1, r.warnings().size(), "only the foreign options are ignored: " + r.warnings());
             }
-        }, "the reader never blocked");
+            long logged = CapturedLogs.lines().stream().filter(l -> l.level().equals("WARN")
+                    && l.message().contains("were ignored by " + p.id() + " (logged once per options type)")).count();
+            assertEquals(1, logged);
+        }
+    }
+
+    @Test
+    void aBodyTheDecoderCannotReadIsMalformedAndItsOwnErrorsPassAsTheyAre() throws Exception {
+        ScriptedProvider p = scripted((r, s, out) -> Loopback.respond(out, 200, "application/json", r.bodyText(),
+                "x-request-id", "req-3"));
+        try (p) {
+            MalformedResponseException m = assertThrows(MalformedResponseException.class, () -> p.chat(ChatRequest.of("boom")));
+            assertTrue(m.getMessage().contains("malformed response body (cannot read ****)"), m.getMessage());
+            assertTrue(m.getMessage().contains("req-3"), m.getMessage());
+            assertFalse(String.valueOf(m.getCause()).contains(HttpExchangeTest.KEY.substring(3, 11)), "the cause is scrubbed");
+            LlmException own = assertThrows(LlmException.class, () -> p.chat(ChatRequest.of("throw-llm")));
+            assertEquals(p.id() + ": the body says no", own.getMessage());
+            assertEquals(0, p.liveExchanges());
+        }
+    }
+
+    @Test
+    void theProviderDescribesItselfWithoutSecrets() throws Exception {
+        ScriptedProvider p = scripted((r, s, out) -> { });
+        try (p) {
+            assertTrue(p.id().startsWith("skeleton-"));
+            assertEquals("script-1", p.model());
+            assertEquals(server.uri("/"), p.baseUrl());
+            assertEquals(new dev.alfred.llm.ProviderEndpoint(server.uri("/"), "script-1"), p.endpoint());
+            assertEquals("ScriptedProvider{id=" + p.id() + ", script=yes, baseUrl=" + server.uri("/")
+                    + ", model=script-1, apiKey=none}", p.toString());
+        }
     }
 }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,39 +51,25 @@ class HttpTransportTest {
             s0().awaitGate();
         });
         HttpTransport t = HttpTransport.create(Duration.ofSeconds(5));
-        List<Thread> readers = new ArrayList<>();
-        List<AtomicReference<Throwable>> outcomes = new ArrayList<>();
+        List<Background> readers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             HttpExchange e = exchange(t, s, true);
             e.successfulHeaders();
             e.read();
-            AtomicReference<Throwable> outcome = new AtomicReference<>();
-            Thread reader = new Thread(() -> {
-                try {
-                    e.read();
-                } catch (Throwable x) {
-                    outcome.set(x);
-                }
-            });
-            reader.start();
-            readers.add(reader);
-            outcomes.add(outcome);
-        }
-        for (Thread r : readers) {
-            awaitBlocked(r);
+            readers.add(Background.blocked(e::read));
         }
         HttpExchange unsent = exchange(t, s, true);
         assertEquals(3, t.liveExchanges());
         assertTimeoutPreemptively(Loopback.HANG, t::close, "close returned while streams were open");
-        for (int i = 0; i < readers.size(); i++) {
-            readers.get(i).join(Loopback.HANG.toMillis());
-            assertFalse(readers.get(i).isAlive());
-            assertEquals("test: exchange cancelled: the provider was closed", outcomes.get(i).get().getMessage());
-        }
-        assertEquals(0, t.liveExchanges());
+        assertEquals(0, t.liveExchanges(), "every live exchange was cancelled before close returned");
         assertEquals(0, watchdog.watching());
+        for (Background reader : readers) {
+            assertEquals("test: exchange cancelled: the provider was closed", reader.outcome().getMessage());
+        }
         LlmException late = assertThrows(LlmException.class, unsent::headers, "an exchange made before close is not sent");
-        assertTrue(late.getMessage().startsWith("test: exchange cancelled"), late.getMessage());
+        assertEquals("test: exchange cancelled: the provider was closed", late.getMessage());
+        assertFalse(Thread.currentThread().isInterrupted(), "the cancel of a send on this thread leaves no interrupt");
+        assertEquals(3, s.requests(), "the late exchange never reached the server");
         LlmException refused = assertThrows(LlmException.class, () -> exchange(t, s, false));
         assertEquals("test: provider is closed", refused.getMessage());
         t.close();
@@ -95,19 +80,11 @@ class HttpTransportTest {
         Loopback s = server((r, sock, out) -> s0().awaitGate());
         HttpTransport t = HttpTransport.create(Duration.ofSeconds(5));
         HttpExchange e = exchange(t, s, true);
-        AtomicReference<Throwable> outcome = new AtomicReference<>();
-        Thread sender = new Thread(() -> {
-            try {
-                e.headers();
-            } catch (Throwable x) {
-                outcome.set(x);
-            }
-        });
-        sender.start();
+        Background sender = Background.start(e::headers);
         s.awaitRequests(1);
         assertTimeoutPreemptively(Loopback.HANG, t::close);
-        sender.join(Loopback.HANG.toMillis());
-        assertEquals("test: exchange cancelled: the provider was closed", outcome.get().getMessage());
+        assertTrue(e.isEnded());
+        assertEquals("test: exchange cancelled: the provider was closed", sender.outcome().getMessage());
     }
 
     @Test
@@ -152,19 +129,14 @@ class HttpTransportTest {
                     () -> HttpTransport.checkBaseUrl(URI.create(bad), true, "s")).getMessage()
                     .startsWith("baseUrl must be an absolute http or https URL"), bad);
         }
-        assertThrows(IllegalArgumentException.class, () -> HttpTransport.create(Duration.ZERO));
+        assertEquals("connectTimeout must be a positive duration, was PT0S",
+                assertThrows(IllegalArgumentException.class, () -> HttpTransport.create(Duration.ZERO)).getMessage());
+        assertEquals("connectTimeout must be a positive duration, was null", assertThrows(IllegalArgumentException.class,
+                () -> HttpTransport.create(null, HttpClient.newHttpClient(), null)).getMessage());
     }
 
     /** The server of the running test, for handlers that wait on its gate. */
     private Loopback s0() {
         return servers.get(0);
-    }
-
-    private static void awaitBlocked(Thread t) {
-        assertTimeoutPreemptively(Loopback.HANG, () -> {
-            while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TERMINATED) {
-                Thread.onSpinWait();
-            }
-        }, "the reader never blocked");
     }
 }

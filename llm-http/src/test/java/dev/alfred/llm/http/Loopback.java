@@ -31,8 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class Loopback implements AutoCloseable {
 
-    /** The most any wait of these tests lasts before it fails: a hang, not a timing. */
-    static final Duration HANG = Duration.ofSeconds(20);
+    /**
+     * The most any wait of these tests lasts before it fails: a hang, not a timing. Every wait is for a
+     * state that a correct run reaches in milliseconds; the bound only decides how soon a broken one
+     * fails (under mutation testing, before PIT's own time-out of 4 s and more).
+     */
+    static final Duration HANG = Duration.ofSeconds(3);
 
     /** What the server read of one request. */
     record Request(String method, String target, Map<String, String> headers, byte[] body) {

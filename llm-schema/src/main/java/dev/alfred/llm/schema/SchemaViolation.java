@@ -17,16 +17,28 @@ public record SchemaViolation(String pointer, Kind kind, String message) {
         NOT_JSON,
         /** A required component has no value. */
         MISSING,
-        /** A value of the wrong JSON type (a string for a number, a number out of range, a null). */
+        /**
+         * A value of the wrong JSON type (a string for a number, a number out of its type's range or with a
+         * fraction for an integer, a text that is not in its format, a null).
+         */
         WRONG_TYPE,
         /** A string that names no constant of the enum. */
         UNKNOWN_ENUM_CONSTANT,
         /** A property the record does not have, where extra properties are refused. */
         UNEXPECTED_PROPERTY,
-        /** A value that matches none of a sealed type's records. */
+        /** A discriminator that names none of a sealed interface's records. */
         NO_MATCHING_ALTERNATIVE,
         /** A value the record's own constructor refused. */
-        INVALID_VALUE
+        INVALID_VALUE,
+        /** A property that appears twice in one object (JSON leaves the meaning open; it is refused). */
+        DUPLICATE_PROPERTY,
+        /** An item of a {@code Set} equal to an earlier one. */
+        DUPLICATE_ITEM,
+        /**
+         * An answer that ended before its value did: cut at its length limit or stopped by the provider's
+         * content filter. Not repaired: the same request would be cut again.
+         */
+        TRUNCATED
     }
 
     /**

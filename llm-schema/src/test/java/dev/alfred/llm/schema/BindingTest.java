@@ -22,13 +22,12 @@ class BindingTest {
         return e.violations();
     }
 
-    private static final String TRIP_TAIL = ",\"tags\":[],\"budget\":{},\"unit\":\"CELSIUS\",\"payment\":{\"number\":\"1\"}}";
 
     @Test
     void everyViolationOfAValueIsReportedAtOnceWithItsPointer() {
         List<SchemaViolation> v = violations(Trip.class, "{\"name\":3,\"stops\":[{\"city\":\"Paris\"},{\"city\":\"Rome\","
                 + "\"nights\":\"two\",\"pool\":true}],\"tags\":[],\"budget\":{\"a/b~c\":\"x\"},\"unit\":\"KELVIN\","
-                + "\"payment\":{\"number\":\"1\"},\"extra\":1}");
+                + "\"payment\":{\"type\":\"Card\",\"number\":\"1\"},\"extra\":1}");
         assertEquals(List.of(
                 new SchemaViolation("/name", Kind.WRONG_TYPE, "expected a string, got 3"),
                 new SchemaViolation("/stops/0/nights", Kind.MISSING, "required an integer is missing"),
@@ -62,14 +61,17 @@ class BindingTest {
     }
 
     @Test
-    void aSealedValueMatchingNoRecordSaysWhyForEach() {
-        List<SchemaViolation> v = violations(Trip.class, "{\"name\":\"x\",\"stops\":[],\"tags\":[],\"budget\":{},"
-                + "\"unit\":\"CELSIUS\",\"payment\":{\"currency\":\"EUR\"}}");
-        assertEquals(1, v.size(), v.toString());
-        assertEquals("/payment", v.get(0).pointer());
-        assertEquals(Kind.NO_MATCHING_ALTERNATIVE, v.get(0).kind());
-        assertEquals("matches none of the records Payment allows (Card: /payment/number: required a string is missing;"
-                + " Cash: /payment/amount: required a number is missing)", v.get(0).message());
+    void aSealedValueIsBoundToTheRecordItsDiscriminatorNamesAndSaysWhatIsMissingThere() {
+        String head = "{\"name\":\"x\",\"stops\":[],\"tags\":[],\"budget\":{},\"unit\":\"CELSIUS\",\"payment\":";
+        assertEquals(List.of(new SchemaViolation("/payment/amount", Kind.MISSING, "required a number is missing")),
+                violations(Trip.class, head + "{\"type\":\"Cash\",\"currency\":\"EUR\"}}"));
+        assertEquals(List.of(new SchemaViolation("/payment/type", Kind.MISSING, "required \"type\" is missing: it names"
+                + " which Payment this is, one of [Card, Cash]")), violations(Trip.class, head + "{\"currency\":\"EUR\"}}"));
+        assertEquals(List.of(new SchemaViolation("/payment/type", Kind.NO_MATCHING_ALTERNATIVE, "\"Cheque\" names none"
+                + " of the records Payment allows, [Card, Cash]")), violations(Trip.class, head + "{\"type\":\"Cheque\"}}"));
+        assertEquals(Kind.NO_MATCHING_ALTERNATIVE, violations(Trip.class, head + "{\"type\":1}}").get(0).kind());
+        assertEquals(List.of(new SchemaViolation("/payment", Kind.WRONG_TYPE, "expected an object (Payment), got 1")),
+                violations(Trip.class, head + "1}"));
     }
 
     @Test

@@ -134,7 +134,7 @@ class StructuredOutputTest {
     @Test
     void nestedRecordsEnumsOptionalsAndASealedTypeComeBackWhole() {
         server.enqueue(Reply.chat("{\"name\":\"spring\",\"stops\":[{\"city\":\"Paris\",\"nights\":2}],\"unit\":\"CELSIUS\","
-                + "\"note\":null,\"payment\":{\"currency\":\"EUR\",\"amount\":10}}"));
+                + "\"note\":null,\"payment\":{\"type\":\"Cash\",\"currency\":\"EUR\",\"amount\":10}}"));
         StrictTrip trip = StructuredOutput.of(StrictTrip.class).ask(kimi, ChatRequest.of("Plan"));
         assertEquals(new StrictTrip("spring", List.of(new Stop("Paris", 2)), Fixtures.Unit.CELSIUS,
                 java.util.Optional.empty(), new Fixtures.Cash("EUR", 10)), trip);

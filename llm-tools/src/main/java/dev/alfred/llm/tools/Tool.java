@@ -5,19 +5,23 @@ import dev.alfred.llm.schema.RecordSchema;
 import dev.alfred.llm.schema.SchemaDialect;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * A tool the model may call: a name, a description, the record its arguments bind to (its JSON Schema is
- * what the model sees), and the function that runs it. The function's result goes back to the model as
- * text: a {@code String} as it is, anything else (a record, a list, a number) as JSON. Immutable and
- * thread-safe when the function is.
+ * what the model sees), the function that runs it, and optionally a deadline of its own. The function's
+ * result goes back to the model as text: a {@code String} as it is, anything else (a record, a list, a
+ * number) as JSON. Immutable and thread-safe when the function is.
  *
  * <pre>{@code
  * record WeatherQuery(@Description("a city") String city) { }
  * Tool weather = Tool.of("get_weather", "The weather now in a city", WeatherQuery.class, q -> forecast(q.city()));
+ * Tool slow = weather.withTimeout(Duration.ofSeconds(5));
  * }</pre>
  *
  * @param <A> the arguments' record type
@@ -31,12 +35,15 @@ public final class Tool<A extends Record> {
     private final String description;
     private final RecordSchema<A> arguments;
     private final Function<? super A, ?> function;
+    private final Duration timeout;
 
-    private Tool(String name, String description, RecordSchema<A> arguments, Function<? super A, ?> function) {
+    private Tool(String name, String description, RecordSchema<A> arguments, Function<? super A, ?> function,
+                 Duration timeout) {
         this.name = name;
         this.description = description;
         this.arguments = arguments;
         this.function = function;
+        this.timeout = timeout;
     }
 
     /**
@@ -48,7 +55,7 @@ public final class Tool<A extends Record> {
      * @param arguments   the record its arguments bind to
      * @param function    what it does; its result goes back as text (a String) or JSON (anything else)
      * @param <A>         the arguments' record type
-     * @return the tool
+     * @return the tool, with the loop's deadline
      * @throws IllegalArgumentException if the name is not allowed or the description is blank, or naming the
      *                                  component when the record cannot be expressed as JSON Schema
      * @throws NullPointerException     if an argument is null
@@ -64,7 +71,31 @@ public final class Tool<A extends Record> {
         if (description.isBlank()) {
             throw new IllegalArgumentException("tool '" + name + "' needs a description: the model chooses tools by it");
         }
-        return new Tool<>(name, description, RecordSchema.of(Objects.requireNonNull(arguments, "arguments")), function);
+        return new Tool<>(name, description, RecordSchema.of(Objects.requireNonNull(arguments, "arguments")), function,
+                null);
+    }
+
+    /**
+     * This tool with a deadline of its own, instead of the loop's ({@link ToolLoop.Builder#toolTimeout}):
+     * a call still running when it passes is interrupted and abandoned (never waited for), and the model
+     * is told it did not finish.
+     *
+     * @param timeout how long one call may run, positive
+     * @return the tool with that deadline
+     * @throws IllegalArgumentException if timeout is not positive
+     * @throws NullPointerException     if timeout is null
+     */
+    public Tool<A> withTimeout(Duration timeout) {
+        return new Tool<>(name, description, arguments, function, ToolLoop.positive("timeout", timeout));
+    }
+
+    /**
+     * The tool's own deadline.
+     *
+     * @return the deadline, or empty for the loop's
+     */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
     }
 
     /**
@@ -95,14 +126,23 @@ public final class Tool<A extends Record> {
     }
 
     /**
-     * The tool as a request declares it, its parameters in a dialect.
+     * The tool as a request declares it to a server of a dialect: strict (the server holds the model to
+     * the schema) when the dialect is strict and the arguments' record fits it, the schema then in that
+     * dialect; otherwise not strict, in {@link SchemaDialect#STANDARD} for a strict dialect and in the
+     * dialect itself for the others. A loop declaring several tools to Anthropic also keeps within its
+     * per-request limits ({@link RecordSchema#strictTogether}).
      *
      * @param dialect the provider's schema dialect
      * @return the definition
-     * @throws IllegalArgumentException when the dialect cannot express a component's type
+     * @throws NullPointerException if dialect is null
      */
     public ToolDefinition definition(SchemaDialect dialect) {
-        return ToolDefinition.function(name, description, arguments.jsonSchema(dialect));
+        return definition(dialect, RecordSchema.strictTogether(dialect, List.of(arguments)).get(0));
+    }
+
+    ToolDefinition definition(SchemaDialect dialect, boolean strict) {
+        SchemaDialect written = strict || !dialect.isStrict() ? dialect : SchemaDialect.STANDARD;
+        return new ToolDefinition(ToolDefinition.Type.FUNCTION, name, description, arguments.jsonSchema(written), strict);
     }
 
     /**
@@ -111,7 +151,8 @@ public final class Tool<A extends Record> {
      * @param json the call's arguments
      * @return the result as text
      * @throws dev.alfred.llm.schema.StructuredOutputException when the arguments do not fit the record
-     * @throws RuntimeException                                 whatever the function throws
+     * @throws RuntimeException                                 whatever the function throws (checked ones too,
+     *                                                          when it throws them sneakily)
      */
     String call(String json) {
         Object result = function.apply(arguments.parse(json));
@@ -123,6 +164,7 @@ public final class Tool<A extends Record> {
 
     @Override
     public String toString() {
-        return "Tool{" + name + "(" + arguments.type().getSimpleName() + ")}";
+        return "Tool{" + name + "(" + arguments.type().getSimpleName() + ")" + (timeout == null ? "" : ", ≤ " + timeout)
+                + "}";
     }
 }

@@ -91,7 +91,7 @@ class ProviderStateReplayTest {
     void everyRoundSendsBackEveryEarlierRoundsStateAndReasoningUntouched() {
         Stateful provider = new Stateful();
         Tool<Query> lookup = Tool.of("lookup", "Looks something up", Query.class, q -> "found " + q.q());
-        try (ToolRun run = ToolLoop.builder(provider).tool(lookup).build().start(ChatRequest.of("go"))) {
+        try (ToolRun run = FakeClock.loop(provider).tool(lookup).build().start(ChatRequest.of("go"))) {
             assertEquals("done", run.response().content());
             assertEquals(new Usage(4, 4, 8, 0, 0, 0), run.usage());
         }

@@ -24,6 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BodyReaderTest {
 
+    /** The bound on waits for a state a correct run reaches at once: a hang, not a timing. */
+    private static final Duration HANG = Duration.ofSeconds(3);
+
     private final AtomicLong now = new AtomicLong(1_000);
 
     /** A subscription that counts demand and cancels. */
@@ -56,7 +59,7 @@ class BodyReaderTest {
             }
         }, "body-reader-test");
         t.start();
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        assertTimeoutPreemptively(HANG, () -> {
             while (t.getState() != Thread.State.WAITING) {
                 Thread.onSpinWait();
             }
@@ -104,7 +107,7 @@ class BodyReaderTest {
         assertTrue(r.waitedAtLeast(now.get(), 100), "exactly the idle timeout");
         r.timeOut();
         r.timeOut();
-        reader.join(10_000);
+        reader.join(HANG.toMillis());
         assertSame(BodyReader.Signal.TIMEOUT, outcome.get());
         r.onNext(bytes("z"));
         assertEquals('z', ((ByteBuffer) r.next()).get(), "a second time-out was not queued");
@@ -125,7 +128,7 @@ class BodyReaderTest {
     void aBoundedWaitOfZeroDoesNotBlock() throws Exception {
         BodyReader r = new BodyReader(now::get);
         r.onSubscribe(new Upstream());
-        assertSame(BodyReader.Signal.TIMEOUT, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> r.next(0)));
+        assertSame(BodyReader.Signal.TIMEOUT, assertTimeoutPreemptively(HANG, () -> r.next(0)));
     }
 
     @Test
@@ -136,7 +139,7 @@ class BodyReaderTest {
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread reader = blockedReader(r, outcome);
         r.cancel();
-        reader.join(10_000);
+        reader.join(HANG.toMillis());
         assertSame(BodyReader.Signal.CANCELLED, outcome.get());
         assertTrue(up.cancelled.get());
         BodyReader late = new BodyReader(now::get);
