@@ -8,7 +8,6 @@ import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.ProviderEndpoint;
 
-import dev.alfred.llm.internal.PullPublisher;
 import dev.alfred.llm.spi.CallEvents;
 
 import java.util.ArrayList;
@@ -143,19 +142,24 @@ final class ListeningProvider implements LlmProvider {
     }
 
     /**
-     * A publisher whose streams are opened on the executor with the caller's context (as the listeners
-     * capture it here, on the caller's thread) current, so that each subscription's call is a child of
-     * the caller's span.
+     * A publisher whose streams are opened and read on the executor with the caller's context (as the
+     * listeners capture it here, on the caller's thread) current, so that each subscription's call is a
+     * child of the caller's span. The executor's tasks are wrapped; a refused task is refused as before.
      */
     @Override
     public Flow.Publisher<ChatDelta> publisher(ChatRequest request, Executor executor) {
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(executor, "executor");
         ListenerContext caller = chain.captureContext();
-        return new PullPublisher<ChatDelta, ChatStream>(() -> {
+        if (caller == ListenerContext.NONE) {
+            return LlmProvider.super.publisher(request, executor);
+        }
+        Executor inCallerContext = task -> executor.execute(() -> {
             try (ListenerContext.Scope ignored = caller.makeCurrent()) {
-                return stream(request);
+                task.run();
             }
-        }, executor);
+        });
+        return LlmProvider.super.publisher(request, inCallerContext);
     }
 
     private ObservedCall start(ChatRequest request, boolean streaming) {

@@ -69,12 +69,13 @@ final class ObservedCall extends CallEvents {
     }
 
     /**
-     * Makes the listeners' contexts current on this thread while the call may send: around the provider's
-     * {@code chat} or {@code stream}, and each read of the stream until its first part (a retry decorator
-     * sends again only until then). After that, and for a call without contexts, it costs nothing.
+     * Makes the listeners' contexts current on this thread while the call works on it: around the
+     * provider's {@code chat} or {@code stream}, and around each read of the stream (the first sends; a
+     * retry decorator may send again until the first part; what a reader's thread logs meanwhile belongs
+     * to the call). For a call without contexts it costs nothing.
      */
     ListenerContext.Scope enterContext() {
-        return chunks == 0 ? context.makeCurrent() : ListenerContext.Scope.NONE;
+        return context.makeCurrent();
     }
 
     boolean isEnded() {
