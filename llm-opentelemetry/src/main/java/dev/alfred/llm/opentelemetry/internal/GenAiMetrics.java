@@ -145,7 +145,8 @@ public final class GenAiMetrics {
     /**
      * Records a call's tokens. v1.41: {@code gen_ai.client.token.usage} by token type, when the call reported
      * usage. Latest (gen-ai-token-metrics.md): for every call, failed ones included, the five usage counters
-     * by {@code gen_ai.token.modality} (the input's as given, the output's {@code text}) and the two
+     * by {@code gen_ai.token.modality} (the input's as given, the output's {@code text}; the cache and
+     * reasoning breakdowns only when reported) and the two
      * per-operation histograms with {@code error.type} on failure; a call without usage records 0 with the
      * modality {@code unknown}.
      *
@@ -169,9 +170,15 @@ public final class GenAiMetrics {
                 .put(TOKEN_MODALITY, usage == null ? MODALITY_UNKNOWN : MODALITY_TEXT).build();
         usageInput.add(u.promptTokens(), input);
         usageOutput.add(u.completionTokens(), output);
-        usageCacheRead.add(u.cachedTokens(), input);
-        usageCacheWrite.add(u.cacheWriteTokens(), input);
-        usageReasoning.add(u.reasoningTokens(), output);
+        if (u.cachedTokens() > 0) { // the breakdowns only when the provider reported them
+            usageCacheRead.add(u.cachedTokens(), input);
+        }
+        if (u.cacheWriteTokens() > 0) {
+            usageCacheWrite.add(u.cacheWriteTokens(), input);
+        }
+        if (u.reasoningTokens() > 0) {
+            usageReasoning.add(u.reasoningTokens(), output);
+        }
         Attributes perOperation = errorType == null ? attributes
                 : attributes.toBuilder().put(ERROR_TYPE, errorType).build();
         operationInput.record(u.promptTokens(), perOperation);
