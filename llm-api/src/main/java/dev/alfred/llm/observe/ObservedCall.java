@@ -82,10 +82,6 @@ final class ObservedCall extends CallEvents {
         return ended.get();
     }
 
-    long chunks() {
-        return chunks;
-    }
-
     /** A part was handed out: the first output, or the time since the previous part. */
     void output() {
         long now = ticker.getAsLong();

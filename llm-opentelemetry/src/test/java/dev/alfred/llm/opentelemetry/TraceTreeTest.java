@@ -116,6 +116,9 @@ class TraceTreeTest {
         assertEquals(503L, firstAttempts.get(0).getAttributes().get(AttributeKey.longKey("http.response.status_code")));
         assertEquals(200L, firstAttempts.get(1).getAttributes().get(AttributeKey.longKey("http.response.status_code")));
         assertEquals(1, children(spans, chats.get(1), "POST").size());
+        assertEquals(1, chats.get(0).getEvents().size(), "the retry, an event on the GenAI span");
+        assertEquals("retry", chats.get(0).getEvents().get(0).getName());
+        assertEquals(0.1, chats.get(0).getEvents().get(0).getAttributes().get(AttributeKey.doubleKey("retry.delay")));
 
         List<RecordedRequest> received = server.takeRequests();
         assertEquals(3, received.size());
@@ -150,8 +153,25 @@ class TraceTreeTest {
                 .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos)).collect(Collectors.toList());
     }
 
-    /** The trace as the logging exporter prints it (java.util.logging, one line per span), for the guide. */
+    /**
+     * The trace as the logging exporter prints it (java.util.logging, one line per span, as they ended),
+     * then the same lines in tree order, indented by parent, for the observability guide.
+     */
     private static void print(List<SpanData> spans) {
         LoggingSpanExporter.create().export(spans);
+        StringBuilder tree = new StringBuilder("trace tree:\n");
+        spans.stream().filter(s -> !s.getParentSpanContext().isValid()).forEach(root -> tree(spans, root, "", tree));
+        System.out.print(tree);
+    }
+
+    private static void tree(List<SpanData> spans, SpanData span, String indent, StringBuilder out) {
+        out.append(indent).append('\'').append(span.getName()).append("' : ").append(span.getTraceId()).append(' ')
+                .append(span.getSpanId()).append(' ').append(span.getKind()).append(" [tracer: ")
+                .append(span.getInstrumentationScopeInfo().getName()).append(':')
+                .append(span.getInstrumentationScopeInfo().getVersion()).append("] ").append(span.getStatus())
+                .append(' ').append(span.getAttributes()).append('\n');
+        spans.stream().filter(s -> s.getParentSpanId().equals(span.getSpanId()))
+                .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos))
+                .forEach(child -> tree(spans, child, indent + "  ", out));
     }
 }
