@@ -11,8 +11,8 @@ import java.util.NoSuchElementException;
 /**
  * A stream whose call its listeners hear: the first part is the first output, each next part a time per
  * output, the end of the parts completes the call, a failure fails it, a close before the end cancels it;
- * whichever comes first ends the call, once. The call's contexts are current around each read (the
- * first sends the request). A stream that becomes unreachable unended is abandoned: a cleaner
+ * whichever comes first ends the call, once. The call's contexts are current around each read until the
+ * first part has been handed out (the reads that may send). A stream that becomes unreachable unended is abandoned: a cleaner
  * ends its call. Per part it reads the ticker and tells the listeners. Read by one thread at a time;
  * {@link #close()} from any.
  */

@@ -28,9 +28,9 @@ import java.util.function.LongSupplier;
  * work to another thread.
  *
  * <p><b>Contexts.</b> A listener that traces may give a call a {@link ListenerContext} ({@link
- * #callContext}), which the layer makes current on the thread while it sends the call and while it reads
- * its stream (a provider sends on the first read, a retry decorator sends again until the first part),
- * so that an instrumented HTTP client nests under it and names it
+ * #callContext}), which the layer makes current on the thread while it sends the call and reads its
+ * stream up to its first part (the reads that send: a provider sends on the first read, a retry decorator
+ * sends again only until the first part), so that an instrumented HTTP client nests under it and names it
  * in the {@code traceparent} it sends. {@link #captureContext()} carries the caller's context to the
  * thread that runs {@code chatAsync} or opens a {@code publisher}'s stream; {@link #onRunStart} gives a
  * tool loop run its own.
@@ -67,7 +67,8 @@ public interface LlmListener {
     /**
      * The context this listener keeps for the call, such as its span, asked once just after
      * {@link #onStart}: the layer makes it current on the thread around the provider's {@code chat} and
-     * {@code stream}, and around each read of the stream (the first sends the request). The default, {@link ListenerContext#NONE}, costs the call nothing.
+     * {@code stream}, and around each read of the stream until its first part has been handed out (the
+     * reads that send). The default, {@link ListenerContext#NONE}, costs the call nothing.
      *
      * @param call the call
      * @return the context; null counts as {@link ListenerContext#NONE}
