@@ -30,11 +30,12 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Message content is recorded only when asked ({@link Builder#captureMessageContent(boolean)}, or
- * {@code OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true}); image bytes never. The API key never
- * reaches it: it sees requests and answers, and exceptions the providers have scrubbed.
+ * {@code OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true}), image bytes then as a blob part's
+ * base64 content, as the conventions' schema requires. The API key never reaches it: it sees requests and
+ * answers, and exceptions the providers have scrubbed, whose messages it scrubs again (a tool's too).
  *
  * <p>The span starts when the call starts, as a child of the context current then, and is current while
- * the call is sent and its stream read, so that an instrumented HTTP client's spans are its children and
+ * the call is sent and its stream read up to its first part (the reads that send), so that an instrumented HTTP client's spans are its children and
  * the {@code traceparent} it sends names it; {@code chatAsync} and {@code publisher} calls are children of
  * the context of the thread that created them. Every call ends its span and records its metrics once:
  * completed, failed, cancelled (no error: status unset) or abandoned (a stream nobody closed, ended by
