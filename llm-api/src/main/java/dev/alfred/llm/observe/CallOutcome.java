@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a model call ended, with its timing: {@link Completed}, {@link Failed} or {@link Cancelled}.
- * {@link LlmListener#onEnd} hears exactly one per call.
+ * How a model call ended, with its timing: {@link Completed}, {@link Failed}, {@link Cancelled} or
+ * {@link Abandoned}. {@link LlmListener#onEnd} hears exactly one per call.
  */
 public sealed interface CallOutcome {
 
@@ -109,6 +109,31 @@ public sealed interface CallOutcome {
          * @throws IllegalArgumentException if a time or the count is negative
          */
         public Cancelled {
+            check(duration, timeToFirstOutput, outputChunks);
+        }
+    }
+
+    /**
+     * The caller let go of a stream that was neither read to its end nor closed: it became unreachable, and
+     * the listening layer's cleaner ended the call (the provider's own cleaner cancels its exchange). Heard
+     * on the cleaner thread, some time after the stream was last used; a program that abandons streams
+     * leaks their connections until the garbage collector finds them, so always close streams.
+     *
+     * @param duration          from the start to the last part handed out (to the start when none was)
+     * @param timeToFirstOutput from start to the first part, or null
+     * @param outputChunks      parts handed out
+     */
+    record Abandoned(Duration duration, Duration timeToFirstOutput, long outputChunks) implements CallOutcome {
+        /**
+         * Validates the outcome.
+         *
+         * @param duration          the duration
+         * @param timeToFirstOutput the time to first output, or null
+         * @param outputChunks      the count
+         * @throws NullPointerException     if duration is null
+         * @throws IllegalArgumentException if a time or the count is negative
+         */
+        public Abandoned {
             check(duration, timeToFirstOutput, outputChunks);
         }
     }

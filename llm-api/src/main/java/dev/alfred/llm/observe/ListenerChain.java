@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The listeners of one listening layer, called so that none can break a call: a listener that throws
  * is logged at warning level the first time, at debug level after, and the call goes on. As an
- * {@link LlmListener} it passes on {@link #onToolExecuted} only, the one event not tied to a call.
+ * {@link LlmListener} it passes on what is not tied to a call: {@link #onToolExecuted},
+ * {@link #captureContext()} and {@link #onRunStart}, which a tool loop and the asynchronous calls ask.
  */
 final class ListenerChain implements LlmListener {
 
@@ -53,6 +54,87 @@ final class ListenerChain implements LlmListener {
             } catch (Throwable t) {
                 failed(i, "onToolExecuted", t);
             }
+        }
+    }
+
+    /** The caller's context as every listener captures it, to be made current on another thread. */
+    @Override
+    public ListenerContext captureContext() {
+        ListenerContext[] captured = new ListenerContext[registered.length];
+        for (int i = 0; i < registered.length; i++) {
+            try {
+                captured[i] = registered[i].captureContext();
+            } catch (Throwable t) {
+                failed(i, "captureContext", t);
+            }
+        }
+        return Contexts.of(this, captured);
+    }
+
+    /**
+     * A tool loop run as every listener hears it: one run listener whose context is all of theirs, and
+     * whose end each hears once.
+     */
+    @Override
+    public RunListener onRunStart(AgentRun run) {
+        java.util.Objects.requireNonNull(run, "run");
+        RunListener[] perRun = new RunListener[registered.length];
+        for (int i = 0; i < registered.length; i++) {
+            try {
+                RunListener r = registered[i].onRunStart(run);
+                perRun[i] = r == null ? RunListener.NONE : r;
+            } catch (Throwable t) {
+                failed(i, "onRunStart", t);
+                perRun[i] = RunListener.NONE;
+            }
+        }
+        return new ObservedRun(run, perRun);
+    }
+
+    /** One run under this chain: its listeners' contexts as one, and an end heard once. */
+    private final class ObservedRun implements RunListener {
+        private final AgentRun run;
+        private final RunListener[] perRun;
+        private final ListenerContext context;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        ObservedRun(AgentRun run, RunListener[] perRun) {
+            this.run = run;
+            this.perRun = perRun;
+            ListenerContext[] contexts = new ListenerContext[perRun.length];
+            for (int i = 0; i < perRun.length; i++) {
+                try {
+                    contexts[i] = perRun[i].context();
+                } catch (Throwable t) {
+                    failed(i, "RunListener.context", t);
+                }
+            }
+            this.context = Contexts.of(ListenerChain.this, contexts);
+        }
+
+        @Override
+        public ListenerContext context() {
+            return context;
+        }
+
+        @Override
+        public void onEnd(RunOutcome outcome) {
+            java.util.Objects.requireNonNull(outcome, "outcome");
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            for (int i = 0; i < perRun.length; i++) {
+                try {
+                    perRun[i].onEnd(outcome);
+                } catch (Throwable t) {
+                    failed(i, "RunListener.onEnd", t);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ObservedRun{" + run + "}";
         }
     }
 

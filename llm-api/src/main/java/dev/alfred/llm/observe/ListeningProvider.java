@@ -1,6 +1,7 @@
 package dev.alfred.llm.observe;
 
 import dev.alfred.llm.Capabilities;
+import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
@@ -12,13 +13,17 @@ import dev.alfred.llm.spi.CallEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The listening layer: a provider whose calls its listeners hear (start, first output, retries, end).
- * It adds no work per streamed part beyond a counter; what it costs is paid once per call. Thread-safe
- * when the delegate is.
+ * The listening layer: a provider whose calls its listeners hear (start, each output, retries, end), with
+ * their contexts current where the call is sent, and the caller's context carried to the thread that
+ * runs {@code chatAsync} or opens a {@code publisher}'s stream. Per streamed part it reads the ticker and
+ * tells the listeners; the rest is paid once per call. Thread-safe when the delegate is.
  */
 final class ListeningProvider implements LlmProvider {
 
@@ -30,6 +35,7 @@ final class ListeningProvider implements LlmProvider {
     private final String defaultModel;
     private final String host;
     private final int port;
+    private final String dialect;
 
     private ListeningProvider(LlmProvider delegate, List<LlmListener> listeners, LongSupplier ticker) {
         this.delegate = delegate;
@@ -39,6 +45,7 @@ final class ListeningProvider implements LlmProvider {
         this.defaultModel = endpoint.defaultModel();
         this.host = endpoint.host();
         this.port = host == null ? -1 : endpoint.port();
+        this.dialect = endpoint.dialect();
     }
 
     /** Wraps a provider; a listening provider gains the listeners on its own layer instead of a second one. */
@@ -86,14 +93,16 @@ final class ListeningProvider implements LlmProvider {
     public ChatResponse chat(ChatRequest request) {
         ObservedCall call = start(Objects.requireNonNull(request, "request"), false);
         CallEvents previous = call.begin();
+        ListenerContext.Scope scope = call.enterContext();
         try {
             ChatResponse response = delegate.chat(request);
-            call.complete(response, 0);
+            call.complete(response);
             return response;
         } catch (RuntimeException | Error e) {
-            call.fail(e, 0);
+            call.fail(e);
             throw e;
         } finally {
+            scope.close();
             ObservedCall.finish(previous);
         }
     }
@@ -102,22 +111,61 @@ final class ListeningProvider implements LlmProvider {
     public ChatStream stream(ChatRequest request) {
         ObservedCall call = start(Objects.requireNonNull(request, "request"), true);
         CallEvents previous = call.begin();
+        ListenerContext.Scope scope = call.enterContext();
         ChatStream inner;
         try {
             inner = delegate.stream(request);
         } catch (RuntimeException | Error e) {
-            call.fail(e, 0);
+            call.fail(e);
             throw e;
         } finally {
+            scope.close();
             ObservedCall.finish(previous);
         }
         return new ListeningStream(inner, call);
     }
 
+    /**
+     * {@link #chat} on the executor, with the caller's context (as the listeners capture it here, on the
+     * caller's thread) current there, so that the call is a child of the caller's span.
+     */
+    @Override
+    public CompletableFuture<ChatResponse> chatAsync(ChatRequest request, Executor executor) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(executor, "executor");
+        ListenerContext caller = chain.captureContext();
+        return CompletableFuture.supplyAsync(() -> {
+            try (ListenerContext.Scope ignored = caller.makeCurrent()) {
+                return chat(request);
+            }
+        }, executor);
+    }
+
+    /**
+     * A publisher whose streams are opened and read on the executor with the caller's context (as the
+     * listeners capture it here, on the caller's thread) current, so that each subscription's call is a
+     * child of the caller's span. The executor's tasks are wrapped; a refused task is refused as before.
+     */
+    @Override
+    public Flow.Publisher<ChatDelta> publisher(ChatRequest request, Executor executor) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(executor, "executor");
+        ListenerContext caller = chain.captureContext();
+        if (caller == ListenerContext.NONE) {
+            return LlmProvider.super.publisher(request, executor);
+        }
+        Executor inCallerContext = task -> executor.execute(() -> {
+            try (ListenerContext.Scope ignored = caller.makeCurrent()) {
+                task.run();
+            }
+        });
+        return LlmProvider.super.publisher(request, inCallerContext);
+    }
+
     private ObservedCall start(ChatRequest request, boolean streaming) {
         String model = request.model() != null ? request.model() : defaultModel;
         LlmCall call = new LlmCall(Long.toString(CALLS.incrementAndGet()), delegate.id(), LlmCall.CHAT, request,
-                streaming, model, host, port);
+                streaming, model, host, port, dialect);
         return new ObservedCall(call, chain, ticker);
     }
 

@@ -4,25 +4,43 @@ import dev.alfred.llm.ChatDelta;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 
+import java.lang.ref.Cleaner;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * A stream whose call its listeners hear: the first part is the first output, the end of the parts
- * completes the call, a failure fails it, and a close before the end cancels it; whichever comes first
- * ends the call, once. Per part it only counts. Read by one thread at a time; {@link #close()} from any.
+ * A stream whose call its listeners hear: the first part is the first output, each next part a time per
+ * output, the end of the parts completes the call, a failure fails it, a close before the end cancels it;
+ * whichever comes first ends the call, once. The call's contexts are current around each read until the
+ * first part has been handed out (the reads that may send). A stream that becomes unreachable unended is abandoned: a cleaner
+ * ends its call. Per part it reads the ticker and tells the listeners. Read by one thread at a time;
+ * {@link #close()} from any.
  */
 final class ListeningStream implements ChatStream, Iterator<ChatDelta> {
+
+    /** One daemon thread for the whole library, which ends the calls of abandoned streams. */
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "alfred-llm-listener-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final ChatStream inner;
     private final Iterator<ChatDelta> parts;
     private final ObservedCall call;
-    private long chunks;
+    private final Cleaner.Cleanable cleanable;
 
     ListeningStream(ChatStream inner, ObservedCall call) {
         this.inner = inner;
         this.call = call;
-        this.parts = inner.iterator();
+        // the action holds the call, never this stream, or the stream would never become unreachable
+        this.cleanable = CLEANER.register(this, call::abandon);
+        ListenerContext.Scope scope = call.enterContext();
+        try {
+            this.parts = inner.iterator();
+        } finally {
+            scope.close();
+        }
     }
 
     @Override
@@ -33,11 +51,14 @@ final class ListeningStream implements ChatStream, Iterator<ChatDelta> {
     @Override
     public boolean hasNext() {
         boolean more;
+        ListenerContext.Scope scope = call.enterContext();
         try {
             more = parts.hasNext();
         } catch (RuntimeException | Error e) {
-            call.fail(e, chunks);
+            fail(e);
             throw e;
+        } finally {
+            scope.close();
         }
         if (!more) {
             complete();
@@ -48,18 +69,19 @@ final class ListeningStream implements ChatStream, Iterator<ChatDelta> {
     @Override
     public ChatDelta next() {
         ChatDelta part;
+        ListenerContext.Scope scope = call.enterContext();
         try {
             part = parts.next();
         } catch (NoSuchElementException e) {
             complete();
             throw e;
         } catch (RuntimeException | Error e) {
-            call.fail(e, chunks);
+            fail(e);
             throw e;
+        } finally {
+            scope.close();
         }
-        if (chunks++ == 0) {
-            call.firstOutput();
-        }
+        call.output();
         return part;
     }
 
@@ -75,8 +97,14 @@ final class ListeningStream implements ChatStream, Iterator<ChatDelta> {
     /** Cancels the call if it has not ended, then closes the stream inside, so its failure is not heard as one. */
     @Override
     public void close() {
-        call.cancel(chunks);
+        call.cancel();
+        cleanable.clean();
         inner.close();
+    }
+
+    private void fail(Throwable e) {
+        call.fail(e);
+        cleanable.clean();
     }
 
     private void complete() {
@@ -87,10 +115,11 @@ final class ListeningStream implements ChatStream, Iterator<ChatDelta> {
         try {
             response = inner.response();
         } catch (RuntimeException | Error e) {
-            call.fail(e, chunks);
+            fail(e);
             throw e;
         }
-        call.complete(response, chunks);
+        call.complete(response);
+        cleanable.clean();
     }
 
     @Override

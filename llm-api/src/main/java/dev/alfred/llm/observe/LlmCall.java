@@ -15,9 +15,12 @@ import java.util.Objects;
  * @param requestModel  the model asked for: the request's, else the provider's default; null when unknown
  * @param serverAddress the host the provider talks to; null when unknown
  * @param serverPort    the port the provider talks to; -1 when unknown
+ * @param dialect       which server the provider speaks to when its id does not say it (an OpenAI-compatible
+ *                      provider's dialect, such as {@code groq}: {@link dev.alfred.llm.ProviderEndpoint#dialect()});
+ *                      null otherwise
  */
 public record LlmCall(String callId, String providerId, String operation, ChatRequest request, boolean streaming,
-                      String requestModel, String serverAddress, int serverPort) {
+                      String requestModel, String serverAddress, int serverPort, String dialect) {
 
     /** The operation of a chat call, as the OpenTelemetry GenAI conventions name it. */
     public static final String CHAT = "chat";
@@ -33,6 +36,7 @@ public record LlmCall(String callId, String providerId, String operation, ChatRe
      * @param requestModel  the model, or null
      * @param serverAddress the host, or null
      * @param serverPort    the port, or -1
+     * @param dialect       the dialect, or null
      * @throws NullPointerException     if the id, provider id, operation or request is null
      * @throws IllegalArgumentException if the port is outside -1..65535
      */
@@ -47,13 +51,32 @@ public record LlmCall(String callId, String providerId, String operation, ChatRe
     }
 
     /**
+     * A call to a provider whose id says which server it talks to.
+     *
+     * @param callId        the id
+     * @param providerId    the provider's id
+     * @param operation     the operation
+     * @param request       the request
+     * @param streaming     whether streamed
+     * @param requestModel  the model, or null
+     * @param serverAddress the host, or null
+     * @param serverPort    the port, or -1
+     * @throws NullPointerException     if the id, provider id, operation or request is null
+     * @throws IllegalArgumentException if the port is outside -1..65535
+     */
+    public LlmCall(String callId, String providerId, String operation, ChatRequest request, boolean streaming,
+                   String requestModel, String serverAddress, int serverPort) {
+        this(callId, providerId, operation, request, streaming, requestModel, serverAddress, serverPort, null);
+    }
+
+    /**
      * Leaves the request out: it holds the conversation, which does not belong in logs.
      *
      * @return the call's id, provider, operation, model and server
      */
     @Override
     public String toString() {
-        return "LlmCall{" + callId + ", " + providerId + ", " + operation + (streaming ? " (stream)" : "")
+        return "LlmCall{" + callId + ", " + providerId + (dialect == null ? "" : " (" + dialect + ")") + ", " + operation + (streaming ? " (stream)" : "")
                 + ", model=" + requestModel + ", server=" + serverAddress + ":" + serverPort + "}";
     }
 }

@@ -20,11 +20,20 @@ import java.util.function.LongSupplier;
  * decorator, so one call with its retries is one start and one end.
  *
  * <p><b>Promises.</b> {@link #onEnd} is called exactly once per started call, with the outcome
- * completed, failed or cancelled; a stream that is never read to its end nor closed never ends, so
- * always close streams. A listener that throws is logged once (then at debug level) and skipped for that
- * event; it never breaks the call. Methods run on the caller's thread: the one that calls
- * {@code chat}, {@code stream}, reads the stream, or closes it (a cancel from another thread is heard
- * there). They sit on the call's path and must be fast; hand slow work to another thread.
+ * completed, failed, cancelled, or abandoned (a stream that became unreachable while neither read to its
+ * end nor closed: heard on a cleaner thread, some time after). A listener that throws is logged once
+ * (then at debug level) and skipped for that event; it never breaks the call. Methods run on the
+ * caller's thread: the one that calls {@code chat}, {@code stream}, reads the stream, or closes it (a
+ * cancel from another thread is heard there). They sit on the call's path and must be fast; hand slow
+ * work to another thread.
+ *
+ * <p><b>Contexts.</b> A listener that traces may give a call a {@link ListenerContext} ({@link
+ * #callContext}), which the layer makes current on the thread while it sends the call and reads its
+ * stream up to its first part (the reads that send: a provider sends on the first read, a retry decorator
+ * sends again only until the first part), so that an instrumented HTTP client nests under it and names it
+ * in the {@code traceparent} it sends. {@link #captureContext()} carries the caller's context to the
+ * thread that runs {@code chatAsync} or opens a {@code publisher}'s stream; {@link #onRunStart} gives a
+ * tool loop run its own.
  *
  * <p><b>State per call.</b> {@link #forCall(LlmCall)} is asked once at the start of each call; a listener
  * that keeps state per call (a span, a timer) returns a fresh object there, which then hears that
@@ -56,6 +65,19 @@ public interface LlmListener {
     }
 
     /**
+     * The context this listener keeps for the call, such as its span, asked once just after
+     * {@link #onStart}: the layer makes it current on the thread around the provider's {@code chat} and
+     * {@code stream}, and around each read of the stream until its first part has been handed out (the
+     * reads that send). The default, {@link ListenerContext#NONE}, costs the call nothing.
+     *
+     * @param call the call
+     * @return the context; null counts as {@link ListenerContext#NONE}
+     */
+    default ListenerContext callContext(LlmCall call) {
+        return ListenerContext.NONE;
+    }
+
+    /**
      * A stream handed out its first part (text, reasoning or a tool call), the time to first token.
      * Streams only; at most once per call.
      *
@@ -63,6 +85,17 @@ public interface LlmListener {
      * @param timeToFirstOutput from the start of the call to its first part
      */
     default void onFirstOutput(LlmCall call, Duration timeToFirstOutput) {
+    }
+
+    /**
+     * A stream handed out another part after its first: once per part, with the time since the previous
+     * one was handed out (the time per output chunk). A long rather than a {@link Duration}, so that
+     * hearing each part allocates nothing. Streams only.
+     *
+     * @param call               the call
+     * @param nanosSincePrevious nanoseconds from the previous part to this one, never negative
+     */
+    default void onOutput(LlmCall call, long nanosSincePrevious) {
     }
 
     /**
@@ -78,7 +111,7 @@ public interface LlmListener {
     }
 
     /**
-     * A call ended, exactly once: completed, failed or cancelled.
+     * A call ended, exactly once: completed, failed, cancelled or abandoned.
      *
      * @param call    the call
      * @param outcome how it ended, with its timing
@@ -93,6 +126,32 @@ public interface LlmListener {
      * @param execution what ran, how long, and how it failed if it did
      */
     default void onToolExecuted(ToolExecution execution) {
+    }
+
+    /**
+     * The context of the calling thread, to be made current on another thread that works for it: asked
+     * by {@link LlmProvider#chatAsync} and {@link LlmProvider#publisher} on the caller's thread, so that
+     * the call they run elsewhere is a child of the caller's span, and by a tool loop before it hands a
+     * tool to a tool thread. Not tied to a call, so it is asked of the registered listener. The default is
+     * {@link ListenerContext#NONE}.
+     *
+     * @return the context; null counts as {@link ListenerContext#NONE}
+     */
+    default ListenerContext captureContext() {
+        return ListenerContext.NONE;
+    }
+
+    /**
+     * A tool loop starts a run over this provider (fired by {@code llm-tools} through
+     * {@link LlmProvider#listener()}, on the thread that reads the run): the returned listener gives the
+     * run its context and hears its end. Not tied to a call, so it is asked of the registered listener.
+     * The default is {@link RunListener#NONE}.
+     *
+     * @param run the run
+     * @return the run's listener; null counts as {@link RunListener#NONE}
+     */
+    default RunListener onRunStart(AgentRun run) {
+        return RunListener.NONE;
     }
 
     /**

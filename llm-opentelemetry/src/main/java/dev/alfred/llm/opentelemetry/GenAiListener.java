@@ -1,19 +1,17 @@
 package dev.alfred.llm.opentelemetry;
 
+import dev.alfred.llm.observe.AgentRun;
+import dev.alfred.llm.observe.ListenerContext;
 import dev.alfred.llm.observe.LlmCall;
 import dev.alfred.llm.observe.LlmListener;
+import dev.alfred.llm.observe.RunListener;
 import dev.alfred.llm.observe.ToolExecution;
 import dev.alfred.llm.opentelemetry.internal.CallSpan;
-import dev.alfred.llm.opentelemetry.internal.GenAiMetrics;
-import dev.alfred.llm.opentelemetry.internal.GenAiNames;
+import dev.alfred.llm.opentelemetry.internal.GenAiTelemetry;
+import dev.alfred.llm.opentelemetry.internal.RunSpan;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,12 +30,18 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Message content is recorded only when asked ({@link Builder#captureMessageContent(boolean)}, or
- * {@code OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true}); image bytes never. The API key never
- * reaches it: it sees requests and answers, and exceptions the providers have scrubbed.
+ * {@code OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true}), image bytes then as a blob part's
+ * base64 content, as the conventions' schema requires. The API key never reaches it: it sees requests and
+ * answers, and exceptions the providers have scrubbed, whose messages it scrubs again (a tool's too).
  *
- * <p>Per streamed part it does nothing: the listening layer counts parts. Before the first part it only
- * notes the caller's context; the span is built whole when the call ends (its start set back by the
- * call's duration, under that context), so observing adds next to nothing to the time to first token. The OpenTelemetry instance may be a supplier (such as
+ * <p>The span starts when the call starts, as a child of the context current then, and is current while
+ * the call is sent and its stream read up to its first part (the reads that send), so that an instrumented HTTP client's spans are its children and
+ * the {@code traceparent} it sends names it; {@code chatAsync} and {@code publisher} calls are children of
+ * the context of the thread that created them. Every call ends its span and records its metrics once:
+ * completed, failed, cancelled (no error: status unset) or abandoned (a stream nobody closed, ended by
+ * the listening layer's cleaner: {@code error.type=abandoned}). A tool loop run is an {@code invoke_agent}
+ * span over its calls and tools ({@link #onRunStart}). Per streamed part after the first it records the
+ * time per output chunk. The OpenTelemetry instance may be a supplier (such as
  * {@code GlobalOpenTelemetry::getOrNoop}); its instruments are built again only when it returns another
  * instance, so an SDK installed after the provider was created is used from the next call on. Thread-safe.
  */
@@ -45,6 +49,18 @@ public final class GenAiListener implements LlmListener {
 
     /** The instrumentation scope name of the tracer and the meter. */
     public static final String SCOPE = "dev.alfred.llm.opentelemetry";
+    /**
+     * The scope's version: this module's, as its jar's manifest or, in a build, its Maven properties say;
+     * null when neither is there.
+     */
+    static final String VERSION = version();
+    /**
+     * The environment variable that chooses how exceptions are recorded (exceptions/README.md): {@code logs}
+     * for the log record alone; otherwise ({@code logs/dup}, or unset) the log record and the span event.
+     */
+    public static final String EXCEPTION_SIGNAL_VARIABLE = "OTEL_SEMCONV_EXCEPTION_SIGNAL_OPT_IN";
+    /** The system property that does the same. */
+    public static final String EXCEPTION_SIGNAL_PROPERTY = "otel.semconv.exception.signal.opt-in";
     /** The environment variable that turns message content on when {@code true}. */
     public static final String CAPTURE_CONTENT_VARIABLE = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
     /** The system property that does the same. */
@@ -53,12 +69,14 @@ public final class GenAiListener implements LlmListener {
     private final Supplier<OpenTelemetry> openTelemetry;
     private final GenAiConventions conventions;
     private final boolean captureContent;
-    private volatile Instruments instruments;
+    private final boolean exceptionSpanEvents;
+    private volatile GenAiTelemetry telemetry;
 
     private GenAiListener(Builder b) {
         this.openTelemetry = b.openTelemetry;
         this.conventions = b.conventions;
         this.captureContent = b.captureContent;
+        this.exceptionSpanEvents = b.exceptionSpanEvents;
     }
 
     /**
@@ -104,73 +122,102 @@ public final class GenAiListener implements LlmListener {
     }
 
     /**
-     * The call's listener, which builds its span and records its metrics when the call ends.
+     * The call's listener: its span, started now as a child of the context current on this thread, and
+     * its metrics, recorded when the call ends.
      *
      * @param call the call
      * @return the call's listener
      */
     @Override
     public LlmListener forCall(LlmCall call) {
-        Instruments i = current();
-        return new CallSpan(i.tracer, i.metrics, captureContent);
+        return new CallSpan(current());
+    }
+
+    /**
+     * The context current on this thread (the caller's span, baggage), which the listening layer makes
+     * current where {@code chatAsync} runs and a {@code publisher} opens its stream, and a tool loop
+     * where its tools run.
+     *
+     * @return the context, or {@link ListenerContext#NONE} when nothing is current
+     */
+    @Override
+    public ListenerContext captureContext() {
+        Context context = Context.current();
+        if (context == Context.root()) {
+            return ListenerContext.NONE;
+        }
+        return () -> {
+            io.opentelemetry.context.Scope s = context.makeCurrent();
+            return s::close;
+        };
+    }
+
+    /**
+     * A tool loop run: an {@code invoke_agent} INTERNAL span, started now as a child of the context current
+     * on this thread, which the loop makes current while it works, so its {@code chat} and
+     * {@code execute_tool} spans are one trace under it.
+     *
+     * @param run the run
+     * @return the run's span
+     */
+    @Override
+    public RunListener onRunStart(AgentRun run) {
+        return new RunSpan(current(), run);
     }
 
     /**
      * Records a tool run as an INTERNAL span {@code execute_tool {name}} that ends now and began its
-     * duration ago, and (latest names) its duration metric.
+     * duration ago, a child of the context current (a tool loop's run span), with {@code gen_ai.tool.type}
+     * {@code function}; its arguments and result only with message content on; a failure's message
+     * scrubbed in the status. Under the latest names, also its duration metric.
      *
      * @param execution the tool run
      */
     @Override
     public void onToolExecuted(ToolExecution execution) {
-        Instruments i = current();
-        Instant end = Instant.now();
-        Span span = i.tracer.spanBuilder("execute_tool " + execution.toolName())
-                .setSpanKind(SpanKind.INTERNAL)
-                .setStartTimestamp(end.minus(execution.duration()))
-                .setAttribute(GenAiNames.OPERATION_NAME, "execute_tool")
-                .setAttribute(GenAiNames.TOOL_NAME, execution.toolName())
-                .setAttribute(GenAiNames.TOOL_CALL_ID, execution.toolCallId())
-                .startSpan();
-        Attributes attributes = Attributes.of(GenAiNames.OPERATION_NAME, "execute_tool",
-                GenAiNames.TOOL_NAME, execution.toolName());
-        if (execution.failed()) {
-            String type = execution.error().getClass().getName();
-            span.setAttribute(GenAiNames.ERROR_TYPE, type);
-            span.setStatus(StatusCode.ERROR, String.valueOf(execution.error().getMessage()));
-            attributes = attributes.toBuilder().put(GenAiNames.ERROR_TYPE, type).build();
-        }
-        span.end(end);
-        i.metrics.toolDuration(CallSpan.seconds(execution.duration()), attributes);
+        current().toolExecuted(execution);
     }
 
-    private Instruments current() {
+    private GenAiTelemetry current() {
         OpenTelemetry otel = openTelemetry.get();
-        Instruments i = instruments;
-        if (i == null || i.openTelemetry != otel) {
-            i = new Instruments(otel, conventions == GenAiConventions.LATEST_EXPERIMENTAL);
-            instruments = i;
+        GenAiTelemetry t = telemetry;
+        if (t == null || t.openTelemetry() != otel) {
+            t = new GenAiTelemetry(otel, SCOPE, VERSION, conventions == GenAiConventions.LATEST_EXPERIMENTAL,
+                    captureContent, exceptionSpanEvents);
+            telemetry = t;
         }
-        return i;
+        return t;
+    }
+
+    /**
+     * Whether an exception is also recorded as the span event {@code exception} besides its log record.
+     *
+     * @return true unless {@code OTEL_SEMCONV_EXCEPTION_SIGNAL_OPT_IN=logs}
+     */
+    public boolean recordsExceptionSpanEvents() {
+        return exceptionSpanEvents;
     }
 
     @Override
     public String toString() {
-        return "GenAiListener{" + conventions + (captureContent ? ", with message content" : "") + "}";
+        return "GenAiListener{" + conventions + (captureContent ? ", with message content" : "")
+                + (exceptionSpanEvents ? "" : ", exceptions as logs only") + "}";
     }
 
-    /** The tracer and metrics of one OpenTelemetry instance. */
-    private static final class Instruments {
-        final OpenTelemetry openTelemetry;
-        final Tracer tracer;
-        final GenAiMetrics metrics;
-
-        Instruments(OpenTelemetry otel, boolean latest) {
-            this.openTelemetry = otel;
-            String version = GenAiListener.class.getPackage().getImplementationVersion();
-            this.tracer = version == null ? otel.getTracer(SCOPE) : otel.getTracer(SCOPE, version);
-            this.metrics = new GenAiMetrics(version == null ? otel.getMeter(SCOPE)
-                    : otel.meterBuilder(SCOPE).setInstrumentationVersion(version).build(), latest);
+    private static String version() {
+        String v = GenAiListener.class.getPackage().getImplementationVersion();
+        if (v != null) {
+            return v;
+        }
+        try (java.io.InputStream in = GenAiListener.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version");
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
@@ -179,6 +226,7 @@ public final class GenAiListener implements LlmListener {
         private final Supplier<OpenTelemetry> openTelemetry;
         private GenAiConventions conventions = GenAiConventions.V1_41;
         private boolean captureContent;
+        private boolean exceptionSpanEvents = true;
 
         private Builder(Supplier<OpenTelemetry> openTelemetry) {
             this.openTelemetry = openTelemetry;
@@ -209,6 +257,19 @@ public final class GenAiListener implements LlmListener {
         }
 
         /**
+         * Records exceptions as the {@code gen_ai.client.operation.exception} log record only, without the span
+         * event {@code exception} that v1.41 deprecates. Default: both, as the conventions ask of an
+         * instrumentation that recorded span events before (exceptions/README.md).
+         *
+         * @param logsOnly true for the log record alone
+         * @return this builder
+         */
+        public Builder exceptionsAsLogsOnly(boolean logsOnly) {
+            this.exceptionSpanEvents = !logsOnly;
+            return this;
+        }
+
+        /**
          * Takes both settings from the environment: {@code OTEL_SEMCONV_STABILITY_OPT_IN} and
          * {@code OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT}, each else from its system property.
          *
@@ -222,6 +283,11 @@ public final class GenAiListener implements LlmListener {
             if (capture == null) {
                 capture = settings.get(CAPTURE_CONTENT_PROPERTY);
             }
+            String signal = settings.get(EXCEPTION_SIGNAL_VARIABLE);
+            if (signal == null) {
+                signal = settings.get(EXCEPTION_SIGNAL_PROPERTY);
+            }
+            exceptionsAsLogsOnly(signal != null && signal.trim().equalsIgnoreCase("logs"));
             return captureMessageContent(capture != null && capture.trim().toLowerCase(Locale.ROOT).equals("true"));
         }
 
@@ -232,7 +298,8 @@ public final class GenAiListener implements LlmListener {
          */
         public Builder fromEnvironment() {
             Map<String, String> settings = new HashMap<>(System.getenv());
-            for (String p : new String[] {GenAiConventions.OPT_IN_PROPERTY, CAPTURE_CONTENT_PROPERTY}) {
+            for (String p : new String[] {GenAiConventions.OPT_IN_PROPERTY, CAPTURE_CONTENT_PROPERTY,
+                    EXCEPTION_SIGNAL_PROPERTY}) {
                 String v = System.getProperty(p);
                 if (v != null) {
                     settings.put(p, v);

@@ -138,8 +138,8 @@ class GenAiListenerTest {
         assertEquals(0.16, telemetry.onlyPoint("gen_ai.client.operation.duration").getSum(), 1e-9);
         assertEquals(0.1, telemetry.onlyPoint("gen_ai.client.operation.time_to_first_chunk").getSum(), 1e-9);
         HistogramPointData perChunk = telemetry.onlyPoint("gen_ai.client.operation.time_per_output_chunk");
-        assertEquals(1, perChunk.getCount(), "one mean per stream");
-        assertEquals(0.03, perChunk.getSum(), 1e-9, "(160 ms - 100 ms) over the 2 chunks after the first");
+        assertEquals(2, perChunk.getCount(), "once per chunk after the first (item 6)");
+        assertEquals(0.04, perChunk.getSum(), 1e-9, "120 - 100 ms, then 140 - 120 ms");
         assertEquals(0.1, telemetry.onlySpan().getAttributes()
                 .get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk")), 1e-9);
         assertEquals("anthropic", telemetry.onlySpan().getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name")));
@@ -201,8 +201,9 @@ class GenAiListenerTest {
                 + "{\"type\":\"tool_call\",\"id\":\"call_1\",\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}]},"
                 + "{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\",\"id\":\"call_1\",\"response\":\"sunny\"}]},"
                 + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"and this?\"},"
-                + "{\"type\":\"blob\",\"modality\":\"image\",\"mime_type\":\"image/png\"}]}]",
-                span.getAttributes().get(AttributeKey.stringKey("gen_ai.input.messages")), "image bytes are never written");
+                + "{\"type\":\"blob\",\"modality\":\"image\",\"mime_type\":\"image/png\",\"content\":\"AQID\"}]}]",
+                span.getAttributes().get(AttributeKey.stringKey("gen_ai.input.messages")),
+                "a blob carries its bytes in base64, with the rest of the opted-in content (item 11)");
         assertEquals("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Sunny.\"}],"
                 + "\"finish_reason\":\"stop\"}]", span.getAttributes().get(AttributeKey.stringKey("gen_ai.output.messages")));
     }

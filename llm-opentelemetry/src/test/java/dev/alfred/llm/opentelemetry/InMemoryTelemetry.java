@@ -1,7 +1,13 @@
 package dev.alfred.llm.opentelemetry;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
+import io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
@@ -21,13 +27,17 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** The real OpenTelemetry SDK with its in-memory span exporter and metric reader. */
+/** The real OpenTelemetry SDK with its in-memory span and log record exporters and metric reader. */
 final class InMemoryTelemetry implements AutoCloseable {
 
     final InMemorySpanExporter spans = InMemorySpanExporter.create();
     final InMemoryMetricReader reader = InMemoryMetricReader.create();
+    final InMemoryLogRecordExporter logs = InMemoryLogRecordExporter.create();
     final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
             .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+            .setLoggerProvider(SdkLoggerProvider.builder().addLogRecordProcessor(SimpleLogRecordProcessor.create(logs))
+                    .build())
             .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build())
             .build();
     private Collection<MetricData> collected = List.of();
@@ -38,6 +48,16 @@ final class InMemoryTelemetry implements AutoCloseable {
 
     List<SpanData> finishedSpans() {
         return spans.getFinishedSpanItems();
+    }
+
+    List<LogRecordData> logRecords() {
+        return logs.getFinishedLogRecordItems();
+    }
+
+    /** The finished span of that name. */
+    SpanData span(String name) {
+        return finishedSpans().stream().filter(s -> s.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no span " + name + " in " + finishedSpans()));
     }
 
     SpanData onlySpan() {

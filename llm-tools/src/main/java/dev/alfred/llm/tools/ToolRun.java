@@ -9,6 +9,11 @@ import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ToolCall;
 import dev.alfred.llm.ToolDefinition;
 import dev.alfred.llm.Usage;
+import dev.alfred.llm.ProviderEndpoint;
+import dev.alfred.llm.observe.AgentRun;
+import dev.alfred.llm.observe.ListenerContext;
+import dev.alfred.llm.observe.RunListener;
+import dev.alfred.llm.observe.RunOutcome;
 import dev.alfred.llm.observe.ToolExecution;
 import dev.alfred.llm.schema.RecordSchema;
 import dev.alfred.llm.schema.RefusalException;
@@ -34,6 +39,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -85,6 +91,9 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
     private Usage usage = Usage.ZERO;
     private int round;
     private int calls;
+    /** The provider's listeners' view of this run: its context (a trace's run span) and its end, heard once. */
+    private final RunListener run;
+    private final AtomicBoolean runEnded = new AtomicBoolean();
 
     ToolRun(ToolLoop loop, ChatRequest request) {
         this.loop = loop;
@@ -108,6 +117,10 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
         }
         this.first = withTools.build();
         this.later = first.toolChoice() == null ? first : first.toBuilder().toolChoice(null).build();
+        ProviderEndpoint endpoint = loop.provider.endpoint();
+        RunListener r = loop.provider.listener().onRunStart(new AgentRun(null, loop.provider.id(),
+                endpoint == null ? ProviderEndpoint.UNKNOWN : endpoint, first));
+        this.run = r == null ? RunListener.NONE : r;
     }
 
     /**
@@ -167,6 +180,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        endRun(new RunOutcome.Cancelled(usage()));
         ChatStream s = stream;
         if (s != null) {
             s.close();
@@ -181,23 +195,37 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
 
     /** The events, driven by reading. */
     private final class Events implements Iterator<ToolLoopEvent> {
+        /** Reads on with the run's context current, so the calls and tools of the run are its children. */
         @Override
         public boolean hasNext() {
+            try (ListenerContext.Scope ignored = run.context().makeCurrent()) {
+                return read();
+            }
+        }
+
+        private boolean read() {
             if (failure != null) {
                 throw failure;
             }
             try {
-                return advance();
+                boolean more = advance();
+                if (!more) {
+                    endRun(new RunOutcome.Completed(finalResponse, usage()));
+                }
+                return more;
             } catch (ToolLoopLimitException | RefusalException e) {
                 failure = e;
                 finish();
+                endRun(new RunOutcome.Failed(e, usage()));
                 throw e;
             } catch (LlmException e) {
                 failure = closed && !(e instanceof Closed) ? closedFailure(e) : e;
                 finish();
+                endRun(closed ? new RunOutcome.Cancelled(usage()) : new RunOutcome.Failed(failure, usage()));
                 throw failure;
             } catch (RuntimeException | Error e) {
                 finish();
+                endRun(new RunOutcome.Failed(e, usage()));
                 throw e;
             }
         }
@@ -456,8 +484,13 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
     }
 
     private Future<?> submit(Runnable task) {
+        ListenerContext context = run.context();
         try {
-            return executor().submit(task);
+            return executor().submit(() -> {
+                try (ListenerContext.Scope ignored = context.makeCurrent()) {
+                    task.run();
+                }
+            });
         } catch (RejectedExecutionException e) {
             throw closedFailure(e); // closed while this round's calls were being handed out
         }
@@ -574,7 +607,7 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
         }
         if (o.executed) {
             loop.provider.listener().onToolExecuted(new ToolExecution(call.name(), call.id(), o.duration,
-                    o.thrown == null ? null : scrubbed(o.thrown)));
+                    o.thrown == null ? null : scrubbed(o.thrown), s.arguments, o.thrown == null ? result : null));
         }
         synchronized (lock) {
             transcript.add(o.error ? ChatMessage.toolError(call, result) : ChatMessage.toolResult(call, result));
@@ -683,6 +716,13 @@ public final class ToolRun implements Iterable<ToolLoopEvent>, AutoCloseable {
         ChatStream s = stream;
         if (s != null) {
             s.close();
+        }
+    }
+
+    /** Tells the run's listeners how it ended, once. */
+    private void endRun(RunOutcome outcome) {
+        if (runEnded.compareAndSet(false, true)) {
+            run.onEnd(outcome);
         }
     }
 

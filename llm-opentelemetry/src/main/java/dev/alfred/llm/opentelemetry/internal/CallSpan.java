@@ -1,81 +1,68 @@
 package dev.alfred.llm.opentelemetry.internal;
 
-import dev.alfred.llm.observe.CallOutcome;
+import dev.alfred.llm.ChatMessage;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
-import dev.alfred.llm.observe.LlmCall;
+import dev.alfred.llm.ContentPart;
 import dev.alfred.llm.LlmException;
-import dev.alfred.llm.observe.LlmListener;
 import dev.alfred.llm.ResponseFormat;
 import dev.alfred.llm.Usage;
+import dev.alfred.llm.UserMessage;
+import dev.alfred.llm.observe.CallOutcome;
+import dev.alfred.llm.observe.ListenerContext;
+import dev.alfred.llm.observe.LlmCall;
+import dev.alfred.llm.observe.LlmListener;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import static dev.alfred.llm.opentelemetry.internal.GenAiNames.*;
 
 /**
- * One call's span and metrics. Nothing is built while the call runs, so the call's path to its first
- * chunk pays for no span: at the end the span is built whole, as a child of the context that was current
- * when the call started, with its start set its duration before its end; retries seen meanwhile become
- * its events, at the time they happened. Then the metrics are recorded. Created per call; its events come
- * one at a time (a close from another thread is the call's last).
+ * One call's span and metrics. The span starts when the call starts, as a child of the context current
+ * then, with what a sampler may need (operation, provider, model, server); it is the call's
+ * {@link ListenerContext}, so the listening layer makes it current while the call is sent, and an
+ * instrumented HTTP client nests its spans under it and names it in the {@code traceparent}. Retries are
+ * its events; each chunk after the first records its time per output chunk; the end sets what the
+ * answer says (or how the call failed), ends the span and records the metrics, once. Created per call; its
+ * events come one at a time (a close from another thread, or the cleaner, is the call's last).
  */
-public final class CallSpan implements LlmListener {
+public final class CallSpan implements LlmListener, ListenerContext {
 
-    private final Tracer tracer;
-    private final GenAiMetrics metrics;
-    private final boolean captureContent;
+    private final GenAiTelemetry telemetry;
     private final Context parent;
-    private List<Retry> retries;
-
-    /** A retry, kept until the span is built. */
-    private static final class Retry {
-        final Instant at;
-        final int attempt;
-        final Duration delay;
-        final String errorType;
-
-        Retry(Instant at, int attempt, Duration delay, String errorType) {
-            this.at = at;
-            this.attempt = attempt;
-            this.delay = delay;
-            this.errorType = errorType;
-        }
-    }
+    private Span span;
+    private Context context;
+    private Instant startedAt;
+    private String providerName;
+    /** The metric attributes known at the start: operation, provider, request model, server. */
+    private Attributes startAttributes;
 
     /**
-     * Takes a call's parent context; the span is built when the call ends.
+     * Takes the call's parent: the context current now, as the call starts.
      *
-     * @param tracer         the tracer
-     * @param metrics        the metrics
-     * @param captureContent whether to record the messages
+     * @param telemetry the instruments and settings
      */
-    public CallSpan(Tracer tracer, GenAiMetrics metrics, boolean captureContent) {
-        this.tracer = tracer;
-        this.metrics = metrics;
-        this.captureContent = captureContent;
+    public CallSpan(GenAiTelemetry telemetry) {
+        this.telemetry = telemetry;
         this.parent = Context.current();
     }
 
-    /**
-     * What a call's span and its metrics share: operation, provider, request model and server (the
-     * conventions' metric attributes, less the response model and {@code error.type}).
-     */
-    private static AttributesBuilder callAttributes(LlmCall call) {
+    /** Starts the span, with the attributes a sampler may need given at its creation (client-inference.md). */
+    @Override
+    public void onStart(LlmCall call) {
+        providerName = providerName(call.providerId(), call.dialect());
         AttributesBuilder a = Attributes.builder()
                 .put(OPERATION_NAME, call.operation())
-                .put(PROVIDER_NAME, providerName(call.providerId()));
+                .put(PROVIDER_NAME, providerName);
         if (call.requestModel() != null) {
             a.put(REQUEST_MODEL, call.requestModel());
         }
@@ -85,62 +72,58 @@ public final class CallSpan implements LlmListener {
                 a.put(SERVER_PORT, (long) call.serverPort());
             }
         }
-        return a;
-    }
-
-    /** The span as the call's start describes it: name, kind, parent, the call's and the request's attributes. */
-    private SpanBuilder startOf(LlmCall call, Attributes shared) {
+        startAttributes = a.build();
         String model = call.requestModel();
-        SpanBuilder b = tracer.spanBuilder(model == null ? call.operation() : call.operation() + " " + model)
+        startedAt = Instant.now();
+        SpanBuilder b = telemetry.tracer().spanBuilder(model == null ? call.operation() : call.operation() + " " + model)
                 .setSpanKind(SpanKind.CLIENT)
                 .setParent(parent)
-                .setAllAttributes(shared)
-                .setAttribute(REQUEST_STREAM, call.streaming());
-        ChatRequest r = call.request();
-        if (r.temperature() != null) {
-            b.setAttribute(REQUEST_TEMPERATURE, r.temperature());
+                .setStartTimestamp(startedAt)
+                .setAllAttributes(startAttributes);
+        if (call.streaming()) {
+            b.setAttribute(REQUEST_STREAM, true); // conditionally required: set if and only if streaming
         }
-        if (r.topP() != null) {
-            b.setAttribute(REQUEST_TOP_P, r.topP());
+        span = b.startSpan();
+        context = parent.with(span);
+    }
+
+    /**
+     * This span as the call's context, when it is one worth making current: a valid span that is not the
+     * parent's own (the no-op API hands back the parent's span, or an invalid one).
+     */
+    @Override
+    public ListenerContext callContext(LlmCall call) {
+        if (!span.getSpanContext().isValid()
+                || span.getSpanContext().equals(Span.fromContext(parent).getSpanContext())) {
+            return ListenerContext.NONE;
         }
-        if (r.maxTokens() != null) {
-            b.setAttribute(REQUEST_MAX_TOKENS, (long) r.maxTokens());
-        }
-        if (!r.stop().isEmpty()) {
-            b.setAttribute(REQUEST_STOP_SEQUENCES, r.stop());
-        }
-        if (r.responseFormat() != null && r.responseFormat().type() != ResponseFormat.Type.TEXT) {
-            b.setAttribute(OUTPUT_TYPE, "json");
-        }
-        if (captureContent) {
-            String system = MessageContent.systemInstructions(r.messages());
-            if (system != null) {
-                b.setAttribute(SYSTEM_INSTRUCTIONS, system);
-            }
-            b.setAttribute(INPUT_MESSAGES, MessageContent.inputMessages(r.messages()));
-        }
-        return b;
+        return this;
+    }
+
+    @Override
+    public ListenerContext.Scope makeCurrent() {
+        io.opentelemetry.context.Scope s = context.makeCurrent();
+        return s::close;
+    }
+
+    /** Each chunk after the first: its time since the previous one (gen-ai-metrics.md v1.41). */
+    @Override
+    public void onOutput(LlmCall call, long nanosSincePrevious) {
+        telemetry.metrics().timePerOutputChunk(nanosSincePrevious / 1e9, startAttributes);
     }
 
     @Override
     public void onRetry(LlmCall call, int attempt, LlmException cause, Duration delay) {
-        if (retries == null) {
-            retries = new ArrayList<>(2);
-        }
-        retries.add(new Retry(Instant.now(), attempt, delay, cause.getClass().getName()));
+        span.addEvent(RETRY_EVENT, Attributes.of(RETRY_ATTEMPT, (long) attempt, RETRY_DELAY, seconds(delay),
+                ERROR_TYPE, cause.getClass().getName()));
     }
 
     @Override
     public void onEnd(LlmCall call, CallOutcome outcome) {
-        Instant end = Instant.now();
-        Attributes shared = callAttributes(call).build();
-        Span span = startOf(call, shared).setStartTimestamp(end.minus(outcome.duration())).startSpan();
-        if (retries != null) {
-            for (Retry r : retries) {
-                span.addEvent(RETRY_EVENT, Attributes.of(RETRY_ATTEMPT, (long) r.attempt, RETRY_DELAY, seconds(r.delay),
-                        ERROR_TYPE, r.errorType), r.at);
-            }
-        }
+        Instant end = startedAt.plus(outcome.duration());
+        ChatRequest r = call.request();
+        setRequestAttributes(r);
+        boolean latest = telemetry.latest();
         ChatResponse response = null;
         String errorType = null;
         if (outcome instanceof CallOutcome.Completed) {
@@ -149,13 +132,17 @@ public final class CallSpan implements LlmListener {
             CallOutcome.Failed f = (CallOutcome.Failed) outcome;
             response = f.partial();
             errorType = f.error().getClass().getName();
-            span.setStatus(StatusCode.ERROR, String.valueOf(f.error().getMessage()));
-            span.recordException(f.error());
-        } else {
-            errorType = CANCELLED; // the caller's choice: error.type says so, the status stays unset
+            GenAiTelemetry.failed(span, f.error());
+            telemetry.exception(span, context, f.error(), end);
+        } else if (outcome instanceof CallOutcome.Abandoned) {
+            // nobody chose to stop it: an error of the program that let the stream go (a leaked connection)
+            errorType = ABANDONED;
+            span.setStatus(StatusCode.ERROR, "the stream was abandoned: neither read to its end nor closed");
         }
-        AttributesBuilder metricAttributes = shared.toBuilder();
+        // a cancel (the caller closed the stream) is no error: no error.type, status unset (recording-errors.md)
+        AttributesBuilder metricAttributes = startAttributes.toBuilder();
         Usage usage = null;
+        String finish = null;
         if (response != null) {
             if (response.model() != null) {
                 span.setAttribute(RESPONSE_MODEL, response.model());
@@ -164,10 +151,7 @@ public final class CallSpan implements LlmListener {
             if (response.id() != null) {
                 span.setAttribute(RESPONSE_ID, response.id());
             }
-            String finish = MessageContent.finishReason(response);
-            if (finish != null) {
-                span.setAttribute(RESPONSE_FINISH_REASONS, List.of(finish));
-            }
+            finish = MessageContent.finishReason(response);
             usage = response.usage();
             if (usage != null) {
                 span.setAttribute(USAGE_INPUT_TOKENS, usage.promptTokens());
@@ -176,16 +160,22 @@ public final class CallSpan implements LlmListener {
                     span.setAttribute(USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedTokens());
                 }
                 if (usage.cacheWriteTokens() > 0) {
-                    span.setAttribute(metrics.latest() ? USAGE_CACHE_WRITE_INPUT_TOKENS : USAGE_CACHE_CREATION_INPUT_TOKENS,
+                    span.setAttribute(latest ? USAGE_CACHE_WRITE_INPUT_TOKENS : USAGE_CACHE_CREATION_INPUT_TOKENS,
                             usage.cacheWriteTokens());
                 }
                 if (usage.reasoningTokens() > 0) {
                     span.setAttribute(USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens());
                 }
             }
-            if (captureContent && outcome instanceof CallOutcome.Completed) {
+            if (telemetry.captureContent() && outcome instanceof CallOutcome.Completed) {
                 span.setAttribute(OUTPUT_MESSAGES, MessageContent.outputMessages(response));
             }
+        }
+        if (finish == null && latest && !(outcome instanceof CallOutcome.Completed)) {
+            finish = FINISH_ERROR; // expected but not received: failed, cancelled, cut or abandoned (client-inference.md)
+        }
+        if (finish != null) {
+            span.setAttribute(RESPONSE_FINISH_REASONS, List.of(finish));
         }
         Duration ttfc = outcome.timeToFirstOutput();
         if (ttfc != null) {
@@ -197,18 +187,59 @@ public final class CallSpan implements LlmListener {
         span.end(end);
 
         Attributes attributes = metricAttributes.build();
-        metrics.duration(seconds(outcome.duration()),
+        telemetry.metrics().duration(seconds(outcome.duration()),
                 errorType == null ? attributes : attributes.toBuilder().put(ERROR_TYPE, errorType).build());
-        if (usage != null) {
-            metrics.usage(usage, attributes);
-        }
+        telemetry.metrics().usage(usage, inputModality(r), attributes, errorType);
         if (call.streaming() && ttfc != null) {
-            metrics.timeToFirstChunk(seconds(ttfc), attributes);
-            if (outcome instanceof CallOutcome.Completed && outcome.outputChunks() > 1) {
-                Duration afterFirst = outcome.duration().minus(ttfc);
-                metrics.timePerOutputChunk(seconds(afterFirst) / (outcome.outputChunks() - 1), attributes);
+            telemetry.metrics().timeToFirstChunk(seconds(ttfc), attributes);
+        }
+    }
+
+    /** The request's settings and, with content on, its messages and tools: set at the end, off the first chunk's path. */
+    private void setRequestAttributes(ChatRequest r) {
+        if (r.temperature() != null) {
+            span.setAttribute(REQUEST_TEMPERATURE, r.temperature());
+        }
+        if (r.topP() != null) {
+            span.setAttribute(REQUEST_TOP_P, r.topP());
+        }
+        if (r.maxTokens() != null) {
+            span.setAttribute(REQUEST_MAX_TOKENS, (long) r.maxTokens());
+        }
+        if (!r.stop().isEmpty()) {
+            span.setAttribute(REQUEST_STOP_SEQUENCES, r.stop());
+        }
+        if (r.responseFormat() != null && r.responseFormat().type() != ResponseFormat.Type.TEXT) {
+            span.setAttribute(OUTPUT_TYPE, "json");
+        }
+        if (telemetry.captureContent()) {
+            boolean apart = systemApart(providerName);
+            if (apart) {
+                String system = MessageContent.systemInstructions(r.messages());
+                if (system != null) {
+                    span.setAttribute(SYSTEM_INSTRUCTIONS, system);
+                }
+            }
+            span.setAttribute(INPUT_MESSAGES, MessageContent.inputMessages(r.messages(), apart));
+            String tools = MessageContent.toolDefinitions(r.tools());
+            if (tools != null) {
+                span.setAttribute(TOOL_DEFINITIONS, tools);
             }
         }
+    }
+
+    /** {@code text} for a request of text alone; {@code unknown} when it holds an image, as usage is not split. */
+    static String inputModality(ChatRequest r) {
+        for (ChatMessage m : r.messages()) {
+            if (m instanceof UserMessage) {
+                for (ContentPart p : ((UserMessage) m).parts()) {
+                    if (!(p instanceof ContentPart.Text)) {
+                        return MODALITY_UNKNOWN;
+                    }
+                }
+            }
+        }
+        return MODALITY_TEXT;
     }
 
     /**

@@ -9,6 +9,10 @@ import io.opentelemetry.api.metrics.Meter;
 
 import static dev.alfred.llm.opentelemetry.internal.GenAiNames.DURATION_BUCKETS;
 import static dev.alfred.llm.opentelemetry.internal.GenAiNames.TOKEN_BUCKETS;
+import static dev.alfred.llm.opentelemetry.internal.GenAiNames.ERROR_TYPE;
+import static dev.alfred.llm.opentelemetry.internal.GenAiNames.MODALITY_TEXT;
+import static dev.alfred.llm.opentelemetry.internal.GenAiNames.MODALITY_UNKNOWN;
+import static dev.alfred.llm.opentelemetry.internal.GenAiNames.TOKEN_MODALITY;
 import static dev.alfred.llm.opentelemetry.internal.GenAiNames.TOKEN_TYPE;
 
 /**
@@ -49,7 +53,7 @@ public final class GenAiMetrics {
                 "Time to receive the first chunk of a streamed response.");
         this.timePerOutputChunk = seconds(meter,
                 latest ? GenAiNames.LATEST_TIME_PER_OUTPUT_CHUNK : GenAiNames.V1_TIME_PER_OUTPUT_CHUNK,
-                "Time per output chunk after the first one (the stream's mean, recorded once per stream).");
+                "Time per output chunk, recorded for each chunk received after the first one.");
         this.toolDuration = latest ? seconds(meter, GenAiNames.LATEST_EXECUTE_TOOL_DURATION, "Tool execution duration.")
                 : null;
         if (latest) {
@@ -117,10 +121,10 @@ public final class GenAiMetrics {
     }
 
     /**
-     * Records a stream's mean time per output chunk after the first.
+     * Records the time from the previous chunk of a stream to this one (each chunk after the first).
      *
-     * @param seconds    the mean
-     * @param attributes the call's attributes
+     * @param seconds    the time
+     * @param attributes the call's attributes as known at its start
      */
     public void timePerOutputChunk(double seconds, Attributes attributes) {
         timePerOutputChunk.record(seconds, attributes);
@@ -139,30 +143,45 @@ public final class GenAiMetrics {
     }
 
     /**
-     * Records a call's tokens: v1.41 as {@code gen_ai.client.token.usage} by token type; latest as the
-     * usage counters (cache and reasoning only when reported) and the per-operation histograms.
+     * Records a call's tokens. v1.41: {@code gen_ai.client.token.usage} by token type, when the call reported
+     * usage. Latest (gen-ai-token-metrics.md): for every call, failed ones included, the five usage counters
+     * by {@code gen_ai.token.modality} (the input's as given, the output's {@code text}; the cache and
+     * reasoning breakdowns only when reported) and the two
+     * per-operation histograms with {@code error.type} on failure; a call without usage records 0 with the
+     * modality {@code unknown}.
      *
-     * @param usage      the usage
-     * @param attributes the call's attributes, without {@code error.type}
+     * @param usage          the usage, or null when the call reported none
+     * @param inputModality  the input tokens' modality
+     * @param attributes     the call's attributes, without {@code error.type}
+     * @param errorType      the call's {@code error.type}, or null when it did not fail
      */
-    public void usage(Usage usage, Attributes attributes) {
+    public void usage(Usage usage, String inputModality, Attributes attributes, String errorType) {
         if (!latest) {
-            tokenUsage.record(usage.promptTokens(), attributes.toBuilder().put(TOKEN_TYPE, "input").build());
-            tokenUsage.record(usage.completionTokens(), attributes.toBuilder().put(TOKEN_TYPE, "output").build());
+            if (usage != null) {
+                tokenUsage.record(usage.promptTokens(), attributes.toBuilder().put(TOKEN_TYPE, "input").build());
+                tokenUsage.record(usage.completionTokens(), attributes.toBuilder().put(TOKEN_TYPE, "output").build());
+            }
             return;
         }
-        usageInput.add(usage.promptTokens(), attributes);
-        usageOutput.add(usage.completionTokens(), attributes);
-        if (usage.cachedTokens() > 0) {
-            usageCacheRead.add(usage.cachedTokens(), attributes);
+        Usage u = usage == null ? Usage.ZERO : usage;
+        Attributes input = attributes.toBuilder()
+                .put(TOKEN_MODALITY, usage == null ? MODALITY_UNKNOWN : inputModality).build();
+        Attributes output = attributes.toBuilder()
+                .put(TOKEN_MODALITY, usage == null ? MODALITY_UNKNOWN : MODALITY_TEXT).build();
+        usageInput.add(u.promptTokens(), input);
+        usageOutput.add(u.completionTokens(), output);
+        if (u.cachedTokens() > 0) { // the breakdowns only when the provider reported them
+            usageCacheRead.add(u.cachedTokens(), input);
         }
-        if (usage.cacheWriteTokens() > 0) {
-            usageCacheWrite.add(usage.cacheWriteTokens(), attributes);
+        if (u.cacheWriteTokens() > 0) {
+            usageCacheWrite.add(u.cacheWriteTokens(), input);
         }
-        if (usage.reasoningTokens() > 0) {
-            usageReasoning.add(usage.reasoningTokens(), attributes);
+        if (u.reasoningTokens() > 0) {
+            usageReasoning.add(u.reasoningTokens(), output);
         }
-        operationInput.record(usage.promptTokens(), attributes);
-        operationOutput.record(usage.completionTokens(), attributes);
+        Attributes perOperation = errorType == null ? attributes
+                : attributes.toBuilder().put(ERROR_TYPE, errorType).build();
+        operationInput.record(u.promptTokens(), perOperation);
+        operationOutput.record(u.completionTokens(), perOperation);
     }
 }

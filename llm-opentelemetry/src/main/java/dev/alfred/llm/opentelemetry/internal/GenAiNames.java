@@ -58,9 +58,44 @@ public final class GenAiNames {
     public static final AttributeKey<String> INPUT_MESSAGES = AttributeKey.stringKey("gen_ai.input.messages");
     public static final AttributeKey<String> OUTPUT_MESSAGES = AttributeKey.stringKey("gen_ai.output.messages");
     public static final AttributeKey<String> SYSTEM_INSTRUCTIONS = AttributeKey.stringKey("gen_ai.system_instructions");
-    // Tool execution span (gen-ai-spans.md, "Execute tool span").
+    /** Opt-in content (gen-ai-spans.md v1.41, inference and invoke_agent spans): JSON after gen-ai-tool-definitions.json. */
+    public static final AttributeKey<String> TOOL_DEFINITIONS = AttributeKey.stringKey("gen_ai.tool.definitions");
+    // Tool execution span (gen-ai-spans.md v1.41, "Execute tool span").
     public static final AttributeKey<String> TOOL_NAME = AttributeKey.stringKey("gen_ai.tool.name");
     public static final AttributeKey<String> TOOL_CALL_ID = AttributeKey.stringKey("gen_ai.tool.call.id");
+    /** Recommended: {@code function} for a tool the client runs (registry/attributes/gen-ai.md v1.41, note 15). */
+    public static final AttributeKey<String> TOOL_TYPE = AttributeKey.stringKey("gen_ai.tool.type");
+    /** Opt-in content: the arguments, as the JSON string the model sent (recorded on spans as a JSON string). */
+    public static final AttributeKey<String> TOOL_CALL_ARGUMENTS = AttributeKey.stringKey("gen_ai.tool.call.arguments");
+    /** Opt-in content: what the tool returned, when it succeeded. */
+    public static final AttributeKey<String> TOOL_CALL_RESULT = AttributeKey.stringKey("gen_ai.tool.call.result");
+    /** The value of {@link #TOOL_TYPE} for a tool a tool loop runs in this process. */
+    public static final String TOOL_TYPE_FUNCTION = "function";
+    // Invoke agent internal span (gen-ai-agent-spans.md v1.41): a tool loop run.
+    public static final String INVOKE_AGENT = "invoke_agent";
+    public static final String EXECUTE_TOOL = "execute_tool";
+    public static final AttributeKey<String> AGENT_NAME = AttributeKey.stringKey("gen_ai.agent.name");
+    // Exceptions (gen-ai-exceptions.md v1.41: a log record, not the deprecated span event of exceptions-spans.md).
+    public static final String EXCEPTION_EVENT = "gen_ai.client.operation.exception";
+    public static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
+    public static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
+    public static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
+    // Metric attribute, latest (gen-ai-token-metrics.md): the usage counters' modality.
+    public static final AttributeKey<String> TOKEN_MODALITY = AttributeKey.stringKey("gen_ai.token.modality");
+    public static final String MODALITY_TEXT = "text";
+    public static final String MODALITY_UNKNOWN = "unknown";
+    /**
+     * The finish reason of a generation that ended abnormally, latest (client-inference.md, note 18 on
+     * {@code gen_ai.response.finish_reasons}: failed, cancelled, or a stream that ended before its final event).
+     */
+    public static final String FINISH_ERROR = "error";
+    /** The schema of the v1.41 names (semantic-conventions schemas/1.41.0). */
+    public static final String SCHEMA_URL_V1_41 = "https://opentelemetry.io/schemas/1.41.0";
+    /**
+     * The schema of the latest names: semantic-conventions-genai publishes none of its own, and its documents
+     * build on the core conventions v1.44.0 (error.type, server.*), whose schema this is.
+     */
+    public static final String SCHEMA_URL_LATEST = "https://opentelemetry.io/schemas/1.44.0";
     // General attributes (stable registry: server.md, error.md).
     public static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
     public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
@@ -71,8 +106,11 @@ public final class GenAiNames {
     public static final String RETRY_EVENT = "retry";
     public static final AttributeKey<Long> RETRY_ATTEMPT = AttributeKey.longKey("retry.attempt");
     public static final AttributeKey<Double> RETRY_DELAY = AttributeKey.doubleKey("retry.delay");
-    /** {@code error.type} of a stream the caller closed before its end (a low-cardinality identifier of our own). */
-    public static final String CANCELLED = "cancelled";
+    /**
+     * {@code error.type} of a stream its caller let go of, neither read to its end nor closed (a
+     * low-cardinality identifier of our own). A stream the caller closed is no error: no {@code error.type}.
+     */
+    public static final String ABANDONED = "abandoned";
 
     // Metrics, v1.41 (gen-ai-metrics.md v1.41.0).
     public static final String V1_OPERATION_DURATION = "gen_ai.client.operation.duration";
@@ -102,23 +140,44 @@ public final class GenAiNames {
             262144L, 1048576L, 4194304L, 16777216L, 67108864L);
 
     /**
-     * The {@code gen_ai.provider.name} for a provider id: the conventions' well-known value where one
-     * applies ({@code moonshot_ai} is listed in the newer repository's registry), else the id itself.
+     * The {@code gen_ai.provider.name} of a call: the conventions' well-known value for its server where
+     * one applies, which the conventions say MUST be used (gen-ai-spans.md v1.41; {@code moonshot_ai} is
+     * listed in the newer repository's registry), else the id itself. The server is the provider's
+     * dialect when it has one (an OpenAI-compatible provider talking to Groq), else its id.
      *
      * @param providerId the provider's id
+     * @param dialect    the provider's dialect, or null
      * @return the name
      */
-    public static String providerName(String providerId) {
-        switch (providerId.toLowerCase(Locale.ROOT)) {
+    public static String providerName(String providerId, String dialect) {
+        String server = dialect != null && !dialect.isBlank() ? dialect : providerId;
+        switch (server.toLowerCase(Locale.ROOT)) {
             case "kimi":
             case "moonshot":
                 return "moonshot_ai";
             case "mistral":
                 return "mistral_ai";
+            case "azure":
+                return "azure.ai.openai";
+            case "xai":
+            case "grok":
+                return "x_ai";
             case "gemini":
                 return "gcp.gemini";
             default:
-                return providerId;
+                return server;
         }
+    }
+
+    /**
+     * Whether the provider takes system instructions apart from the conversation (Anthropic's top-level
+     * {@code system}): only then are they {@code gen_ai.system_instructions}; elsewhere they are part of the
+     * history, and stay in {@code gen_ai.input.messages} where they were sent.
+     *
+     * @param providerName the {@code gen_ai.provider.name}
+     * @return true for a provider with top-level system instructions
+     */
+    public static boolean systemApart(String providerName) {
+        return providerName.equals("anthropic");
     }
 }

@@ -6,18 +6,20 @@ import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ContentPart;
 import dev.alfred.llm.SystemMessage;
 import dev.alfred.llm.ToolCall;
+import dev.alfred.llm.ToolDefinition;
 import dev.alfred.llm.ToolMessage;
 import dev.alfred.llm.UserMessage;
 
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Message content as the GenAI conventions' opt-in attributes hold it: JSON after
  * {@code gen-ai-input-messages.json}, {@code gen-ai-output-messages.json} and
- * {@code gen-ai-system-instructions.json} (text, reasoning, tool call, tool call response, uri and file
- * parts). Image bytes are never written: a blob part carries its media type and modality only. Written
- * by hand, as this module depends on {@code opentelemetry-api} alone. Stateless.
+ * {@code gen-ai-system-instructions.json} and {@code gen-ai-tool-definitions.json} (text, reasoning, tool
+ * call, tool call response, blob, uri and file parts). Recorded only when the user opts in to content.
+ * Written by hand, as this module depends on {@code opentelemetry-api} alone. Stateless.
  */
 public final class MessageContent {
 
@@ -46,16 +48,18 @@ public final class MessageContent {
     }
 
     /**
-     * Every message but the system ones, as the input messages.
+     * The messages in the order they were sent, as the input messages: the system ones among them with the
+     * role {@code system}, or left out when the provider takes them apart ({@link #systemInstructions}).
      *
-     * @param messages the request's messages
+     * @param messages    the request's messages
+     * @param systemApart whether the system messages go to the system instructions instead
      * @return the JSON array
      */
-    public static String inputMessages(List<ChatMessage> messages) {
+    public static String inputMessages(List<ChatMessage> messages, boolean systemApart) {
         StringBuilder json = new StringBuilder("[");
         boolean first = true;
         for (ChatMessage m : messages) {
-            if (m instanceof SystemMessage) {
+            if (systemApart && m instanceof SystemMessage) {
                 continue;
             }
             if (!first) {
@@ -63,6 +67,31 @@ public final class MessageContent {
             }
             first = false;
             message(json, m);
+        }
+        return json.append(']').toString();
+    }
+
+    /**
+     * The tools the request declares, after {@code gen-ai-tool-definitions.json}: type and name only (their
+     * descriptions and parameters are, the schema says, not recommended by default, being large).
+     *
+     * @param tools the request's tools
+     * @return the JSON array, or null when there are none
+     */
+    public static String toolDefinitions(List<ToolDefinition> tools) {
+        if (tools.isEmpty()) {
+            return null;
+        }
+        StringBuilder json = new StringBuilder("[");
+        for (ToolDefinition t : tools) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append("{\"type\":");
+            string(json, t.type() == ToolDefinition.Type.FUNCTION ? "function" : "builtin");
+            json.append(",\"name\":");
+            string(json, t.name());
+            json.append('}');
         }
         return json.append(']').toString();
     }
@@ -95,7 +124,11 @@ public final class MessageContent {
     }
 
     private static void message(StringBuilder json, ChatMessage m) {
-        if (m instanceof UserMessage) {
+        if (m instanceof SystemMessage) {
+            json.append("{\"role\":\"system\",\"parts\":[");
+            text(json, "text", ((SystemMessage) m).content());
+            json.append("]}");
+        } else if (m instanceof UserMessage) {
             json.append("{\"role\":\"user\",\"parts\":[");
             boolean first = true;
             for (ContentPart p : ((UserMessage) m).parts()) {
@@ -150,9 +183,11 @@ public final class MessageContent {
         if (p instanceof ContentPart.Text) {
             text(json, "text", ((ContentPart.Text) p).text());
         } else if (p instanceof ContentPart.ImageBytes) {
+            ContentPart.ImageBytes image = (ContentPart.ImageBytes) p;
             json.append("{\"type\":\"blob\",\"modality\":\"image\",\"mime_type\":");
-            string(json, ((ContentPart.ImageBytes) p).mediaType());
-            json.append('}');
+            string(json, image.mediaType());
+            // the schema's required content: the bytes in base64, recorded with the rest of the content (opt-in)
+            json.append(",\"content\":\"").append(Base64.getEncoder().encodeToString(image.data())).append("\"}");
         } else if (p instanceof ContentPart.ImageUrl) {
             json.append("{\"type\":\"uri\",\"modality\":\"image\",\"uri\":");
             // an image URL may carry a signature or a key in its query: masked as every URL the library prints
