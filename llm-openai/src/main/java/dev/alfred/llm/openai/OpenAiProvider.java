@@ -2,6 +2,7 @@ package dev.alfred.llm.openai;
 
 import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.ProviderEndpoint;
 import dev.alfred.llm.ProviderOptions;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.http.EventStreamChatStream;
@@ -90,6 +91,18 @@ public final class OpenAiProvider extends HttpChatProvider {
     @Override
     public Capabilities capabilities() {
         return dialect.capabilities();
+    }
+
+    /**
+     * Where requests go, the default model, and the dialect's name: one provider id ({@code openai})
+     * speaks to many servers, and a listener names the server by it ({@code gen_ai.provider.name}
+     * {@code groq}, {@code azure.ai.openai}).
+     *
+     * @return the endpoint
+     */
+    @Override
+    public ProviderEndpoint endpoint() {
+        return super.endpoint().withDialect(dialect.name());
     }
 
     @Override

@@ -166,6 +166,8 @@ class OpenAiProviderTest {
                 server.baseUri().toString(), "OPENAI_MODEL", "m", "OPENAI_DIALECT", "deepseek")))) {
             assertEquals("spi", p.chat(HELLO.toBuilder().maxTokens(5).build()).content());
             assertEquals("deepseek", ((OpenAiProvider) p).dialect().name());
+            assertEquals("deepseek", p.endpoint().dialect(), "a listener names the server by it");
+            assertEquals("m", p.endpoint().defaultModel());
         }
         assertEquals(5, server.takeRequest().json().path("max_tokens").asInt());
     }
