@@ -27,7 +27,7 @@ class KimiSurfaceTest {
             assertEquals("kimi", k.id());
             assertEquals(KimiProvider.DEFAULT_MODEL, k.model());
             assertEquals(KimiProvider.OPEN_PLATFORM_URL, k.baseUrl());
-            assertEquals(new ProviderEndpoint(KimiProvider.OPEN_PLATFORM_URL, KimiProvider.DEFAULT_MODEL), k.endpoint());
+            assertEquals(new ProviderEndpoint(KimiProvider.OPEN_PLATFORM_URL, KimiProvider.DEFAULT_MODEL, "kimi"), k.endpoint());
             assertEquals(KimiDialect.CAPABILITIES, k.capabilities());
             assertTrue(k.capabilities().supports(Capabilities.Feature.BUILTIN_TOOLS));
             assertEquals("KimiProvider{baseUrl=https://api.moonshot.ai/v1, model=kimi-k3, apiKey=****}", k.toString());
