@@ -20,6 +20,11 @@ public final class Chunk {
     int annotationCount;
     /** Fields nobody models: paths and raw JSON values, pairwise; null until the first. */
     String[] extras;
+    /** How many kept string values a decoder remembers (a stream repeats one or two). */
+    private static final int KEPT_STRINGS = 4;
+    private final String[] keptTexts = new String[KEPT_STRINGS];
+    private final String[] keptJson = new String[KEPT_STRINGS];
+    private int nextKept;
     int extraCount;
     /** OpenRouter's reasoning_details entries, JSON text joined with commas (no brackets), or null. */
     String reasoningDetails;
@@ -98,6 +103,34 @@ public final class Chunk {
                     Math.max(2, annotationCount * 2));
         }
         annotations[annotationCount++] = a;
+    }
+
+    /**
+     * The JSON text of a kept string value seen before by this chunk's decoder, or null: compared to the
+     * parser's characters without making a string. Survives {@link #clear()}, which is what makes a
+     * stream's repeated value free.
+     */
+    String keptString(char[] chars, int offset, int length) {
+        for (int i = 0; i < KEPT_STRINGS; i++) {
+            String text = keptTexts[i];
+            if (text != null && text.length() == length) {
+                int j = 0;
+                while (j < length && text.charAt(j) == chars[offset + j]) {
+                    j++;
+                }
+                if (j == length) {
+                    return keptJson[i];
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Remembers a kept string and its JSON text, replacing the oldest of the few remembered. */
+    void rememberKeptString(String text, String json) {
+        keptTexts[nextKept] = text;
+        keptJson[nextKept] = json;
+        nextKept = (nextKept + 1) % KEPT_STRINGS;
     }
 
     void addExtra(String path, String json) {

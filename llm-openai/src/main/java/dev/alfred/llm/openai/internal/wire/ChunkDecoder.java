@@ -207,9 +207,24 @@ public final class ChunkDecoder {
         return usage;
     }
 
-    /** Keeps a field nobody models as raw JSON under its path; a null carries nothing and is let go. */
+    /**
+     * Keeps a field nobody models as raw JSON under its path; a null carries nothing and is let go. A
+     * string a stream repeats in every chunk ({@code system_fingerprint}, a provider's tag) is written
+     * as JSON once and then recognised from the parser's characters, so a kept field costs a stream
+     * nothing per chunk.
+     */
     private static void keep(JsonParser p, JsonToken t, Chunk chunk, String path) {
         if (t == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            String json = chunk.keptString(p.getStringCharacters(), p.getStringOffset(), p.getStringLength());
+            if (json == null) {
+                String text = p.getString();
+                json = raw(p);
+                chunk.rememberKeptString(text, json);
+            }
+            chunk.addExtra(path, json);
             return;
         }
         chunk.addExtra(path, raw(p));

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,28 @@ class ChunkDecoderTest {
         byte[] bytes = b(json);
         byte[] padded = java.util.Arrays.copyOf(bytes, bytes.length + 7);
         return d.decode(padded, bytes.length);
+    }
+
+    @Test
+    void aStringAStreamRepeatsIsKeptAsTheSameJsonEveryTimeAndEveryOtherValueAsItsOwn() {
+        ChunkDecoder.Streaming d = ChunkDecoder.streaming();
+        String[] values = {"fp_a", "fp_a", "a\\\"b\\u00e9", "fp_b", "fp_c", "fp_d", "fp_e", "fp_a", "fp_b", "", "fp_"};
+        String[] json = {"\"fp_a\"", "\"fp_a\"", "\"a\\\"b\u00e9\"", "\"fp_b\"", "\"fp_c\"", "\"fp_d\"", "\"fp_e\"",
+            "\"fp_a\"", "\"fp_b\"", "\"\"", "\"fp_\""};
+        String first = null;
+        for (int i = 0; i < values.length; i++) {
+            Chunk c = feed(d, "{\"system_fingerprint\":\"" + values[i] + "\",\"x\":\"" + values[i] + "\"}");
+            assertEquals(2, c.extraCount(), values[i]);
+            assertEquals("system_fingerprint", c.extraPath(0));
+            assertEquals(json[i], c.extraJson(0), values[i]);
+            assertEquals(json[i], c.extraJson(1), values[i]);
+            if (i == 0) {
+                first = c.extraJson(0);
+            }
+            if (i == 1) {
+                assertSame(first, c.extraJson(0), "a repeated value is not written again");
+            }
+        }
     }
 
     @Test
