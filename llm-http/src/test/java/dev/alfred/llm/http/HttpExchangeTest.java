@@ -304,6 +304,15 @@ class HttpExchangeTest {
     }
 
     @Test
+    void aFailureNamesThePortTheJdkConnectsTo() {
+        assertEquals("api.example.com:443", HttpExchange.target(URI.create("https://api.example.com/v1")));
+        assertEquals("api.example.com:443", HttpExchange.target(URI.create("HTTPS://api.example.com/v1")));
+        assertEquals("10.0.0.5:80", HttpExchange.target(URI.create("http://10.0.0.5/v1")));
+        assertEquals("h:8443", HttpExchange.target(URI.create("https://h:8443/v1")));
+        assertEquals("h:0", HttpExchange.target(URI.create("http://h:0/v1")), "a port 0 is what the JDK tries");
+    }
+
+    @Test
     void aKeyInTheUrlOfAFailedRequestIsInNoMessageAndNoPrintedStackTrace() throws Exception {
         server = Loopback.start((r, s, out) -> { });
         URI dead = URI.create(server.uri("/v1").toString() + "?api_key=" + KEY);
