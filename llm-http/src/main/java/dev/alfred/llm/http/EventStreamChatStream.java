@@ -54,7 +54,6 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
     private final HttpExchange exchange;
     private final ExchangeSettings settings;
     private final SseParser parser;
-    private final Cleaner.Cleanable cleanable;
     private final boolean wireLog = WireLog.enabled();
     private final ArrayDeque<ChatDelta> ready = new ArrayDeque<>();
     private final Consumer<ChatDelta> toReady = ready::add;
@@ -80,7 +79,9 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
         this.exchange = exchange;
         this.settings = settings;
         this.parser = new SseParser(maxLineBytes, Math.max(maxLineBytes, SseParser.DEFAULT_MAX_EVENT_BYTES));
-        this.cleanable = CLEANER.register(this, new Abandoned(exchange, settings.providerId(),
+        // Nothing deregisters it: a stream read to its end or closed has ended its exchange, which the
+        // cleaner's action checks first when the stream is collected.
+        CLEANER.register(this, new Abandoned(exchange, settings.providerId(),
                 LOG.isDebugEnabled() ? new OpenedHere() : null));
     }
 
@@ -218,7 +219,7 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
             }
             ByteBuffer bytes = exchange.read();
             if (bytes == null) {
-                parser.finish();
+                // an unterminated line or event is dropped, as the standard says: no byte comes after it
                 if (pendingFailure == null && !done) {
                     throw unavailable(truncationMessage() + "; the answer is incomplete");
                 }
@@ -267,7 +268,6 @@ public abstract class EventStreamChatStream extends AbstractChatStream implement
     @Override
     protected final void abort() {
         exchange.cancel();
-        cleanable.clean();
     }
 
     /** Where a stream was opened, kept (with DEBUG on) to name it when the stream is abandoned. */

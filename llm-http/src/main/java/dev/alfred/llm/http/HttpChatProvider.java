@@ -294,9 +294,6 @@ public abstract class HttpChatProvider implements LlmProvider {
 
     /** The provider's and the request's extra body fields (the request's win) added to an encoded body. */
     private byte[] withBodyFields(byte[] body, RequestSettings own) {
-        if (bodyFields.isEmpty() && own.bodyFields().isEmpty()) {
-            return body;
-        }
         Map<String, String> fields = new java.util.LinkedHashMap<>(bodyFields);
         fields.putAll(own.bodyFields());
         try {

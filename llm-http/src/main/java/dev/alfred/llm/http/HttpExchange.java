@@ -11,15 +11,14 @@ import dev.alfred.llm.http.internal.WireLog;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ProtocolException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -77,12 +76,13 @@ public final class HttpExchange {
         this.reader = new BodyReader(watchdog::now);
         this.headTimeout = stream && settings.headersTimeout().compareTo(settings.totalTimeout()) < 0
                 ? settings.headersTimeout() : settings.totalTimeout();
-        this.target = request.uri().getHost() + ":" + port(request);
+        this.target = target(request.uri());
     }
 
-    private static int port(HttpRequest r) {
-        int p = r.uri().getPort();
-        return p > 0 ? p : "https".equalsIgnoreCase(r.uri().getScheme()) ? 443 : 80;
+    /** The host and port the JDK connects to for a URI, for messages: the scheme's port when it names none. */
+    static String target(URI uri) {
+        int p = uri.getPort();
+        return uri.getHost() + ":" + (p != -1 ? p : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
     }
 
     /**
@@ -104,20 +104,22 @@ public final class HttpExchange {
         if (response != null) {
             return response;
         }
+        HttpClient client = clients.current();
         synchronized (lock) {
             if (cancelled) {
                 throw cancelledException(null);
             }
             sending = Thread.currentThread();
+            // Deadlines start now, at send; from here until it ends the exchange is watched and listed. Under
+            // the lock, so that a cancel comes wholly before (no send) or after this (and ends what it started);
+            // a close racing the send cancels it in opened(), on this thread.
+            long now = watchdog.now();
+            sentAt = now;
+            deadline = now + settings.totalTimeout().toNanos();
+            headDeadline = now + headTimeout.toNanos();
+            watchdog.watch(deadlines);
+            owner.opened(this);
         }
-        // Deadlines start now, at send; from here until it ends the exchange is watched and listed.
-        long now = watchdog.now();
-        sentAt = now;
-        deadline = now + settings.totalTimeout().toNanos();
-        headDeadline = now + headTimeout.toNanos();
-        HttpClient client = clients.current();
-        owner.opened(this);
-        watchdog.watch(deadlines);
         if (WireLog.enabled()) {
             WireLog.request(id, request.method(), request.uri(), request.headers().map(), body, settings.errors().scrubber());
         }
@@ -129,39 +131,36 @@ public final class HttpExchange {
                         Duration.ofNanos(watchdog.now() - sentAt).toMillis(), settings.errors().scrubber());
             }
             return response;
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | IOException e) {
             end();
-            if (!cancelled) {
+            if (e instanceof InterruptedException && !cancelled) {
                 Thread.currentThread().interrupt();
                 throw new LlmException(settings.providerId() + ": interrupted while waiting for the response",
                         settings.providerId(), -1, null, false, null, scrubbed(e));
             }
-            if (headTimedOut) {
+            if (headTimedOut || e instanceof ProtocolException) {
+                // No head in time, or one the JDK rejected: the JDK may keep that socket (see RenewableClient).
                 clients.retire(client);
-                throw noHead(e);
             }
-            throw cancelledException(e);
-        } catch (IOException e) {
-            end();
             if (headTimedOut) {
-                clients.retire(client);
                 throw noHead(e);
-            }
-            if (e instanceof ProtocolException) {
-                // The JDK rejected the response head; on JDK 17 it keeps that socket (see RenewableClient).
-                clients.retire(client);
             }
             throw cancelled ? cancelledException(e) : connectionFailure(e);
         } catch (RuntimeException | Error e) {
             end();
             throw e;
         } finally {
-            synchronized (lock) {
-                sending = null;
-            }
-            if (cancelled) {
-                Thread.interrupted(); // clear the interrupt cancel() may have sent
-            }
+            sent();
+        }
+    }
+
+    /** The send returned or failed: cancel() no longer interrupts this thread, nor leaves it an interrupt. */
+    private void sent() {
+        synchronized (lock) {
+            sending = null;
+        }
+        if (cancelled) {
+            Thread.interrupted(); // clear the interrupt cancel() may have sent
         }
     }
 
@@ -377,24 +376,20 @@ public final class HttpExchange {
                 settings.providerId(), -1, null, null, requestId(), scrubbed(cause));
     }
 
+    /**
+     * What a send that failed, or a body that failed, tells the caller. The requests carry no timeout of
+     * their own, so the only timeout the JDK reports is the connect timeout; a cancel is told apart
+     * before this (by the caller's flag or the reader's signal).
+     */
     private LlmException connectionFailure(Throwable cause) {
         if (cause instanceof HttpConnectTimeoutException) {
             return unavailable("could not connect to " + target + " within "
                     + settings.connectTimeout().toMillis() + " ms", cause);
         }
-        if (cause instanceof HttpTimeoutException) {
-            return noHead(cause);
-        }
         if (cause instanceof ConnectException) {
             return unavailable("could not connect to " + target + ": " + reason(cause, "connection refused"), cause);
         }
-        if (cause instanceof IOException) {
-            return unavailable("connection to " + target + " failed: " + reason(cause, cause.getClass().getSimpleName()), cause);
-        }
-        if (cause instanceof CancellationException) {
-            return cancelledException(cause);
-        }
-        return unavailable("exchange failed: " + cause, cause);
+        return unavailable("connection to " + target + " failed: " + reason(cause, cause.getClass().getSimpleName()), cause);
     }
 
     private LlmException noHead(Throwable cause) {
@@ -412,14 +407,10 @@ public final class HttpExchange {
     private final class Deadlines implements Watchdog.Watched {
         @Override
         public boolean check(long now) {
-            if (ended.get()) {
-                return false;
-            }
             if (reader.head() == null) {
                 if (now - headDeadline >= 0) {
                     headTimedOut = true;
-                    cancel();
-                    return false;
+                    cancel(); // which ends the exchange: it leaves the watch
                 }
                 return true;
             }

@@ -92,7 +92,8 @@ public final class ToolCallIds {
         StringBuilder b = new StringBuilder(id.length() + 9);
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            b.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-') ? c : '_');
+            // ASCII letters, digits, '_' and '-', which all sort at or before 'z'; anything else is '_'
+            b.append(c <= 'z' && (Character.isLetterOrDigit(c) || c == '_' || c == '-') ? c : '_');
         }
         b.append('_');
         for (int i = 0; i < 4; i++) {

@@ -1,12 +1,15 @@
 package dev.alfred.llm.http;
 
 import dev.alfred.llm.ResponseLimits;
+import dev.alfred.llm.config.ProviderConfig;
+import dev.alfred.llm.http.error.ErrorRules;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -55,13 +58,65 @@ class HttpProviderBuilderTest {
     @Test
     void copyToHandsEverySettingOn() {
         ScriptedProvider.Builder b = builder().apiKey("sk-copied-0123456789").model("m-3").maxLineBytes(77)
-                .totalTimeout(Duration.ofSeconds(9)).maxBodyBytes(99).header("X-Org", "o-2");
+                .totalTimeout(Duration.ofSeconds(9)).maxBodyBytes(99).header("X-Org", "o-2")
+                .bodyField("service_tier", "\"flex\"").bodyField("n", "2");
         ScriptedProvider.Builder copy = b.copy("copy");
         copy.build().close();
         b.build().close();
         assertEquals(b.checked(), copy.checked());
         assertEquals(b.limits(), copy.limits());
         assertEquals(Duration.ofSeconds(9), copy.exchangeSettings("copy", "x", dev.alfred.llm.http.error.ErrorRules.STANDARD).totalTimeout());
+        assertEquals(Map.of("service_tier", "\"flex\"", "n", "2"), copy.bodyFields());
+    }
+
+    @Test
+    void aConfigurationSetsEachSharedSettingUnderItsOwnName() {
+        ProviderConfig config = ProviderConfig.builder()
+                .set("s.base.url", " https://gw.example.com/v2 ")
+                .set("s.connect.timeout", "3s")
+                .set("s.headers.timeout", "4s")
+                .set("s.idle.timeout", "5s")
+                .set("s.total.timeout", "6s")
+                .set("s.max.text.chars", "7")
+                .set("s.max.tool.calls", "8")
+                .set("s.max.tool.argument.chars", "9")
+                .set("s.max.body.bytes", "10")
+                .secret("s.api.key", "sk-configured-0123456789")
+                .build();
+        ScriptedProvider.Builder b = builder().configure(config, "s.");
+        b.check();
+        ExchangeSettings s = b.exchangeSettings("s", "x-request-id", ErrorRules.STANDARD);
+        assertEquals(Duration.ofSeconds(3), s.connectTimeout());
+        assertEquals(Duration.ofSeconds(4), s.headersTimeout());
+        assertEquals(Duration.ofSeconds(5), s.idleTimeout());
+        assertEquals(Duration.ofSeconds(6), s.totalTimeout());
+        assertEquals(new ResponseLimits(7, 8, 9, 10), b.limits());
+        assertEquals("sk-configured-0123456789 https://gw.example.com/v2 script-1 1048576 {}", b.checked());
+        ScriptedProvider.Builder untouched = builder().configure(ProviderConfig.builder().build(), "s.");
+        assertEquals(ResponseLimits.DEFAULT, untouched.limits(), "settings left out keep their values");
+    }
+
+    @Test
+    void aBaseUrlGivenAsTextIsStrippedAndMustBeThere() {
+        assertEquals("sk-x https://api.example.com/v3 script-1 1048576 {}",
+                checked(builder().apiKey("sk-x").baseUrl("\thttps://api.example.com/v3 ")));
+        assertEquals("baseUrl", assertThrows(NullPointerException.class, () -> builder().baseUrl((String) null)).getMessage());
+    }
+
+    @Test
+    void onlyALoopbackServerOrAllowedPlainHttpMayGoWithoutAKey() {
+        String missing = "apiKey is missing: call apiKey(...) (only a server on this machine, or one on plain http you allowed,"
+                + " may go without one)";
+        assertEquals(missing, refused(b -> b.baseUrl(REMOTE).allowInsecureHttp(true)),
+                "allowing plain http does not make an https server local");
+        assertEquals("null http://10.0.0.5:8000/ script-1 1048576 {}",
+                checked(builder().baseUrl(URI.create("http://10.0.0.5:8000/")).allowInsecureHttp(true)));
+        assertEquals("null https://127.0.0.1:8443/ script-1 1048576 {}", checked(builder().baseUrl(URI.create("https://127.0.0.1:8443/"))));
+    }
+
+    private static String checked(ScriptedProvider.Builder b) {
+        b.check();
+        return b.checked();
     }
 
     @Test

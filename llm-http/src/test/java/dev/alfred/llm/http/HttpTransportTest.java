@@ -68,6 +68,8 @@ class HttpTransportTest {
         }
         LlmException late = assertThrows(LlmException.class, unsent::headers, "an exchange made before close is not sent");
         assertEquals("test: exchange cancelled: the provider was closed", late.getMessage());
+        assertEquals(0, watchdog.watching(), "the late exchange, cancelled as it was sent, is not left watched");
+        assertEquals(0, t.liveExchanges());
         assertFalse(Thread.currentThread().isInterrupted(), "the cancel of a send on this thread leaves no interrupt");
         assertEquals(3, s.requests(), "the late exchange never reached the server");
         LlmException refused = assertThrows(LlmException.class, () -> exchange(t, s, false));

@@ -16,7 +16,9 @@ class ToolCallIdsTest {
         ToolCallIds rule = ToolCallIds.wordCharacters();
         assertEquals("toolu_01A-b", rule.map("toolu_01A-b"));
         String kimi = rule.map("functions.get_weather:0");
-        assertTrue(kimi.matches("functions_get_weather_0_[0-9a-f]{8}"), kimi);
+        assertEquals("functions_get_weather_0_79ac1aaa", kimi, "the first four bytes of the id's SHA-256, in hex");
+        assertEquals("zed_1_61268d5b", rule.map("zed:1"));
+        assertEquals("____0270d764", rule.map("é:ü"), "letters beyond ASCII are replaced too");
         assertEquals(kimi, rule.map("functions.get_weather:0"), "a call and its result stay paired");
         assertNotEquals(rule.map("functions.get_weather:0"), rule.map("functions:get_weather.0"),
                 "ids differing only in disallowed characters stay apart");
@@ -34,7 +36,9 @@ class ToolCallIdsTest {
         assertEquals(mapped, rule.map("call_abc123"));
         assertNotEquals(mapped, rule.map("call_abc124"));
         assertFalse(rule.accepts("Ab3dE5gH"), "eight is not nine");
-        assertThrows(IllegalArgumentException.class, () -> ToolCallIds.alphanumeric(0));
+        assertEquals("length must be within 1..32, was 0",
+                assertThrows(IllegalArgumentException.class, () -> ToolCallIds.alphanumeric(0)).getMessage());
+        assertEquals(1, ToolCallIds.alphanumeric(1).map("x_y").length());
         assertThrows(IllegalArgumentException.class, () -> ToolCallIds.alphanumeric(33));
         assertEquals(32, ToolCallIds.alphanumeric(32).map("x").length());
     }

@@ -107,29 +107,22 @@ public final class ErrorMapper {
      * @return the exception to throw
      */
     public LlmException fromResponse(int status, HttpHeaders headers, byte[] body, int length) {
+        ErrorBody parsed = ErrorBody.parse(body, 0, length); // null for an empty body, as for one that is not JSON
         String type = null;
         String message;
         String requestId = requestId(headers);
-        if (length > 0) {
-            ErrorBody e = ErrorBody.parse(body, 0, length);
-            message = e == null ? null : e.message();
-            if (e != null) {
-                type = e.typeOrCode();
-                if (requestId == null) {
-                    requestId = field(e.requestId());
-                }
-                if (message == null) {
-                    message = "(no message)";
-                }
+        if (parsed != null) {
+            type = parsed.typeOrCode();
+            if (requestId == null) {
+                requestId = field(parsed.requestId());
             }
-            if (message == null) {
-                message = "non-JSON body: " + bodyText(body, length, headers.firstValue("content-type").orElse(""));
-            }
+            message = parsed.message() == null ? "(no message)" : parsed.message();
+        } else if (length > 0) {
+            message = "non-JSON body: " + bodyText(body, length, headers.firstValue("content-type").orElse(""));
         } else {
             message = "empty body";
         }
-        LlmException e = withDetails(map(status, type, message, requestId, retryAfter(headers)),
-                length > 0 ? ErrorBody.parse(body, 0, length) : null);
+        LlmException e = withDetails(map(status, type, message, requestId, retryAfter(headers)), parsed);
         Boolean directive = shouldRetry(headers);
         return directive == null ? e : e.withRetryDirective(directive);
     }
@@ -148,7 +141,7 @@ public final class ErrorMapper {
                     .quoteAsCharArray(field(body.code()))) + "\"");
         }
         body.details().forEach((name, json) -> d.put(name, scrubber.scrubAndBound(json, MAX_SERVER_TEXT)));
-        return d.isEmpty() ? e : e.withDetails(d);
+        return e.withDetails(d);
     }
 
     /**
@@ -177,13 +170,16 @@ public final class ErrorMapper {
         String id = requestId != null ? requestId : field(error.requestId());
         String message = error.message() == null ? "(no message)" : error.message();
         int status = streamStatus(error);
-        if (status > 0) {
+        if (status != NO_STATUS) {
             // a stream error that names its HTTP status (OpenRouter's numeric code, Groq's status_code) maps as that status
             String type = field(error.type());
             return withDetails(map(status, type, "error event in stream: " + message, id, null), error);
         }
         return withDetails(fromStreamError(field(error.typeOrCode()), message, id), error);
     }
+
+    /** What {@link #streamStatus} returns for a stream error that names no HTTP status. */
+    private static final int NO_STATUS = -1;
 
     /** The HTTP status a stream error names: a 4xx/5xx {@code code} with no type, or a {@code status_code}. */
     private static int streamStatus(ErrorBody error) {
@@ -192,7 +188,7 @@ public final class ErrorMapper {
             return Integer.parseInt(code);
         }
         String statusCode = error.details().get("status_code");
-        return statusCode != null && statusCode.matches("[45]\\d\\d") ? Integer.parseInt(statusCode) : -1;
+        return statusCode != null && statusCode.matches("[45]\\d\\d") ? Integer.parseInt(statusCode) : NO_STATUS;
     }
 
     /**
@@ -201,13 +197,14 @@ public final class ErrorMapper {
      * ({@code server_error}, unknown or no type) is a retryable unavailability.
      *
      * @param type      the error's type (already scrubbed), or null
-     * @param message   the server's message, not yet scrubbed
+     * @param message   the server's message, not yet scrubbed, or null (then "(no message)")
      * @param requestId the response's request id (already scrubbed), or null
      * @return the exception to throw
      */
     public LlmException fromStreamError(String type, String message, String requestId) {
-        String text = describe(-1, type, "error event in stream: " + message, requestId);
-        ErrorKind kind = rules.classify(-1, type, message);
+        String said = message == null ? "(no message)" : message; // the rules are never given null
+        String text = describe(-1, type, "error event in stream: " + said, requestId);
+        ErrorKind kind = rules.classify(-1, type, said);
         if (kind == null) {
             String t = type == null ? "" : type.toLowerCase(Locale.ROOT);
             if (t.contains("overload") || t.contains("rate_limit")) {
@@ -224,7 +221,7 @@ public final class ErrorMapper {
                 kind = ErrorKind.UNAVAILABLE;
             }
         }
-        return exception(kind, withHint(text, -1, type, message), -1, type, null, requestId);
+        return exception(kind, withHint(text, -1, type, said), -1, type, null, requestId);
     }
 
     /**
@@ -258,9 +255,10 @@ public final class ErrorMapper {
         if (status == 529 || type != null && type.toLowerCase(Locale.ROOT).contains("overloaded")) {
             return ErrorKind.RATE_LIMITED;
         }
+        if (status == 400 && exceedsContext(providerMessage)) {
+            return ErrorKind.CONTEXT_WINDOW_EXCEEDED;
+        }
         switch (status) {
-            case 400:
-                return exceedsContext(providerMessage) ? ErrorKind.CONTEXT_WINDOW_EXCEEDED : ErrorKind.INVALID_REQUEST;
             case 401:
             case 403:
                 return ErrorKind.AUTHENTICATION;
@@ -298,8 +296,9 @@ public final class ErrorMapper {
         }
     }
 
+    /** The text with the rules' hint appended, if they have one; message is never null. */
     private String withHint(String text, int status, String type, String message) {
-        String hint = rules.hint(status, type, message == null ? "" : message);
+        String hint = rules.hint(status, type, message);
         return hint == null ? text : text + "; " + hint;
     }
 
@@ -400,8 +399,8 @@ public final class ErrorMapper {
             return LONGEST_WAIT;
         }
         double units = Double.parseDouble(m.group(2) == null ? whole : whole + "." + m.group(2));
-        double nanos = units * nanosPerUnit;
-        return nanos >= Long.MAX_VALUE ? LONGEST_WAIT : Duration.ofNanos((long) nanos);
+        // a double past Long.MAX_VALUE casts to Long.MAX_VALUE (JLS 5.1.3): LONGEST_WAIT, saturated
+        return Duration.ofNanos((long) (units * nanosPerUnit));
     }
 
     /**

@@ -47,7 +47,7 @@ public final class BodyFields {
         if (fields.isEmpty()) {
             return body;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 64 * fields.size());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length); // grown once for the fields, if need be
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), body);
              JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {

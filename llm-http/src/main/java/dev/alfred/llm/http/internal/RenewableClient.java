@@ -28,6 +28,7 @@ public final class RenewableClient {
     private static final Method SHUTDOWN_NOW = method("shutdownNow");
 
     private final AtomicReference<HttpClient> current;
+    /** Builds the next client; null when the client is the caller's, or the JDK cannot retire one (17). */
     private final Supplier<HttpClient> factory;
 
     private RenewableClient(HttpClient first, Supplier<HttpClient> factory) {
@@ -36,13 +37,13 @@ public final class RenewableClient {
     }
 
     /**
-     * A client built (and rebuilt after protocol failures) by the factory.
+     * A client built (and rebuilt after protocol failures, where the JDK can retire one) by the factory.
      *
      * @param factory builds a client
      * @return the holder
      */
     public static RenewableClient owned(Supplier<HttpClient> factory) {
-        return new RenewableClient(factory.get(), factory);
+        return new RenewableClient(factory.get(), canRetire() ? factory : null);
     }
 
     /**
@@ -80,7 +81,7 @@ public final class RenewableClient {
      * @param failed the client the failed exchange used
      */
     public void retire(HttpClient failed) {
-        if (factory == null || SHUTDOWN == null || current.get() != failed) {
+        if (factory == null || current.get() != failed) {
             return;
         }
         HttpClient fresh = factory.get();
@@ -91,7 +92,7 @@ public final class RenewableClient {
     private static void shutDown(HttpClient client) {
         try {
             SHUTDOWN.invoke(client);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException e) {
             LOG.debug("shutting down an HTTP client failed: {}", e.toString());
         }
     }
@@ -104,10 +105,10 @@ public final class RenewableClient {
      */
     public void close() {
         HttpClient c = current.get();
-        if (factory != null && SHUTDOWN_NOW != null) {
+        if (factory != null) { // owned, on a JDK that has shutdownNow as it has shutdown
             try {
                 SHUTDOWN_NOW.invoke(c);
-            } catch (ReflectiveOperationException | RuntimeException e) {
+            } catch (ReflectiveOperationException e) {
                 LOG.debug("shutting down the HTTP client failed: {}", e.toString());
             }
         }

@@ -136,15 +136,12 @@ public final class WireLog {
         int keep = MAX_BODY_CHARS + 2 * SecretScrubber.RUN;
         int take = (int) Math.min(length, (long) keep * 4);
         String s = new String(bytes, 0, take, StandardCharsets.UTF_8);
-        if (s.length() > keep) {
-            s = s.substring(0, keep);
-        }
-        s = scrubber.scrub(s);
+        s = scrubber.scrub(s.substring(0, Math.min(keep, s.length())));
         if (s.length() <= MAX_BODY_CHARS && take == length) {
             return s;
         }
-        int cut = Math.min(MAX_BODY_CHARS, s.length());
-        if (cut > 0 && Character.isHighSurrogate(s.charAt(cut - 1))) {
+        int cut = Math.min(MAX_BODY_CHARS, s.length()); // at least 1: an empty body returned above
+        if (Character.isHighSurrogate(s.charAt(cut - 1))) {
             cut--;
         }
         return s.substring(0, cut) + "… (" + length + " bytes in all)";

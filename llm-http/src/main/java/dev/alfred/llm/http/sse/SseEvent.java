@@ -3,6 +3,7 @@ package dev.alfred.llm.http.sse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One dispatched Server-Sent Event: its type, its data (UTF-8 bytes, decoded on demand) and the last
@@ -67,7 +68,7 @@ public final class SseEvent {
 
     @Override
     public int hashCode() {
-        return type.hashCode() * 31 + Arrays.hashCode(data);
+        return Objects.hash(type, Arrays.hashCode(data));
     }
 
     @Override

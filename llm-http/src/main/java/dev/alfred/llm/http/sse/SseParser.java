@@ -116,7 +116,7 @@ public final class SseParser {
                 i++;
             }
         }
-        while (i < end) {
+        while (true) { // a read ends inside a line, however short (an empty one at the end of the bytes)
             int j = i;
             while (j < end && bytes[j] != '\n' && bytes[j] != '\r') {
                 j++;
@@ -162,9 +162,7 @@ public final class SseParser {
                 bomChecked = true;
                 int held = bomMatched;
                 bomMatched = 0;
-                if (held > 0) {
-                    feed(BOM, 0, held, listener);
-                }
+                feed(BOM, 0, held, listener); // the start of a mark that was none is text (none held: nothing)
                 return i;
             }
             bomMatched++;
@@ -184,11 +182,14 @@ public final class SseParser {
         if (needed > maxLineBytes) {
             throw new SseFormatException("event-stream line longer than " + maxLineBytes + " bytes");
         }
-        if (needed > line.length) {
-            line = Arrays.copyOf(line, Math.min(maxLineBytes, Math.max(needed, line.length * 2)));
-        }
+        line = fit(line, needed, maxLineBytes);
         System.arraycopy(bytes, from, line, lineLength, count);
         lineLength = needed;
+    }
+
+    /** The buffer, or a copy grown to hold needed bytes: doubled at least, never past the bound. */
+    private static byte[] fit(byte[] buffer, int needed, int bound) {
+        return needed <= buffer.length ? buffer : Arrays.copyOf(buffer, Math.min(bound, Math.max(needed, buffer.length * 2)));
     }
 
     private void endLine(Listener listener) {
@@ -268,9 +269,7 @@ public final class SseParser {
         if (needed > maxEventBytes) {
             throw new SseFormatException("event-stream event data longer than " + maxEventBytes + " bytes");
         }
-        if (needed > data.length) {
-            data = Arrays.copyOf(data, Math.min(maxEventBytes, Math.max(needed, data.length * 2)));
-        }
+        data = fit(data, needed, maxEventBytes);
         System.arraycopy(l, from, data, dataLength, count);
         data[dataLength + count] = '\n';
         dataLength = needed;

@@ -1,6 +1,7 @@
 package dev.alfred.llm.http.error;
 
 import dev.alfred.llm.AuthenticationException;
+import dev.alfred.llm.ContextWindowExceededException;
 import dev.alfred.llm.InvalidRequestException;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.ProviderUnavailableException;
@@ -232,5 +233,115 @@ class ErrorMapperTest {
         assertInstanceOf(InvalidRequestException.class, none.fromStreamError("invalid_request_error", "m", null));
         assertInstanceOf(RateLimitException.class, none.fromStreamError("overloaded", "m", null));
         assertInstanceOf(ProviderUnavailableException.class, none.fromStreamError("weird", "m", null));
+    }
+
+    @ParameterizedTest(name = "HTTP 400 \"{0}\" is the context window")
+    @CsvSource(delimiter = '|', value = {
+        "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens",
+        "prompt is too long: 210000 tokens > 200000 maximum",
+        "Your request exceeded model token limit: 262144",
+        "Input token length too long",
+        "The input exceeds the Context Window of this model",
+    })
+    void a400ThatNamesTheContextWindowIsItsOwnNonRetryableException(String said) {
+        LlmException e = response(400, error("invalid_request_error", said));
+        assertInstanceOf(ContextWindowExceededException.class, e);
+        assertFalse(e.isRetryable());
+        assertEquals(Optional.of("invalid_request_error"), e.errorType());
+        assertTrue(ErrorMapper.exceedsContext(said));
+    }
+
+    @Test
+    void onlyA400NamingTheContextWindowIsOne() {
+        assertEquals(InvalidRequestException.class, response(413, error(null, "context length exceeded")).getClass(),
+                "a 413 is an invalid request whatever it says");
+        assertEquals(InvalidRequestException.class, response(400, error(null, "bad role")).getClass());
+        assertFalse(ErrorMapper.exceedsContext(null));
+        assertFalse(ErrorMapper.exceedsContext("token limit"));
+    }
+
+    @Test
+    void theServersWordOnRetryingOverridesTheTable() {
+        LlmException retry = response(400, error("invalid_request_error", "m"), "x-should-retry", "true");
+        assertInstanceOf(InvalidRequestException.class, retry);
+        assertEquals(Optional.of(true), retry.retryDirective());
+        assertTrue(retry.isRetryable(), "the server said a retry may succeed");
+        LlmException noRetry = response(503, error(null, "m"), "x-should-retry", " FALSE ");
+        assertEquals(Optional.of(false), noRetry.retryDirective());
+        assertFalse(noRetry.isRetryable());
+        LlmException unclear = response(503, error(null, "m"), "x-should-retry", "maybe");
+        assertEquals(Optional.empty(), unclear.retryDirective());
+        assertTrue(unclear.isRetryable());
+        assertEquals(Boolean.TRUE, ErrorMapper.shouldRetry(headers("x-should-retry", "True")));
+        assertNull(ErrorMapper.shouldRetry(headers()));
+    }
+
+    @Test
+    void everyOtherFieldOfTheErrorIsKeptAsScrubbedJsonInOrder() {
+        LlmException e = response(400, "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"bad_" + KEY
+                + "\",\"message\":\"m\",\"param\":\"messages\",\"failed_generation\":{\"a\":[1,\"" + KEY
+                + "\"]},\"gone\":null},\"user_id\":\"u1\"}");
+        assertEquals(Map.of("code", "\"bad_****\"", "param", "\"messages\"", "failed_generation", "{\"a\":[1,\"****\"]}",
+                "user_id", "\"u1\""), e.details());
+        assertEquals(List.of("code", "param", "failed_generation", "user_id"), List.copyOf(e.details().keySet()),
+                "the code first, then the fields in the order the server sent them");
+        LlmException coded = response(429, "{\"error\":{\"code\":\"too_many\",\"message\":\"m\"}}");
+        assertEquals(Map.of(), coded.details(), "a code that stands in for the type is not repeated");
+        assertEquals(Map.of(), response(400, error("t", "m")).details());
+        assertEquals(Map.of(), response(502, "oops").details());
+        String longDetail = "x".repeat(ErrorMapper.MAX_SERVER_TEXT + 5);
+        LlmException bounded = response(400, "{\"error\":{\"message\":\"m\",\"param\":\"" + longDetail + "\"}}");
+        assertEquals(("\"" + longDetail).substring(0, ErrorMapper.MAX_SERVER_TEXT) + "… (7 more characters)",
+                bounded.details().get("param"));
+    }
+
+    @Test
+    void aStreamErrorThatNamesAnHttpStatusMapsAsThatStatus() {
+        LlmException coded = mapper.fromStreamError(new ErrorBody(null, "slow down", "429", null), "trace-2");
+        assertInstanceOf(RateLimitException.class, coded);
+        assertEquals(429, coded.httpStatus().orElse(-1));
+        assertEquals("kimi: HTTP 429 - error event in stream: slow down (x-trace-id trace-2)", coded.getMessage());
+        LlmException groq = mapper.fromStreamError(new ErrorBody("api_error", "upstream", null, "req_3",
+                Map.of("status_code", "503")), null);
+        assertInstanceOf(ProviderUnavailableException.class, groq);
+        assertEquals(503, groq.httpStatus().orElse(-1));
+        assertEquals(Optional.of("req_3"), groq.traceId(), "the body's request id when the response had none");
+        assertEquals("kimi: HTTP 503 api_error: error event in stream: upstream (x-trace-id req_3)", groq.getMessage());
+        assertEquals(Map.of("status_code", "503"), groq.details());
+        LlmException typed = mapper.fromStreamError(new ErrorBody("invalid_request_error", "m", "500", null), null);
+        assertInstanceOf(InvalidRequestException.class, typed, "a code beside a type is no status: the type decides");
+        assertFalse(typed.httpStatus().isPresent());
+        assertEquals(Map.of("code", "\"500\""), typed.details());
+        for (ErrorBody noStatus : List.of(new ErrorBody(null, "m", "4290", null), new ErrorBody(null, "m", "302", null),
+                new ErrorBody("server_error", "m", null, null, Map.of("status_code", "\"503\"")))) {
+            LlmException e = mapper.fromStreamError(noStatus, null);
+            assertInstanceOf(ProviderUnavailableException.class, e, noStatus.toString());
+            assertFalse(e.httpStatus().isPresent(), noStatus.toString());
+        }
+    }
+
+    @Test
+    void theRulesMayReadTheMessageWhichIsNeverNull() {
+        ErrorRules rules = new ErrorRules() {
+            @Override
+            public ErrorKind classify(int status, String type, String message) {
+                return message.contains("balance") ? ErrorKind.QUOTA_EXCEEDED : null;
+            }
+
+            @Override
+            public String hint(int status, String type, String message) {
+                return message.contains("balance") ? "top up at the console" : null;
+            }
+        };
+        ErrorMapper own = new ErrorMapper("p", KEY, Clock.systemUTC(), "request-id", rules);
+        LlmException quota = own.fromStreamError("x", "insufficient balance", null);
+        assertInstanceOf(QuotaExceededException.class, quota);
+        assertEquals("p: x: error event in stream: insufficient balance; top up at the console", quota.getMessage());
+        LlmException silent = own.fromStreamError("x", null, null);
+        assertInstanceOf(ProviderUnavailableException.class, silent);
+        assertEquals("p: x: error event in stream: (no message)", silent.getMessage());
+        byte[] body = error("quota", "low balance").getBytes(StandardCharsets.UTF_8);
+        assertEquals("p: HTTP 402 quota: low balance; top up at the console",
+                own.fromResponse(402, headers(), body, body.length).getMessage());
     }
 }
