@@ -8,6 +8,7 @@ import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.FinishReason;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ProviderEndpoint;
 import dev.alfred.llm.Usage;
 import dev.alfred.llm.spi.AbstractChatStream;
 
@@ -40,6 +41,8 @@ final class ScriptedProvider implements LlmProvider {
     private Round fallback;
     /** Streams closed by their reader. */
     final AtomicInteger closed = new AtomicInteger();
+    /** What {@link #endpoint()} answers (null for a provider that breaks its contract). */
+    volatile ProviderEndpoint endpoint = ProviderEndpoint.UNKNOWN;
     /** Runs as each stream is asked for, before it is made. */
     volatile Runnable beforeStream = () -> { };
 
@@ -94,6 +97,11 @@ final class ScriptedProvider implements LlmProvider {
     @Override
     public String id() {
         return id;
+    }
+
+    @Override
+    public ProviderEndpoint endpoint() {
+        return endpoint;
     }
 
     @Override

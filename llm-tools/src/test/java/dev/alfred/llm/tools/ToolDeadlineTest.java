@@ -140,12 +140,16 @@ class ToolDeadlineTest {
                         new dev.alfred.llm.ChatDelta.ToolCallStart(1, "c2", "stuck"),
                         new dev.alfred.llm.ChatDelta.ToolCallArguments(1, "{\"q\":\"b\"}")))
                 .then(ScriptedProvider.text("done"));
-        clock.stepOnWait(Duration.ofSeconds(3), Duration.ofSeconds(3));
+        Duration half = Duration.ofMillis(1500);
+        clock.stepOnWait(half, half, half, half);
+        long start = clock.nanoTime();
         try (ToolRun run = FakeClock.loop(p).tool(stuck("stuck").withTimeout(Duration.ofSeconds(3)))
                 .platformThreads(1).clock(clock).build().start(ChatRequest.of("x"))) {
             assertEquals("done", run.response().content());
         }
         assertEquals(0, clock.stepsLeft(), "one after the other: abandoned at 3 s, then at 6 s");
+        assertEquals(Duration.ofSeconds(6), Duration.ofNanos(clock.nanoTime() - start),
+                "the second did not start while the first still ran (wakes at 1.5 s and 4.5 s)");
     }
 
     @Test

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every way a run ends frees what it holds: its stream closed, its threads stopped, never waited for. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
-class ToolRunLifecycleTest {
+class ToolRunReleaseTest {
 
     record Query(String q) {
     }
