@@ -93,17 +93,12 @@ public final class CallSpan implements LlmListener, ListenerContext {
      */
     @Override
     public ListenerContext callContext(LlmCall call) {
-        if (!span.getSpanContext().isValid()
-                || span.getSpanContext().equals(Span.fromContext(parent).getSpanContext())) {
-            return ListenerContext.NONE;
-        }
-        return this;
+        return SpanContexts.ownOrNone(span, parent, this);
     }
 
     @Override
     public ListenerContext.Scope makeCurrent() {
-        io.opentelemetry.context.Scope s = context.makeCurrent();
-        return s::close;
+        return SpanContexts.enter(context);
     }
 
     /** Each chunk after the first: its time since the previous one (gen-ai-metrics.md v1.41). */

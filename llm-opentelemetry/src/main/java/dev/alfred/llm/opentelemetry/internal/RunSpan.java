@@ -75,17 +75,12 @@ public final class RunSpan implements RunListener, ListenerContext {
     /** This span, when it is one worth making current (see {@link CallSpan#callContext}). */
     @Override
     public ListenerContext context() {
-        if (!span.getSpanContext().isValid()
-                || span.getSpanContext().equals(Span.fromContext(parent).getSpanContext())) {
-            return ListenerContext.NONE;
-        }
-        return this;
+        return SpanContexts.ownOrNone(span, parent, this);
     }
 
     @Override
     public ListenerContext.Scope makeCurrent() {
-        io.opentelemetry.context.Scope s = context.makeCurrent();
-        return s::close;
+        return SpanContexts.enter(context);
     }
 
     @Override
