@@ -239,6 +239,34 @@ class StructuredAnswerTest {
     }
 
     @Test
+    void anOpenAiCompatibleServerIsAskedStrictlyOnlyWhenItHoldsAModelToAStrictSchema() {
+        class OpenAiCompatible extends Answers {
+            private final boolean strict;
+
+            OpenAiCompatible(boolean strict) {
+                this.strict = strict;
+            }
+
+            @Override
+            public String id() {
+                return "openai";
+            }
+
+            @Override
+            public Capabilities capabilities() {
+                Capabilities c = Capabilities.of(Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.STRICT_SCHEMA);
+                return strict ? c : c.without(Capabilities.Feature.STRICT_SCHEMA);
+            }
+        }
+        ChatRequest openAi = StructuredOutput.of(Stop.class).request(ChatRequest.of("x"), new OpenAiCompatible(true));
+        assertTrue(openAi.responseFormat().strict());
+        assertEquals(RecordSchema.of(Stop.class).jsonSchema(SchemaDialect.OPENAI_STRICT), openAi.responseFormat().schema());
+        ChatRequest ollama = StructuredOutput.of(Stop.class).request(ChatRequest.of("x"), new OpenAiCompatible(false));
+        assertFalse(ollama.responseFormat().strict(), "an Ollama or Groq behind the openai provider");
+        assertEquals(RecordSchema.of(Stop.class).jsonSchema(SchemaDialect.STANDARD), ollama.responseFormat().schema());
+    }
+
+    @Test
     void anthropicTakesWhatFitsAsItsFormatAndTheRestAsInstructions() {
         Answers anthropic = new Answers() {
             @Override
