@@ -35,10 +35,7 @@ public final class Dialect {
             Capabilities.Feature.IMAGES, Capabilities.Feature.IMAGE_URLS, Capabilities.Feature.REASONING);
 
     /** The standard features and strict schemas, which OpenAI's own API and Azure's document. */
-    private static final Capabilities.Feature[] STRICT_FEATURES = {Capabilities.Feature.TOOLS,
-            Capabilities.Feature.PARALLEL_TOOL_CALLS, Capabilities.Feature.JSON_OBJECT, Capabilities.Feature.JSON_SCHEMA,
-            Capabilities.Feature.IMAGES, Capabilities.Feature.IMAGE_URLS, Capabilities.Feature.REASONING,
-            Capabilities.Feature.STRICT_SCHEMA};
+    private static final Capabilities STRICT_CAPABILITIES = strictToo(STANDARD_CAPABILITIES);
 
     /** OpenAI's reasoning models (o-series, gpt-5) accept only the default temperature and top_p. */
     private static final Pattern OPENAI_REASONING_MODEL = Pattern.compile("(o\\d.*|gpt-5.*)");
@@ -63,11 +60,11 @@ public final class Dialect {
      * strict schemas (structured outputs: {@code strict: true} on tools and JSON schema answers).
      */
     public static final Dialect OPENAI = builder("openai").defaultModel("gpt-5-mini")
-            .capabilities(Capabilities.of(STRICT_FEATURES))
+            .capabilities(STRICT_CAPABILITIES)
             .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches()).build();
     /** Azure OpenAI: the key in an {@code api-key} header; otherwise as OpenAI, strict schemas too. */
     public static final Dialect AZURE = builder("azure").apiKeyHeader("api-key", "")
-            .capabilities(Capabilities.of(STRICT_FEATURES))
+            .capabilities(STRICT_CAPABILITIES)
             .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches()).build();
     /**
      * DeepSeek: {@code max_tokens}, no JSON schema answers, reasoning echoed on tool-call turns (its
@@ -154,6 +151,12 @@ public final class Dialect {
         this.errorRules = b.errorRules;
         this.optionsType = b.optionsType;
         this.extras = b.extras;
+    }
+
+    private static Capabilities strictToo(Capabilities standard) {
+        java.util.EnumSet<Capabilities.Feature> features = java.util.EnumSet.of(Capabilities.Feature.STRICT_SCHEMA);
+        features.addAll(standard.features());
+        return new Capabilities(features);
     }
 
     private static Map<String, Dialect> presets() {
