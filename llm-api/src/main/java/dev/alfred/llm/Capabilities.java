@@ -35,8 +35,8 @@ public record Capabilities(Set<Feature> features) {
         /**
          * Strict schemas: the server holds the model to a tool's or an answer's JSON schema exactly when
          * asked ({@code strict: true}), within its documented keyword subset. A schema generator declares
-         * tools strict only for a provider that has this (OpenAI and Azure OpenAI do; most compatible
-         * servers take the field and ignore it, or reject it).
+         * tools strict only for a provider that has this (OpenAI and Azure OpenAI document it; the
+         * other OpenAI-compatible servers do not).
          */
         STRICT_SCHEMA
     }
