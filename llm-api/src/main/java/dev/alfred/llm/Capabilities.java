@@ -38,7 +38,11 @@ public record Capabilities(Set<Feature> features) {
          * tools strict only for a provider that has this (OpenAI and Azure OpenAI document it; the
          * other OpenAI-compatible servers do not).
          */
-        STRICT_SCHEMA
+        STRICT_SCHEMA,
+        /** Embeddings ({@link EmbeddingProvider}); a provider without them names the alternative. */
+        EMBEDDINGS,
+        /** A list of the server's models ({@link LlmProvider#models()}). */
+        MODEL_CATALOGUE
     }
 
     /**

@@ -85,6 +85,32 @@ public interface LlmProvider extends AutoCloseable {
     }
 
     /**
+     * Counts a request's input tokens as this provider would send it: its server's count endpoint, its
+     * models' tokenizer, or, by default, {@link TokenCounter#estimate()} (which says it is one). A decorator
+     * passes its delegate's on.
+     *
+     * @return the counter
+     */
+    default TokenCounter tokenCounter() {
+        return TokenCounter.estimate();
+    }
+
+    /**
+     * The models this provider's server offers, with each one's context window and features where the
+     * server reports them, else from the provider's dated built-in table or configuration
+     * ({@link ModelInfo#origin()}). A decorator passes its delegate's on.
+     *
+     * @return the models, in the server's order
+     * @throws UnsupportedFeatureException if the provider has no catalogue ({@link Capabilities.Feature#MODEL_CATALOGUE});
+     *                                     the default
+     * @throws LlmException                when the server fails
+     */
+    default List<ModelInfo> models() {
+        throw new UnsupportedFeatureException(id() + " has no model catalogue", id(),
+                Capabilities.Feature.MODEL_CATALOGUE);
+    }
+
+    /**
      * Sends a request and blocks until the whole answer is there.
      *
      * @param request what to ask

@@ -59,6 +59,29 @@ public final class LlmProviders {
     }
 
     /**
+     * Creates the embedding provider with this id from the providers found, wrapped in the decorators and
+     * listeners found: retries per batch when {@code llm-retry} is on the class path, spans when
+     * {@code llm-opentelemetry} is.
+     *
+     * <pre>{@code
+     * try (EmbeddingProvider embeddings = LlmProviders.createEmbeddings("openai", ProviderConfig.fromEnvironment())) {
+     *     float[] v = embeddings.embed("Ada likes tea.").vector(0);
+     * }
+     * }</pre>
+     *
+     * @param id     the provider id, such as {@code openai}
+     * @param config its settings
+     * @return the embedding provider
+     * @throws ProviderNotFoundException   if no provider has this id
+     * @throws UnsupportedFeatureException if its server has no embeddings; the message names the alternative
+     * @throws IllegalArgumentException    if the configuration is missing or has an invalid setting
+     * @throws NullPointerException        if an argument is null
+     */
+    public static EmbeddingProvider createEmbeddings(String id, ProviderConfig config) {
+        return registry().createEmbeddings(id, config);
+    }
+
+    /**
      * The ids of the providers found.
      *
      * @return the ids, sorted

@@ -1,5 +1,7 @@
 package dev.alfred.llm.config;
 
+import dev.alfred.llm.EmbeddingProvider;
+import dev.alfred.llm.UnsupportedFeatureException;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.LlmProviders;
@@ -155,6 +157,38 @@ public final class ProviderRegistry {
         }
         for (LlmProviderDecorator decorator : decorators) {
             LlmProvider inner = provider;
+            try {
+                provider = Objects.requireNonNull(decorator.decorate(inner, config),
+                        () -> "decorator '" + decorator.id() + "' returned null");
+            } catch (RuntimeException e) {
+                inner.close();
+                throw e;
+            }
+        }
+        return listeners.isEmpty() ? provider : provider.withListeners(listeners.toArray(new LlmListener[0]));
+    }
+
+    /**
+     * Creates the embedding provider with this id, wrapped in the decorators found (those that decorate
+     * embeddings) and the listeners found.
+     *
+     * @param id     the provider id, such as {@code openai}
+     * @param config its settings
+     * @return the embedding provider
+     * @throws ProviderNotFoundException  if no provider has this id
+     * @throws UnsupportedFeatureException if the provider's server has no embeddings; the message names the
+     *                                     alternative
+     * @throws IllegalArgumentException   if the configuration is missing or has an invalid setting
+     * @throws NullPointerException       if an argument is null
+     */
+    public EmbeddingProvider createEmbeddings(String id, ProviderConfig config) {
+        Objects.requireNonNull(config, "config");
+        EmbeddingProvider provider = factory(id).createEmbeddings(config);
+        if (provider == null) {
+            throw new LlmException("provider factory '" + id + "' returned no embedding provider", null);
+        }
+        for (LlmProviderDecorator decorator : decorators) {
+            EmbeddingProvider inner = provider;
             try {
                 provider = Objects.requireNonNull(decorator.decorate(inner, config),
                         () -> "decorator '" + decorator.id() + "' returned null");

@@ -6,6 +6,8 @@ import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ModelInfo;
+import dev.alfred.llm.TokenCounter;
 import dev.alfred.llm.ProviderEndpoint;
 
 import dev.alfred.llm.spi.CallEvents;
@@ -77,6 +79,16 @@ final class ListeningProvider implements LlmProvider {
     @Override
     public ProviderEndpoint endpoint() {
         return delegate.endpoint();
+    }
+
+    @Override
+    public TokenCounter tokenCounter() {
+        return delegate.tokenCounter();
+    }
+
+    @Override
+    public List<ModelInfo> models() {
+        return delegate.models();
     }
 
     /**

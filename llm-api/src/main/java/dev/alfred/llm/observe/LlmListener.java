@@ -1,6 +1,7 @@
 package dev.alfred.llm.observe;
 
 import dev.alfred.llm.LlmException;
+import dev.alfred.llm.EmbeddingProvider;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.LlmProviders;
 
@@ -152,6 +153,38 @@ public interface LlmListener {
      */
     default RunListener onRunStart(AgentRun run) {
         return RunListener.NONE;
+    }
+
+    /**
+     * An embeddings call starts. The listener returned hears its end and gives the context made current
+     * while it is sent. The default is {@link EmbeddingListener#NONE}.
+     *
+     * @param call the call
+     * @return the call's listener
+     */
+    default EmbeddingListener onEmbeddingStart(EmbeddingCall call) {
+        return EmbeddingListener.NONE;
+    }
+
+    /**
+     * An embedding provider whose calls these listeners hear ({@link #onEmbeddingStart}); with no listeners,
+     * the provider itself. Listeners on an already listening provider join its layer.
+     *
+     * @param provider  the provider
+     * @param listeners the listeners
+     * @param ticker    the nanosecond ticker that times calls
+     * @return the listening provider
+     * @throws NullPointerException if an argument or a listener is null
+     */
+    static EmbeddingProvider attach(EmbeddingProvider provider, List<? extends LlmListener> listeners,
+                                    LongSupplier ticker) {
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(ticker, "ticker");
+        List<LlmListener> copy = List.copyOf(listeners);
+        if (copy.isEmpty()) {
+            return provider;
+        }
+        return ListeningEmbeddingProvider.wrap(provider, copy, ticker);
     }
 
     /**

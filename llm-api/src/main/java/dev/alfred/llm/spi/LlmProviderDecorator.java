@@ -1,5 +1,6 @@
 package dev.alfred.llm.spi;
 
+import dev.alfred.llm.EmbeddingProvider;
 import java.util.Set;
 
 import dev.alfred.llm.LlmProvider;
@@ -48,4 +49,17 @@ public interface LlmProviderDecorator {
      * @throws IllegalArgumentException if a setting of this decorator is invalid
      */
     LlmProvider decorate(LlmProvider provider, ProviderConfig config);
+
+    /**
+     * Wraps an embedding provider, or returns it unchanged: the default, for a decorator that has nothing
+     * to add to embeddings.
+     *
+     * @param provider the embedding provider (possibly already decorated)
+     * @param config   the settings it was created with
+     * @return the decorated provider
+     * @throws IllegalArgumentException if a setting of this decorator is invalid
+     */
+    default EmbeddingProvider decorate(EmbeddingProvider provider, ProviderConfig config) {
+        return provider;
+    }
 }

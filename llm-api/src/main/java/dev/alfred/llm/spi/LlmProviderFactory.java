@@ -1,5 +1,8 @@
 package dev.alfred.llm.spi;
 
+import dev.alfred.llm.Capabilities;
+import dev.alfred.llm.EmbeddingProvider;
+import dev.alfred.llm.UnsupportedFeatureException;
 import java.util.Set;
 
 import dev.alfred.llm.LlmProvider;
@@ -38,4 +41,17 @@ public interface LlmProviderFactory {
      * @throws IllegalArgumentException if a required setting is missing or a setting is invalid
      */
     LlmProvider create(ProviderConfig config);
+
+    /**
+     * Creates this provider's embeddings client from configuration, when its server has embeddings. The
+     * default says it has none; a provider whose server has none overrides it to name the alternative.
+     *
+     * @param config the settings
+     * @return a new embedding provider
+     * @throws UnsupportedFeatureException if the server has no embeddings ({@link Capabilities.Feature#EMBEDDINGS})
+     * @throws IllegalArgumentException    if a required setting is missing or a setting is invalid
+     */
+    default EmbeddingProvider createEmbeddings(ProviderConfig config) {
+        throw new UnsupportedFeatureException(id() + " has no embeddings", id(), Capabilities.Feature.EMBEDDINGS);
+    }
 }
