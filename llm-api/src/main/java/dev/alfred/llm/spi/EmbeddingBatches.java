@@ -20,10 +20,11 @@ import java.util.function.Function;
  * code, used by providers (so that a direct call batches) and by the retry decorator (so that it retries
  * batches, not the whole list; the provider inside then gets batches that fit and sends each as is).
  *
- * <p>The calling thread sends one batch itself; up to {@code concurrency - 1} daemon threads named
+ * <p>The calling thread sends batches itself; up to {@code concurrency - 1} daemon threads named
  * {@code alfred-embeddings-…} send the others and end with the call. The first failure stops new batches
- * from starting; the call fails with an {@link EmbeddingBatchException} naming the lowest failed batch's
- * inputs (the other failures suppressed) once the batches in flight have ended. Stateless and thread-safe.
+ * from starting and interrupts the helper threads' batches in flight (an interrupted send is cancelled);
+ * the call fails with an {@link EmbeddingBatchException} naming the first failed batch's inputs (later
+ * failures suppressed) once every batch has ended. Stateless and thread-safe.
  */
 public final class EmbeddingBatches {
 
@@ -99,6 +100,8 @@ public final class EmbeddingBatches {
         private final EmbeddingResponse[] results;
         private final RuntimeException[] failures;
         private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger firstFailure = new AtomicInteger(-1);
+        private final List<Thread> helpers = new ArrayList<>();
         private volatile boolean failed;
 
         Run(EmbeddingRequest request, List<int[]> ranges, Function<EmbeddingRequest, EmbeddingResponse> batchCall) {
@@ -110,12 +113,13 @@ public final class EmbeddingBatches {
         }
 
         EmbeddingResponse execute(int concurrency) {
-            List<Thread> helpers = new ArrayList<>();
-            for (int i = 1; i < concurrency; i++) {
-                Thread t = new Thread(this::work, "alfred-embeddings-" + THREADS.incrementAndGet());
-                t.setDaemon(true);
-                helpers.add(t);
-                t.start();
+            synchronized (helpers) {
+                for (int i = 1; i < concurrency; i++) {
+                    Thread t = new Thread(this::work, "alfred-embeddings-" + THREADS.incrementAndGet());
+                    t.setDaemon(true);
+                    helpers.add(t);
+                    t.start();
+                }
             }
             work();
             boolean interrupted = false;
@@ -127,7 +131,7 @@ public final class EmbeddingBatches {
                     } catch (InterruptedException e) {
                         interrupted = true;
                         failed = true;
-                        helpers.forEach(Thread::interrupt);
+                        cancelHelpers();
                     }
                 }
             }
@@ -152,16 +156,27 @@ public final class EmbeddingBatches {
                 } catch (RuntimeException e) {
                     failures[b] = e;
                     failed = true;
+                    if (firstFailure.compareAndSet(-1, b)) {
+                        cancelHelpers();
+                    }
+                }
+            }
+        }
+
+        /** Interrupts the helper threads but the current one, so that their sends in flight are cancelled. */
+        private void cancelHelpers() {
+            synchronized (helpers) {
+                for (Thread t : helpers) {
+                    if (t != Thread.currentThread()) {
+                        t.interrupt();
+                    }
                 }
             }
         }
 
         private EmbeddingResponse outcome() {
-            int firstBatch = 0;
-            while (firstBatch < failures.length && failures[firstBatch] == null) {
-                firstBatch++;
-            }
-            if (firstBatch == failures.length) {
+            int firstBatch = firstFailure.get();
+            if (firstBatch < 0) {
                 return EmbeddingResponse.join(Arrays.asList(results));
             }
             RuntimeException first = failures[firstBatch];
@@ -169,8 +184,8 @@ public final class EmbeddingBatches {
             RuntimeException thrown = first instanceof LlmException
                     ? new EmbeddingBatchException(firstBatch, ranges.size(), range[0], range[1], (LlmException) first)
                     : first;
-            for (int b = firstBatch + 1; b < failures.length; b++) {
-                if (failures[b] != null) {
+            for (int b = 0; b < failures.length; b++) {
+                if (b != firstBatch && failures[b] != null) {
                     thrown.addSuppressed(failures[b]);
                 }
             }
