@@ -101,7 +101,7 @@ public abstract class LlmProviderContract {
      * lock exclusively and every other rule shares it, so that kits may run side by side in one JVM (the
      * kit's own self-test does) without one kit's threads or logs landing in another's rule.
      */
-    private static final ReentrantReadWriteLock JVM_WIDE = new ReentrantReadWriteLock();
+    private static final ReentrantReadWriteLock JVM_WIDE = Threads.JVM_WIDE;
 
     /** Marks a rule that observes the whole JVM; see {@link #JVM_WIDE}. */
     @Retention(RetentionPolicy.RUNTIME)
