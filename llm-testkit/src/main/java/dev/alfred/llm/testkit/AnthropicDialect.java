@@ -327,6 +327,16 @@ final class AnthropicDialect implements WireDialect {
     }
 
     @Override
+    public Reply generate(RecordedRequest request, FakeServer server) {
+        return GeneratedReplies.anthropic(this, request, server);
+    }
+
+    @Override
+    public boolean modelsReportWindows() {
+        return true;
+    }
+
+    @Override
     public String requestIdHeader() {
         return "request-id";
     }

@@ -33,8 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A fake LLM API on loopback, in the manner of OkHttp's MockWebServer: enqueue replies (answers,
  * streams, errors, faults, recorded bytes), point a provider at {@link #baseUri()}, then inspect the
  * requests it received, in order. Replies are served first in, first out, also under concurrency; when
- * the queue is empty the {@linkplain #setDefault default} reply is served (initially a 500 error that
- * says no reply was enqueued).
+ * the queue is empty the {@linkplain #setDefault default} reply is served: initially the
+ * {@linkplain Reply#generated() generated} reply, which answers embeddings, the token-count endpoints and the
+ * model catalogue as the dialect's real server does ({@link WireDialect#generate}; see
+ * {@link #limitEmbeddingInputs} and {@link #setModels}), and any other path with a 500 error that says no
+ * reply was enqueued.
  *
  * <p>The server is a small HTTP/1.1 server of its own on a plain {@link ServerSocket}, one thread per
  * connection: persistent connections, request bodies by {@code Content-Length} or chunked, answers by
@@ -90,12 +93,16 @@ public final class FakeServer implements AutoCloseable {
     private final ArrayDeque<Reply> queue = new ArrayDeque<>();
     private final ArrayDeque<RecordedRequest> received = new ArrayDeque<>();
     private int count;
+    /** Requests taken whose reply is not yet over; guarded by {@link #requests}. */
+    private int open;
     private Reply fallback;
     private volatile boolean closed;
+    private volatile int embeddingInputLimit = Integer.MAX_VALUE;
+    private volatile List<dev.alfred.llm.ModelInfo> models;
 
     private FakeServer(WireDialect dialect) {
         this.dialect = dialect;
-        this.fallback = Reply.error(500, "fake_server_error", "no reply was enqueued for this request");
+        this.fallback = Reply.generated();
         try {
             listener = new ServerSocket();
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
@@ -174,6 +181,98 @@ public final class FakeServer implements AutoCloseable {
             fallback = reply;
         }
         return this;
+    }
+
+    /**
+     * Sets how many inputs one embeddings request may carry before the server answers it with its 400, as
+     * a real server does past its documented limit (OpenAI 2,048, Voyage AI 1,000), so batching can be
+     * tested small. Unlimited until set.
+     *
+     * @param maxInputs the most inputs per request
+     * @return this server
+     * @throws IllegalArgumentException if maxInputs is not positive
+     */
+    public FakeServer limitEmbeddingInputs(int maxInputs) {
+        if (maxInputs <= 0) {
+            throw new IllegalArgumentException("the input limit must be positive, not " + maxInputs);
+        }
+        embeddingInputLimit = maxInputs;
+        return this;
+    }
+
+    /**
+     * How many inputs one generated embeddings request may carry.
+     *
+     * @return the limit; {@link Integer#MAX_VALUE} until {@link #limitEmbeddingInputs} is called
+     */
+    public int embeddingInputLimit() {
+        return embeddingInputLimit;
+    }
+
+    /**
+     * Sets the models the generated catalogue lists, in order, with the windows and features the dialect's
+     * list reports (Kimi's {@code context_length}, Anthropic's {@code max_input_tokens} and
+     * {@code max_tokens}); until set, each dialect lists a few real models of its server.
+     *
+     * @param models the models
+     * @return this server
+     * @throws NullPointerException if models is null
+     */
+    public FakeServer setModels(List<dev.alfred.llm.ModelInfo> models) {
+        this.models = List.copyOf(models);
+        return this;
+    }
+
+    /**
+     * The models the generated catalogue lists.
+     *
+     * @param dialectDefault what the dialect lists when no test set any
+     * @return the models set by {@link #setModels}, or {@code dialectDefault}
+     */
+    public List<dev.alfred.llm.ModelInfo> models(List<dev.alfred.llm.ModelInfo> dialectDefault) {
+        List<dev.alfred.llm.ModelInfo> m = models;
+        return m != null ? m : dialectDefault;
+    }
+
+    /**
+     * How many requests the server has taken whose reply is not over: being written, or held at a
+     * {@link Gate} by a client still connected. A client that gives up on an exchange held at a gate
+     * (closes or resets its connection) ends it at once; so this falls to zero when a cancelled client
+     * leaves no live exchange behind.
+     *
+     * @return the count
+     */
+    public int openExchanges() {
+        synchronized (requests) {
+            return open;
+        }
+    }
+
+    /**
+     * Waits until no exchange is open ({@link #openExchanges()} is zero): every reply written, every
+     * client that gave up on a held reply gone.
+     *
+     * @param hangBound the most to wait, for a client that never lets go
+     * @throws AssertionError if exchanges are still open after the bound
+     * @throws IllegalStateException if the waiting thread is interrupted
+     */
+    public void awaitNoOpenExchange(Duration hangBound) {
+        long deadline = System.nanoTime() + hangBound.toNanos();
+        synchronized (requests) {
+            while (open > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError(open + " exchanges still open after " + hangBound
+                            + ": a client kept its connection to a reply it gave up on");
+                }
+                try {
+                    requests.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for open exchanges to end", e);
+                }
+            }
+        }
     }
 
     /**
@@ -324,11 +423,19 @@ public final class FakeServer implements AutoCloseable {
                 synchronized (requests) {
                     received.add(request.recorded);
                     count++;
+                    this.open++;
                     Reply next = queue.poll();
                     reply = next != null ? next : fallback;
                     requests.notifyAll();
                 }
-                open = serve(reply, request, socket, out) && !request.close;
+                try {
+                    open = serve(reply, request, socket, in, out) && !request.close;
+                } finally {
+                    synchronized (requests) {
+                        this.open--;
+                        requests.notifyAll();
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
             // The connection is over: the client went away, the server closed, or the request was not HTTP.
@@ -482,10 +589,11 @@ public final class FakeServer implements AutoCloseable {
     }
 
     /** Serves one reply; returns whether the connection can carry another request. */
-    private boolean serve(Reply reply, Request request, Socket socket, OutputStream out) throws IOException {
+    private boolean serve(Reply reply, Request request, Socket socket, InputStream in, OutputStream out) throws IOException {
         pause(reply.headDelay);
+        Held held = new Held(socket, in);
         if (reply.headGate != null) {
-            hold(reply.headGate);
+            hold(reply.headGate, held);
         }
         if (reply.kind == Reply.Kind.FAULT) {
             fault(reply.fault, socket, out);
@@ -503,16 +611,27 @@ public final class FakeServer implements AutoCloseable {
         if (request.close) {
             plan.headers.add(new String[] {"Connection", "close"});
         }
-        write(plan, out);
+        write(plan, out, held);
         return true;
     }
 
     private Plan plan(Reply reply, RecordedRequest request) {
+        if (reply.kind == Reply.Kind.GENERATED) {
+            Reply generated = dialect.generate(request, this);
+            reply = (generated != null ? generated
+                    : Reply.error(500, "fake_server_error", "no reply was enqueued for this request")).withHoldsOf(reply);
+            return plan(reply, request, true);
+        }
+        return plan(reply, request, false);
+    }
+
+    private Plan plan(Reply reply, RecordedRequest request, boolean generated) {
         Plan p = new Plan();
         p.status = reply.status;
         String contentType = null;
         String idHeader = dialect.requestIdHeader();
-        boolean scripted = reply.kind == Reply.Kind.CHAT || reply.kind == Reply.Kind.STREAM || reply.kind == Reply.Kind.ERROR;
+        boolean scripted = generated || reply.kind == Reply.Kind.CHAT || reply.kind == Reply.Kind.STREAM
+                || reply.kind == Reply.Kind.ERROR;
         String requestId = null;
         if (scripted && idHeader != null) {
             requestId = reply.headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(idHeader))
@@ -611,7 +730,7 @@ public final class FakeServer implements AutoCloseable {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private void write(Plan p, OutputStream out) throws IOException {
+    private void write(Plan p, OutputStream out, Held held) throws IOException {
         int length = p.body.length;
         TreeSet<Integer> points = new TreeSet<>(p.pieces);
         points.addAll(p.holds.keySet());
@@ -639,12 +758,12 @@ public final class FakeServer implements AutoCloseable {
                 out.flush();
                 pause(p.piecePause); // the pause before each paced piece; the head goes with the first
             }
-            List<Gate> held = p.holds.get(at);
-            if (held != null) {
+            List<Gate> gatesHere = p.holds.get(at);
+            if (gatesHere != null) {
                 headSent = head(p, out, headSent);
                 out.flush();
-                for (Gate g : held) {
-                    hold(g);
+                for (Gate g : gatesHere) {
+                    hold(g, held);
                 }
             }
         }
@@ -699,11 +818,54 @@ public final class FakeServer implements AutoCloseable {
         }
     }
 
-    private void hold(Gate g) throws IOException {
+    /** The connection of a reply held at a gate, to see whether its client gave up meanwhile. */
+    private static final class Held {
+        private final Socket socket;
+        private final InputStream in;
+
+        Held(Socket socket, InputStream in) {
+            this.socket = socket;
+            this.in = in;
+        }
+
+        /**
+         * Whether the client closed or reset the connection: a peek of one byte, at most a millisecond
+         * long, on the connection's own thread (which is not reading now), put back if there is one.
+         */
+        boolean clientGone() {
+            try {
+                int timeout = socket.getSoTimeout();
+                socket.setSoTimeout(1);
+                try {
+                    in.mark(1);
+                    if (in.read() < 0) {
+                        return true;
+                    }
+                    in.reset();
+                    return false;
+                } finally {
+                    socket.setSoTimeout(timeout);
+                }
+            } catch (java.net.SocketTimeoutException quiet) {
+                return false; // still connected, nothing sent
+            } catch (IOException e) {
+                return true;
+            }
+        }
+    }
+
+    /** How often a held reply looks whether its client is gone. */
+    private static final long CLIENT_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private void hold(Gate g, Held held) throws IOException {
         track(g);
-        g.pass();
+        boolean[] gone = {false};
+        g.pass(() -> closed || (gone[0] = held.clientGone()), CLIENT_CHECK_NANOS);
         if (closed) {
             throw new IOException("the fake server closed");
+        }
+        if (gone[0]) {
+            throw new IOException("the client gave up on the held reply");
         }
     }
 

@@ -102,6 +102,27 @@ public final class Gate {
         return released;
     }
 
+    /**
+     * The server's side when the waiter can be abandoned without anyone saying so (its client went away):
+     * marks the gate reached and waits until it is released, looking every {@code recheckNanos} whether
+     * {@code abandoned} became true.
+     *
+     * @param abandoned    whether to stop waiting
+     * @param recheckNanos how often to look
+     * @return true when released, false when abandoned
+     */
+    synchronized boolean pass(java.util.function.BooleanSupplier abandoned, long recheckNanos) {
+        reached++;
+        notifyAll();
+        while (!released) {
+            waitNanos(recheckNanos);
+            if (!released && abandoned.getAsBoolean()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Wakes the waiters so they look again whether they were abandoned. */
     synchronized void wake() {
         notifyAll();

@@ -12,6 +12,9 @@ import dev.alfred.llm.ToolDefinition;
 import dev.alfred.llm.ToolMessage;
 import dev.alfred.llm.UnsupportedFeatureException;
 import dev.alfred.llm.ChatDelta;
+import dev.alfred.llm.ModelInfo;
+import dev.alfred.llm.TokenCount;
+import dev.alfred.llm.TokenCounter;
 import dev.alfred.llm.ChatMessage;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
@@ -72,7 +75,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * <p>Every rule's display name starts with its id (C = chat, S = streaming, E = errors, F = faults,
  * X = cancellation, D = discovery, K = secrets, T = tools, J = JSON answers, I = images, U = unsupported
- * features); its javadoc says what to check when it fails.
+ * features, N = token counting, M = the model catalogue); its javadoc says what to check when it fails.
+ * The fake server answers the token-count endpoints and the model list as the dialect's real server does
+ * ({@link Reply#generated()}); a provider with only the estimating counter skips N3, one without a
+ * catalogue skips M1.
  * Rules of {@linkplain #capabilities() capabilities} a provider leaves out are skipped.
  *
  * <p>No rule waits on the wall clock. The fake server holds a reply at a {@link Gate} (a head that never
@@ -101,7 +107,7 @@ public abstract class LlmProviderContract {
      * lock exclusively and every other rule shares it, so that kits may run side by side in one JVM (the
      * kit's own self-test does) without one kit's threads or logs landing in another's rule.
      */
-    private static final ReentrantReadWriteLock JVM_WIDE = new ReentrantReadWriteLock();
+    private static final ReentrantReadWriteLock JVM_WIDE = Threads.JVM_WIDE;
 
     /** Marks a rule that observes the whole JVM; see {@link #JVM_WIDE}. */
     @Retention(RetentionPolicy.RUNTIME)
@@ -1132,6 +1138,102 @@ public abstract class LlmProviderContract {
             assertFalse(thread.isAlive(), () -> "the provider hung: " + what + " was waited on past " + hangBound());
             assertNull(thrown, () -> "the reader failed untyped: " + thrown);
             return recording;
+        }
+    }
+
+    /** Token counting: {@link LlmProvider#tokenCounter()}. */
+    @Nested
+    @DisplayName("token counting")
+    protected class Counting {
+
+        private final ChatRequest shorter = ChatRequest.builder().system("Be brief.").user("Say hello").build();
+        /** The same with two more turns, ending on the same last message. */
+        private final ChatRequest longer = ChatRequest.builder().system("Be brief.").user("Say hello")
+                .assistant("Hello! What would you like to talk about today?").user("Say hello").build();
+
+        /**
+         * Fails when a count is not positive, or does not grow when turns are added before the last message:
+         * the count must cover the whole request (system, history, tools), not the last message alone.
+         */
+        @Test
+        @DisplayName("N1 a count is positive and grows when the history grows")
+        void n1() {
+            TokenCounter counter = provider().tokenCounter();
+            TokenCount small = withinBound(() -> counter.count(shorter));
+            TokenCount large = withinBound(() -> counter.count(longer));
+            assertTrue(small.tokens() > 0, () -> "a count of " + small);
+            assertTrue(large.tokens() > small.tokens(), () -> "two more turns counted " + large + " against " + small);
+        }
+
+        /**
+         * Fails when a count's kind is not what made it: {@code SERVER} exactly when the counter asked the
+         * server, a local tokenizer or estimate otherwise.
+         */
+        @Test
+        @DisplayName("N2 a count states its kind truthfully")
+        void n2() {
+            TokenCounter counter = provider().tokenCounter();
+            int before = server.requestCount();
+            TokenCount count = withinBound(() -> counter.count(shorter));
+            boolean asked = server.requestCount() > before;
+            assertEquals(asked, count.kind() == TokenCount.Kind.SERVER, () -> count
+                    + (asked ? " though the server was asked" : " though the server was not asked"));
+        }
+
+        /**
+         * Fails when a failed server count is not a typed exception: a 429 of the count endpoint must be a
+         * {@link RateLimitException}, never an untyped failure or a count made up instead.
+         */
+        @Test
+        @DisplayName("N3 a server count's error is typed")
+        void n3() {
+            TokenCounter counter = provider().tokenCounter();
+            TokenCount first = withinBound(() -> counter.count(shorter));
+            assumeTrue(first.kind() == TokenCount.Kind.SERVER, "the provider counts without its server");
+            server.enqueue(Reply.error(429, dialect().errorTypeFor(429), "Rate limit reached for requests"));
+            Throwable e = withinBound(() -> assertThrows(Throwable.class, () -> counter.count(shorter)));
+            assertInstanceOf(RateLimitException.class, e, e.toString());
+        }
+    }
+
+    /** The model catalogue: {@link LlmProvider#models()}. */
+    @Nested
+    @DisplayName("models")
+    protected class Models {
+
+        /**
+         * Fails when the catalogue misses a model the server lists (the default model is listed 25th, past
+         * the first page of a paginated list), or drops the context window the server reports for it.
+         */
+        @Test
+        @DisplayName("M1 the catalogue lists every model the server lists, the default among them, with the server's window")
+        void m1() {
+            LlmProvider p = provider();
+            String defaultModel = p.endpoint().defaultModel() != null ? p.endpoint().defaultModel() : ScriptedStream.DEFAULT_MODEL;
+            List<ModelInfo> listed = new ArrayList<>();
+            for (int i = 1; i <= 24; i++) {
+                listed.add(new ModelInfo("kit-model-" + i, "Kit model " + i, 8_192 * i, 4_096, Set.of(),
+                        ModelInfo.Origin.SERVER, null));
+            }
+            listed.add(new ModelInfo(defaultModel, "The default", 131_072, 16_384, Set.of(), ModelInfo.Origin.SERVER, null));
+            server.setModels(listed);
+            List<ModelInfo> models;
+            try {
+                models = withinBound(p::models);
+            } catch (UnsupportedFeatureException none) {
+                assumeTrue(false, "the provider has no model catalogue");
+                return;
+            }
+            List<String> ids = models.stream().map(ModelInfo::id).toList();
+            assertTrue(ids.containsAll(listed.stream().map(ModelInfo::id).toList()), () -> "the catalogue lists " + ids);
+            ModelInfo found = models.stream().filter(m -> m.id().equals(defaultModel)).findFirst().orElseThrow();
+            if (dialect().modelsReportWindows()) {
+                assertEquals(131_072, found.contextWindow(), () -> "the window the server reports for " + found);
+            }
+            for (ModelInfo m : models) {
+                assertTrue(m.contextWindow() == null || m.origin() != ModelInfo.Origin.UNKNOWN,
+                        () -> m + " has a window of unknown origin");
+            }
         }
     }
 

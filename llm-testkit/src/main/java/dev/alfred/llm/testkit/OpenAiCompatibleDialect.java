@@ -38,13 +38,18 @@ import java.util.TreeMap;
  *       {@code annotations: []}, {@code content: null} when there is no text; usage with every detail
  *       count; never any reasoning; error bodies in their full shape ({@code message}, {@code type},
  *       {@code param}, {@code code}), pretty-printed; {@code x-request-id}.</li>
+ *   <li>{@link Server#VOYAGE}: Voyage AI's OpenAI-shaped embeddings API (Anthropic's recommended embeddings):
+ *       {@code input_type} and {@code output_dimension}, usage with only {@code total_tokens}, errors as
+ *       {@code {"detail": …}} (recorded), no request-id header; it has no chat and no model list.</li>
  * </ul>
+ * Each generates embeddings, and Kimi its token count, and OpenAI and Kimi their model lists, when nothing
+ * was queued ({@link #generate}; Kimi refuses embeddings with a 403, as its server does).
  * A script's refusal parts are OpenAI's {@code refusal} (Kimi has none: they are left out).
  */
 final class OpenAiCompatibleDialect implements WireDialect {
 
     /** Which server's habits the dialect follows. */
-    enum Server { KIMI, OPENAI }
+    enum Server { KIMI, OPENAI, VOYAGE }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /**
@@ -67,7 +72,17 @@ final class OpenAiCompatibleDialect implements WireDialect {
 
     @Override
     public String requestIdHeader() {
-        return server == Server.OPENAI ? "x-request-id" : "x-trace-id";
+        return server == Server.OPENAI ? "x-request-id" : server == Server.KIMI ? "x-trace-id" : null;
+    }
+
+    @Override
+    public Reply generate(RecordedRequest request, FakeServer server) {
+        return GeneratedReplies.openAiCompatible(this, this.server, request, server);
+    }
+
+    @Override
+    public boolean modelsReportWindows() {
+        return server == Server.KIMI;
     }
 
     @Override
@@ -304,6 +319,9 @@ final class OpenAiCompatibleDialect implements WireDialect {
     @Override
     public String errorBody(int status, String type, String message) {
         ObjectNode root = JSON.createObjectNode();
+        if (server == Server.VOYAGE) {
+            return JSON.writeValueAsString(root.put("detail", message)); // Voyage's recorded error shape
+        }
         ObjectNode error = root.putObject("error");
         error.put("message", message);
         if (server == Server.KIMI) {

@@ -83,6 +83,16 @@ public record Recording(String file, String server, String kind, int status, Map
         Objects.requireNonNull(entry, "entry");
     }
 
+    /**
+     * The endpoint the exchange belongs to: {@code chat} (chat completions or messages, the default),
+     * {@code embeddings}, {@code count_tokens} or {@code models} (the index's {@code endpoint}).
+     *
+     * @return the endpoint
+     */
+    public String endpoint() {
+        return entry == null ? "chat" : entry.path("endpoint").asString("chat");
+    }
+
     /** @return whether it is a stream */
     public boolean isStream() {
         return kind.equals("stream");

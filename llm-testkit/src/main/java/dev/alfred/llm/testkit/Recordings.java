@@ -46,8 +46,9 @@ public final class Recordings {
     }
 
     /**
-     * The recordings a provider's tests replay as ground truth: those of the given servers that are not
-     * synthetic, in the index's order.
+     * The chat exchanges a provider's tests replay as ground truth: those of the given servers that are not
+     * synthetic, in the index's order. Exchanges of other endpoints (embeddings, token counts, model lists)
+     * are left out: see {@link #ofEndpoint}.
      *
      * @param servers the servers, such as {@code openai} or {@code kimi}
      * @return the recordings
@@ -56,7 +57,26 @@ public final class Recordings {
         Set<String> wanted = Set.of(servers);
         List<Recording> out = new ArrayList<>();
         for (Recording r : all()) {
-            if (wanted.contains(r.server()) && !r.synthetic()) {
+            if (wanted.contains(r.server()) && !r.synthetic() && r.endpoint().equals("chat")) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The exchanges of one endpoint, recorded or documented (synthetic ones included: see
+     * {@link Recording#synthetic()}), of the given servers, in the index's order.
+     *
+     * @param endpoint {@code embeddings}, {@code count_tokens}, {@code models} or {@code chat}
+     * @param servers  the servers, such as {@code openai} or {@code voyage}
+     * @return the recordings
+     */
+    public static List<Recording> ofEndpoint(String endpoint, String... servers) {
+        Set<String> wanted = Set.of(servers);
+        List<Recording> out = new ArrayList<>();
+        for (Recording r : all()) {
+            if (wanted.contains(r.server()) && r.endpoint().equals(endpoint)) {
                 out.add(r);
             }
         }

@@ -29,7 +29,7 @@ public final class Reply {
         RANDOM_DATA
     }
 
-    enum Kind { CHAT, STREAM, ERROR, RAW, FAULT, RECORDED }
+    enum Kind { CHAT, STREAM, ERROR, RAW, FAULT, RECORDED, GENERATED }
 
     /**
      * A hold in the body: after {@code bytes} body bytes, or, with {@code deltas} of 0 or more, after the
@@ -175,6 +175,20 @@ public final class Reply {
     }
 
     /**
+     * The reply the server's {@link WireDialect} generates from the request itself, as the real server would
+     * answer it, on the paths whose answer follows from what was asked ({@link WireDialect#generate}):
+     * embeddings (one deterministic vector per input text), the token-count endpoints and the model
+     * catalogue. This is what an idle server serves when nothing is queued and no {@linkplain
+     * FakeServer#setDefault default} was set; enqueue it to serve it in turn among scripted replies, or to
+     * {@linkplain #holdHead hold} it. On any other path it is the 500 error saying no reply was enqueued.
+     *
+     * @return the reply
+     */
+    public static Reply generated() {
+        return new Reply(Kind.GENERATED, null, 200, null, null, null, null, Map.of(), null, Duration.ZERO);
+    }
+
+    /**
      * A transport fault.
      *
      * @param fault the fault
@@ -311,6 +325,16 @@ public final class Reply {
         }
         List<Hold> h = new ArrayList<>(holds);
         h.add(hold);
+        return with(headers, headDelay, headGate, List.copyOf(h));
+    }
+
+    /** This reply with the body holds of another (a generated reply takes those of the reply that asked for it). */
+    Reply withHoldsOf(Reply other) {
+        if (other.holds.isEmpty()) {
+            return this;
+        }
+        List<Hold> h = new ArrayList<>(holds);
+        h.addAll(other.holds);
         return with(headers, headDelay, headGate, List.copyOf(h));
     }
 

@@ -7,6 +7,14 @@ import java.util.Set;
 /** Live-thread checks for "no thread left behind" assertions. */
 public final class Threads {
 
+    /**
+     * Taken exclusively by the contract kits' rules that observe the whole JVM (live threads, the default
+     * locale, captured log lines) and shared by every other rule, so that kits (chat and embeddings) may run
+     * side by side in one JVM without one kit's threads landing in another's rule.
+     */
+    static final java.util.concurrent.locks.ReentrantReadWriteLock JVM_WIDE =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+
     private Threads() {
     }
 

@@ -52,6 +52,44 @@ public interface WireDialect {
     }
 
     /**
+     * Voyage AI's embeddings API (OpenAI-shaped, Anthropic's recommended embeddings): {@code input_type},
+     * {@code output_dimension}, usage with only {@code total_tokens}, errors as {@code {"detail": …}}. It has
+     * no chat: only its generated embeddings are meaningful.
+     *
+     * @return the dialect
+     */
+    static WireDialect voyage() {
+        return new OpenAiCompatibleDialect(OpenAiCompatibleDialect.Server.VOYAGE);
+    }
+
+    /**
+     * The reply the server generates for a request nothing was queued for ({@link Reply#generated()}), on
+     * the paths whose answer follows from the request alone, as the real server answers them: embeddings
+     * ({@code POST …/embeddings}: one deterministic vector per input, base64 or JSON numbers as asked, the
+     * requested dimensions, the server's 400 beyond {@link FakeServer#embeddingInputLimit()} inputs), the
+     * token-count endpoints (Anthropic's {@code POST /v1/messages/count_tokens}, Kimi's
+     * {@code POST /v1/tokenizers/estimate-token-count}) and the model catalogue ({@code GET …/models},
+     * listing {@link FakeServer#models}). The default generates nothing.
+     *
+     * @param request the request
+     * @param server  the server, for its settings
+     * @return the reply (an answer or a scripted error), or null when the dialect generates nothing for the path
+     */
+    default Reply generate(RecordedRequest request, FakeServer server) {
+        return null;
+    }
+
+    /**
+     * Whether the server's model list reports each model's context window (Kimi's {@code context_length},
+     * Anthropic's {@code max_input_tokens}), so a provider's catalogue must carry it.
+     *
+     * @return false by default
+     */
+    default boolean modelsReportWindows() {
+        return false;
+    }
+
+    /**
      * The path prefix of the API's base URL, such as {@code /v1}.
      *
      * @return the prefix, starting with {@code /}, or empty

@@ -30,7 +30,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * The kit is tested too. The whole kit runs against the small independent {@link MiniProvider}: sound,
  * it passes every rule with none skipped; with each {@link MiniProvider.Defect} switched on, it fails
  * exactly the one rule that defect names, and no other, which shows that every rule catches something
- * no other rule does. The 42 runs share the JVM on a few threads (the kit serialises its JVM-wide rules).
+ * no other rule does. The 46 runs share the JVM on a few threads (the kit serialises its JVM-wide rules).
  * The provider's timeouts run on the kit's clock and the server holds its stalls at gates, so no run
  * waits on the wall clock except where a defect makes a rule wait its hang bound out (X1's leaked
  * threads, X2's ignored close); that bound is short here.
@@ -123,7 +123,7 @@ class ContractKitSelfTest {
             assertTrue(wrong.isEmpty(), () -> String.join("\n", wrong));
             Set<String> expected = java.util.Arrays.stream(MiniProvider.Defect.values()).map(d -> d.rule)
                     .collect(Collectors.toCollection(TreeSet::new));
-            assertEquals(41, expected.size(), "one defect per rule");
+            assertEquals(45, expected.size(), "one defect per rule");
             assertEquals(expected, allRules, "every rule has a defect only it catches");
         } finally {
             pool.shutdownNow();

@@ -190,7 +190,7 @@ class FakeDialectFidelityTest {
     private static List<Recording> recorded(String server, String kind, Predicate<Recording> which) {
         List<Recording> out = new ArrayList<>();
         for (Recording r : Recordings.all()) {
-            if (r.server().equals(server) && r.kind().equals(kind) && which.test(r)) {
+            if (r.server().equals(server) && r.kind().equals(kind) && r.endpoint().equals("chat") && which.test(r)) {
                 out.add(r);
             }
         }

@@ -72,7 +72,8 @@ class MiniProvider implements LlmProvider {
         EOF_AFTER_TOOL_CALL_IS_SUCCESS("T7"), INVALID_ARGUMENTS_FAIL_STREAM("T8"), REASONING_NOT_REPLAYED("T9"),
         TOOL_CHOICE_NOT_SENT("T10"), RESPONSE_FORMAT_NOT_SENT("J1"), IMAGE_DROPPED("I1"),
         UNSUPPORTED_SENT_ANYWAY("U1"), SHOULD_RETRY_IGNORED("E4"),
-        NON_OBJECT_ARGUMENTS_DROPPED("T11");
+        NON_OBJECT_ARGUMENTS_DROPPED("T11"),
+        COUNT_LAST_MESSAGE_ONLY("N1"), COUNT_KIND_MISSTATED("N2"), COUNT_ERROR_UNTYPED("N3"), MODEL_WINDOW_DROPPED("M1");
 
         final String rule;
 
@@ -89,6 +90,7 @@ class MiniProvider implements LlmProvider {
     private final Set<Deadline> deadlines = ConcurrentHashMap.newKeySet();
     private final List<HttpClient> leaked = new ArrayList<>();
     private final URI endpoint;
+    private final String base;
     private final String key;
     private final Duration idleTimeout;
     private final Duration headersTimeout;
@@ -100,6 +102,7 @@ class MiniProvider implements LlmProvider {
 
     MiniProvider(ProviderTarget target, Defect defect) {
         this.endpoint = URI.create(target.baseUri() + "/chat/completions");
+        this.base = target.baseUri().toString();
         this.key = target.apiKey();
         this.idleTimeout = target.idleTimeout();
         this.headersTimeout = target.headersTimeout();
@@ -170,6 +173,63 @@ class MiniProvider implements LlmProvider {
     @Override
     public Capabilities capabilities() {
         return CAPABILITIES;
+    }
+
+    /** Kimi's estimate endpoint, as {@code SERVER} counts. */
+    @Override
+    public dev.alfred.llm.TokenCounter tokenCounter() {
+        return request -> {
+            ObjectNode body = JSON.createObjectNode();
+            body.put("model", request.model() == null ? "mini-model" : request.model());
+            List<ChatMessage> messages = request.messages();
+            if (has(Defect.COUNT_LAST_MESSAGE_ONLY)) {
+                messages = messages.subList(messages.size() - 1, messages.size());
+            }
+            for (ChatMessage m : messages) {
+                message(body.withArray("messages").addObject(), m);
+            }
+            HttpResponse<String> r = get(HttpRequest.newBuilder(URI.create(base + "/tokenizers/estimate-token-count"))
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+            if (r.statusCode() != 200) {
+                if (has(Defect.COUNT_ERROR_UNTYPED)) {
+                    throw new IllegalStateException("count failed: HTTP " + r.statusCode());
+                }
+                throw error(r.statusCode(), r.body(), r.headers().firstValue("retry-after").orElse(null), null);
+            }
+            long tokens = JSON.readTree(r.body()).path("data").path("total_tokens").asLong();
+            return new dev.alfred.llm.TokenCount(tokens, has(Defect.COUNT_KIND_MISSTATED)
+                    ? dev.alfred.llm.TokenCount.Kind.ESTIMATE : dev.alfred.llm.TokenCount.Kind.SERVER, "POST /v1/tokenizers/estimate-token-count");
+        };
+    }
+
+    /** Kimi's model list, with its context_length. */
+    @Override
+    public List<dev.alfred.llm.ModelInfo> models() {
+        HttpResponse<String> r = get(HttpRequest.newBuilder(URI.create(base + "/models")).GET());
+        if (r.statusCode() != 200) {
+            throw error(r.statusCode(), r.body(), null, null);
+        }
+        List<dev.alfred.llm.ModelInfo> out = new ArrayList<>();
+        for (JsonNode m : JSON.readTree(r.body()).path("data")) {
+            dev.alfred.llm.ModelInfo info = dev.alfred.llm.ModelInfo.ofId(m.path("id").asString());
+            if (m.has("context_length") && !has(Defect.MODEL_WINDOW_DROPPED)) {
+                info = info.withLimits(m.path("context_length").asInt(), null, dev.alfred.llm.ModelInfo.Origin.SERVER, null);
+            }
+            out.add(info);
+        }
+        return out;
+    }
+
+    private HttpResponse<String> get(HttpRequest.Builder request) {
+        try {
+            return client.send(request.header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ProviderUnavailableException("mini: " + e, "mini", -1, null, null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LlmException("mini: interrupted", e);
+        }
     }
 
     private String id(String wire) {
