@@ -156,6 +156,8 @@ class CatalogueAndCountTest {
         server.enqueue(Reply.raw(200, "application/json",
                 "{\"context_management\":{\"original_input_tokens\":7},\"input_tokens\":5}"));
         assertEquals(5, provider().tokenCounter().count(ChatRequest.builder().user("a").build()).tokens());
+        server.enqueue(Reply.raw(200, "application/json", "{\"input_tokens\":0}"));
+        assertEquals(0, provider().tokenCounter().count(ChatRequest.builder().user("a").build()).tokens());
     }
 
     @Test
@@ -249,6 +251,7 @@ class CatalogueAndCountTest {
         server.setDefault(json("models-page-docs.json"));
         MalformedResponseException e = assertThrows(MalformedResponseException.class, () -> provider().models());
         assertTrue(e.getMessage().contains("has_more") && e.getMessage().contains("last_id"), e.getMessage());
+        assertNull(e.getCause());
         assertEquals(2, server.requestCount());
     }
 
@@ -281,16 +284,17 @@ class CatalogueAndCountTest {
         server.enqueue(Reply.raw(200, "application/json", page));
         MalformedResponseException e = assertThrows(MalformedResponseException.class, () -> provider().models());
         assertTrue(e.getMessage().contains("malformed models page"), e.getMessage());
+        assertTrue(e.getCause() != null, "the parser's complaint is kept");
     }
 
     @Test
     void oddButValidFieldsAreRead() {
         server.enqueue(Reply.raw(200, "application/json", "{\"first_id\":null,\"data\":[{\"id\":\"m\",\"display_name\":null,"
-                + "\"max_input_tokens\":null,\"max_tokens\":1000,\"capabilities\":{\"thinking\":true,\"image_input\":"
+                + "\"max_input_tokens\":null,\"max_tokens\":2147483647,\"capabilities\":{\"thinking\":true,\"image_input\":"
                 + "{\"note\":[1],\"supported\":true},\"pdf_input\":{\"supported\":true},\"structured_outputs\":"
                 + "{\"supported\":false}},\"extra\":{\"x\":[1,2]}},{\"id\":\"n\",\"capabilities\":null}],"
                 + "\"has_more\":false,\"last_id\":7}"));
-        assertEquals(List.of(new ModelInfo("m", null, null, 1000, Set.of(Feature.IMAGES), ModelInfo.Origin.UNKNOWN, null),
+        assertEquals(List.of(new ModelInfo("m", null, null, Integer.MAX_VALUE, Set.of(Feature.IMAGES), ModelInfo.Origin.UNKNOWN, null),
                 ModelInfo.ofId("n")), provider().models());
     }
 
