@@ -132,6 +132,14 @@ class KimiCatalogueAndCountTest {
                 server.takeRequest().body());
     }
 
+    @Test
+    void theEstimateSendsTheKeyAsTheChatDoesStripped() {
+        server.enqueue(json("estimate-token-count.json"));
+        KimiProvider.builder().apiKey(" " + KEY + " ").baseUrl(server.baseUri()).build().tokenCounter()
+                .count(ChatRequest.builder().user("a").build());
+        assertEquals(Optional.of("Bearer " + KEY), server.takeRequest().header("authorization"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"not json", "[80]", "{\"data\":80}", "{\"data\":{\"total_tokens\":\"80\"}}",
             "{\"data\":{\"tokens\":80}}", "{\"total_tokens\":80}", "{\"data\":{\"total_tokens\":-1}}", "{\"data\":{"})
@@ -147,6 +155,8 @@ class KimiCatalogueAndCountTest {
         server.enqueue(Reply.raw(200, "application/json",
                 "{\"code\":0,\"data\":{\"x\":{\"y\":1},\"total_tokens\":12},\"scode\":\"0x0\",\"status\":true}"));
         assertEquals(12, provider().tokenCounter().count(ChatRequest.builder().user("a").build()).tokens());
+        server.enqueue(Reply.raw(200, "application/json", "{\"data\":{\"total_tokens\":0}}"));
+        assertEquals(0, provider().tokenCounter().count(ChatRequest.builder().user("a").build()).tokens());
     }
 
     @Test
@@ -202,13 +212,14 @@ class KimiCatalogueAndCountTest {
         String list = "{\"object\":\"list\",\"data\":[{\"id\":\"kimi-k3\",\"object\":\"model\",\"display_name\":\"\","
                 + "\"context_length\":0,\"permission\":[{\"x\":1}],\"supports_video_in\":{\"odd\":true}},"
                 + "{\"id\":\"kimi-k2.6\",\"context_length\":null},{\"id\":\"private\",\"supports_reasoning\":\"yes\"},"
-                + "{\"id\":\"kimi-k2.5\",\"context_length\":262144}]}";
+                + "{\"id\":\"kimi-k2.5\",\"context_length\":262144},{\"id\":\"big\",\"context_length\":2147483647}]}";
         server.enqueue(Reply.raw(200, "application/json", list));
         assertEquals(List.of(
                 ModelInfo.ofId("kimi-k3").withLimits(1_000_000, null, ModelInfo.Origin.BUILT_IN, LocalDate.of(2026, 12, 8)),
                 ModelInfo.ofId("kimi-k2.6").withLimits(262_144, null, ModelInfo.Origin.BUILT_IN, LocalDate.of(2026, 12, 8)),
                 ModelInfo.ofId("private"),
-                ModelInfo.ofId("kimi-k2.5").withLimits(262_144, null, ModelInfo.Origin.SERVER, null)), provider().models());
+                ModelInfo.ofId("kimi-k2.5").withLimits(262_144, null, ModelInfo.Origin.SERVER, null),
+                ModelInfo.ofId("big").withLimits(Integer.MAX_VALUE, null, ModelInfo.Origin.SERVER, null)), provider().models());
 
         server.enqueue(Reply.raw(200, "application/json", list));
         LlmProvider configured = LlmProviders.create("kimi", ProviderConfig.of(Map.of("kimi.api.key", KEY,
