@@ -6,6 +6,8 @@ module dev.alfred.llm.kimi {
     requires transitive dev.alfred.llm;
     requires transitive dev.alfred.llm.openai;
     requires dev.alfred.llm.http;
+    requires java.net.http;
+    requires tools.jackson.core;
     requires org.slf4j;
 
     exports dev.alfred.llm.kimi;

@@ -2,13 +2,21 @@ package dev.alfred.llm.anthropic;
 
 import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.MalformedResponseException;
+import dev.alfred.llm.ModelInfo;
 import dev.alfred.llm.ProviderOptions;
 import dev.alfred.llm.ResponseAccumulator;
+import dev.alfred.llm.TokenCount;
+import dev.alfred.llm.TokenCounter;
+import dev.alfred.llm.Usage;
 import dev.alfred.llm.anthropic.internal.stream.AnthropicChatStream;
 import dev.alfred.llm.anthropic.internal.wire.AnswerFolder;
 import dev.alfred.llm.anthropic.internal.wire.AnswerSink;
 import dev.alfred.llm.anthropic.internal.wire.EventDecoder;
+import dev.alfred.llm.anthropic.internal.wire.ModelsPage;
 import dev.alfred.llm.anthropic.internal.wire.RequestEncoder;
+import dev.alfred.llm.anthropic.internal.wire.TokenCountBody;
+import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.http.EventStreamChatStream;
 import dev.alfred.llm.http.HttpChatProvider;
 import dev.alfred.llm.http.HttpExchange;
@@ -17,14 +25,23 @@ import dev.alfred.llm.http.HttpTransport;
 import dev.alfred.llm.http.error.ErrorBody;
 import dev.alfred.llm.http.error.ErrorKind;
 import dev.alfred.llm.http.error.ErrorRules;
+import dev.alfred.llm.spi.ModelTable;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * The Anthropic Messages API provider ({@code POST /v1/messages}), for Claude and for the servers that
@@ -65,6 +82,10 @@ import java.util.Set;
  * ({@code overloaded_error}, also inside a stream) retryable rate limits, 500/504 retryable
  * unavailability; a 200 body that is not a message is a {@link dev.alfred.llm.MalformedResponseException}.
  *
+ * <p>Beside chat: {@link #tokenCounter()} asks {@code POST /v1/messages/count_tokens}, and
+ * {@link #models()} reads {@code GET /v1/models}, completed from a dated built-in table and the
+ * {@code anthropic.context.windows} setting. Anthropic has no embeddings.
+ *
  * <p>One instance shares one HTTP client across calls and is thread-safe. {@link #toString()} and
  * every exception message leave the API key out.
  */
@@ -93,6 +114,33 @@ public final class AnthropicProvider extends HttpChatProvider {
      */
     static final ErrorRules ERRORS = (status, type, message) ->
             message.toLowerCase(Locale.ROOT).contains("credit balance is too low") ? ErrorKind.QUOTA_EXCEEDED : null;
+    /** What a count made by {@link #tokenCounter()} names as its method. */
+    public static final String COUNT_METHOD = "anthropic count_tokens";
+    /**
+     * The context windows and output limits of current models, for a catalogue entry that lacks them
+     * (memory-apis.md §3.1, third-party catalogues; checked 2026-12-08). Sonnet 4.6's output limit is
+     * 64,000 in one source and 128,000 in another: the lower is kept. Overridden by
+     * {@code anthropic.context.windows}.
+     */
+    public static final ModelTable BUILT_IN_MODELS = ModelTable.builtIn(LocalDate.of(2026, 12, 8),
+            new Object[]{"claude-sonnet-5", 1_000_000, 128_000},
+            new Object[]{"claude-fable-5", 1_000_000, 128_000},
+            new Object[]{"claude-opus-4-8", 1_000_000, 128_000},
+            new Object[]{"claude-opus-4-7", 1_000_000, 128_000},
+            new Object[]{"claude-opus-4-6", 1_000_000, 128_000},
+            new Object[]{"claude-sonnet-4-6", 1_000_000, 64_000},
+            new Object[]{"claude-sonnet-4-5", 200_000, 64_000},
+            new Object[]{"claude-sonnet-4-5-20250929", 200_000, 64_000},
+            new Object[]{"claude-haiku-4-5", 200_000, 64_000},
+            new Object[]{"claude-haiku-4-5-20251001", 200_000, 64_000});
+    /** The most models asked for per page, the API's maximum. */
+    static final int PAGE_LIMIT = 1000;
+    /** The most pages read before the list is judged endless. */
+    static final int MAX_PAGES = 100;
+    /** The largest models page read. */
+    static final int MAX_PAGE_BYTES = 16 << 20;
+    /** Set while {@link #tokenCounter()}'s call runs on this thread: the call goes to count_tokens. */
+    private static final ThreadLocal<Boolean> COUNTING = new ThreadLocal<>();
     private static final Set<String> RESERVED_HEADERS = Set.of("x-api-key", "authorization", "anthropic-version",
             "anthropic-beta", "user-agent", "content-type", "accept");
 
@@ -101,12 +149,26 @@ public final class AnthropicProvider extends HttpChatProvider {
     private final boolean bearer;
     private final String version;
     private final String betas;
+    private final URI countEndpoint;
+    private final URI modelsUrl;
+    private final String apiKey;
+    private final Map<String, String> extraHeaders;
+    private final HttpClient httpClient;
+    private final Executor executor;
+    private final ModelTable models;
     private final RequestEncoder encoder = new RequestEncoder(ID);
     private final EventDecoder decoder = new EventDecoder();
 
     private AnthropicProvider(Builder b) {
         super(ID, b, "request-id", ERRORS);
         this.endpoint = messagesUrl(baseUrl());
+        this.countEndpoint = HttpTransport.resolve(endpoint, "count_tokens");
+        this.modelsUrl = apiUrl(baseUrl(), "models");
+        this.apiKey = b.key();
+        this.extraHeaders = b.headers();
+        this.httpClient = b.client;
+        this.executor = b.executor;
+        this.models = b.models;
         this.maxTokens = b.maxTokens;
         this.bearer = b.bearer;
         this.version = b.version;
@@ -123,9 +185,14 @@ public final class AnthropicProvider extends HttpChatProvider {
      * @return the endpoint
      */
     static URI messagesUrl(URI baseUrl) {
-        String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
-        boolean versioned = path.endsWith("/v1") || path.endsWith("/v1/");
-        return HttpTransport.resolve(baseUrl, versioned ? "messages" : "v1/messages");
+        return apiUrl(baseUrl, "messages");
+    }
+
+    /** An API path below the base URL, as {@link #messagesUrl} places {@code messages}. */
+    static URI apiUrl(URI baseUrl, String path) {
+        String base = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+        boolean versioned = base.endsWith("/v1") || base.endsWith("/v1/");
+        return HttpTransport.resolve(baseUrl, versioned ? path : "v1/" + path);
     }
 
     /**
@@ -149,9 +216,101 @@ public final class AnthropicProvider extends HttpChatProvider {
         return CAPABILITIES;
     }
 
+    /**
+     * Anthropic's own count: {@code POST /v1/messages/count_tokens} with the body {@link #chat} would send
+     * for the request, written by the same encoder and checked the same way, less {@code max_tokens},
+     * {@code stream} and the sampling fields the endpoint does not take; so system, history, tools, tool
+     * choice, thinking, the output format and images are all counted as the server counts them. The call
+     * goes out as a chat call does: the same headers (key, version, betas, the request's own), extra body
+     * fields, deadlines and error mapping (typed exceptions, key left out). The count is
+     * {@link TokenCount.Kind#SERVER}; Anthropic says it "should be considered an estimate" (thinking of
+     * earlier turns is not counted). Thread-safe.
+     *
+     * @return the counter; {@code count} throws the {@link dev.alfred.llm.LlmException} the call failed with,
+     *         a {@link MalformedResponseException} for an answer without {@code input_tokens}
+     */
+    @Override
+    public TokenCounter tokenCounter() {
+        return request -> {
+            Objects.requireNonNull(request, "request");
+            COUNTING.set(Boolean.TRUE);
+            try {
+                return new TokenCount(chat(request).usage().promptTokens(), TokenCount.Kind.SERVER, COUNT_METHOD);
+            } finally {
+                COUNTING.remove();
+            }
+        };
+    }
+
+    /**
+     * The server's catalogue, {@code GET /v1/models?limit=1000}, page after page ({@code after_id}) while
+     * it says {@code has_more}: each model's id, display name, context window ({@code max_input_tokens}),
+     * output limit ({@code max_tokens}) and features ({@code capabilities}: images, thinking, structured
+     * outputs), origin {@link ModelInfo.Origin#SERVER}; where the server gives no window, it comes from
+     * {@code anthropic.context.windows} or {@link #BUILT_IN_MODELS} (a configured window overrides the
+     * server's). The request carries the same headers as a chat call. Thread-safe.
+     *
+     * @return the models, in the server's order
+     * @throws dev.alfred.llm.LlmException for an error status (typed as for chat, key left out), and a
+     *                                     {@link MalformedResponseException} for a page that is not the API's
+     *                                     shape or a list that does not end ({@code has_more} without a new
+     *                                     {@code last_id}, or more than {@value #MAX_PAGES} pages)
+     */
+    @Override
+    public List<ModelInfo> models() {
+        List<ModelInfo> all = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        String after = null;
+        try (HttpTransport transport = HttpTransport.create(settings().connectTimeout(), httpClient, executor)) {
+            for (int page = 1; ; page++) {
+                URI uri = URI.create(modelsUrl + "?limit=" + PAGE_LIMIT
+                        + (after == null ? "" : "&after_id=" + URLEncoder.encode(after, StandardCharsets.UTF_8)));
+                ModelsPage p = modelsPage(transport, uri);
+                p.models().forEach(m -> all.add(models.complete(m)));
+                if (!p.hasMore()) {
+                    return List.copyOf(all);
+                }
+                after = p.lastId();
+                if (after == null || after.isEmpty() || !seen.add(after)) {
+                    throw malformed("the models list says has_more but gives no new last_id (was " + after
+                            + ") after page " + page, null, null);
+                }
+                if (page == MAX_PAGES) {
+                    throw malformed("the models list did not end within " + MAX_PAGES + " pages", null, null);
+                }
+            }
+        }
+    }
+
+    private ModelsPage modelsPage(HttpTransport transport, URI uri) {
+        HttpRequest.Builder rb = HttpTransport.request(uri).header("Accept", "application/json")
+                .header("User-Agent", HttpTransport.USER_AGENT).GET();
+        authenticate(rb, apiKey, false);
+        extraHeaders.forEach(rb::header);
+        HttpExchange exchange = transport.exchange(rb.build(), null, settings(), false);
+        try {
+            exchange.successfulHeaders();
+            String requestId = exchange.requestId();
+            byte[] body = exchange.readAll(MAX_PAGE_BYTES, true);
+            try {
+                return ModelsPage.parse(body);
+            } catch (RuntimeException e) {
+                throw malformed("malformed models page (" + e.getMessage() + ")", requestId, e);
+            }
+        } catch (RuntimeException | Error e) {
+            exchange.cancel();
+            throw e;
+        }
+    }
+
+    private MalformedResponseException malformed(String message, String requestId, RuntimeException cause) {
+        return new MalformedResponseException(settings().errors().describe(200, null, message, requestId), ID, 200,
+                requestId, cause == null ? null : settings().errors().scrubber().scrubbedCopy(cause));
+    }
+
     @Override
     protected URI endpoint(ChatRequest request, boolean stream) {
-        return endpoint;
+        return COUNTING.get() != null ? countEndpoint : endpoint;
     }
 
     @Override
@@ -162,6 +321,10 @@ public final class AnthropicProvider extends HttpChatProvider {
     @Override
     protected byte[] encode(ChatRequest request, boolean stream, List<String> warnings) {
         AnthropicOptions options = request.options(AnthropicOptions.class).orElse(AnthropicOptions.DEFAULT);
+        if (COUNTING.get() != null) {
+            return encoder.encodeCount(request, model(), maxTokens, options.thinking(), options.budgetTokens(),
+                    options.effort(), warnings);
+        }
         return encoder.encode(request, model(), maxTokens, stream, options.thinking(), options.budgetTokens(),
                 options.effort(), warnings);
     }
@@ -187,6 +350,11 @@ public final class AnthropicProvider extends HttpChatProvider {
         if (error != null) {
             throw settings().errors().fromStreamError(error, requestId);
         }
+        if (COUNTING.get() != null) {
+            long tokens = TokenCountBody.inputTokens(body);
+            answer.usage(new Usage(tokens, 0, tokens, 0, 0, 0));
+            return;
+        }
         new AnswerFolder(AnswerSink.of(answer), ID).message(decoder.decodeMessage(body, body.length));
     }
 
@@ -205,9 +373,63 @@ public final class AnthropicProvider extends HttpChatProvider {
         private boolean bearer;
         private String version = DEFAULT_VERSION;
         private final Set<String> betas = new LinkedHashSet<>();
+        private HttpClient client;
+        private Executor executor;
+        private ModelTable models = BUILT_IN_MODELS;
 
         private Builder() {
             super(ANTHROPIC_URL, DEFAULT_MODEL, RESERVED_HEADERS);
+        }
+
+        /** The key, for the catalogue's requests. */
+        private String key() {
+            return apiKey();
+        }
+
+        /** The extra headers, for the catalogue's requests. */
+        private Map<String, String> headers() {
+            return extraHeaders();
+        }
+
+        /**
+         * Shares an existing HTTP client instead of creating one, for chat and for the catalogue; the
+         * provider will not close it.
+         *
+         * @param client the client
+         * @return this builder
+         */
+        @Override
+        public Builder httpClient(HttpClient client) {
+            this.client = client;
+            return super.httpClient(client);
+        }
+
+        /**
+         * Sets the executor of the HTTP clients the provider creates.
+         *
+         * @param executor the executor; the caller keeps ownership
+         * @return this builder
+         */
+        @Override
+        public Builder executor(Executor executor) {
+            this.executor = executor;
+            return super.executor(executor);
+        }
+
+        /**
+         * Reads the shared settings ({@link HttpProviderBuilder#configure}) and
+         * {@code <prefix>context.windows}, which overrides {@link #BUILT_IN_MODELS} for {@link #models()}.
+         *
+         * @param config the configuration
+         * @param prefix the prefix, such as {@code anthropic.}
+         * @return this builder
+         * @throws IllegalArgumentException naming a setting whose value is malformed
+         */
+        @Override
+        public Builder configure(ProviderConfig config, String prefix) {
+            super.configure(config, prefix);
+            this.models = BUILT_IN_MODELS.withConfig(config, prefix);
+            return this;
         }
 
         /**

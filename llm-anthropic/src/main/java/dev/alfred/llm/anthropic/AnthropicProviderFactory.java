@@ -1,6 +1,9 @@
 package dev.alfred.llm.anthropic;
 
+import dev.alfred.llm.Capabilities;
+import dev.alfred.llm.EmbeddingProvider;
 import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.UnsupportedFeatureException;
 import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.spi.LlmProviderFactory;
 
@@ -16,9 +19,17 @@ import java.util.Set;
  * {@code anthropic-beta}; {@code anthropic.auth}, {@code x-api-key} (default) or {@code bearer}; the
  * durations {@code anthropic.connect.timeout}, {@code anthropic.headers.timeout},
  * {@code anthropic.idle.timeout}, {@code anthropic.total.timeout}; {@code anthropic.allow.insecure.http};
- * and the bounds {@code anthropic.max.tool.calls} and {@code anthropic.max.tool.argument.chars}.
+ * the bounds {@code anthropic.max.tool.calls} and {@code anthropic.max.tool.argument.chars}; and
+ * {@code anthropic.context.windows} [{@code ANTHROPIC_CONTEXT_WINDOWS}], {@code id=window} or
+ * {@code id=window/maxOutput} pairs separated by commas, which override the catalogue's built-in table.
+ * Anthropic has no embeddings: {@link #createEmbeddings} names the one it recommends.
  */
 public final class AnthropicProviderFactory implements LlmProviderFactory {
+
+    /** Why {@link #createEmbeddings} refuses, and what to use instead. */
+    static final String NO_EMBEDDINGS = "anthropic has no embeddings API: Anthropic offers no embedding model and"
+            + " recommends Voyage AI; use LlmProviders.createEmbeddings(\"openai\", config) with openai.dialect=voyage"
+            + " (openai.base.url=https://api.voyageai.com/v1 and a Voyage key in openai.api.key)";
 
     /** Creates the factory; ServiceLoader needs the public no-argument constructor. */
     public AnthropicProviderFactory() {
@@ -66,5 +77,18 @@ public final class AnthropicProviderFactory implements LlmProviderFactory {
             b.bearerAuth(a.equals("bearer"));
         });
         return b.build();
+    }
+
+    /**
+     * Refuses: Anthropic has no embeddings API. The message names the alternative Anthropic recommends,
+     * Voyage AI, reached through the OpenAI-compatible provider.
+     *
+     * @param config the settings, not read
+     * @return never
+     * @throws UnsupportedFeatureException always, for {@link Capabilities.Feature#EMBEDDINGS}
+     */
+    @Override
+    public EmbeddingProvider createEmbeddings(ProviderConfig config) {
+        throw new UnsupportedFeatureException(NO_EMBEDDINGS, AnthropicProvider.ID, Capabilities.Feature.EMBEDDINGS);
     }
 }

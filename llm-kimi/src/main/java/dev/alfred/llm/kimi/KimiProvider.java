@@ -4,16 +4,34 @@ import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
+import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.MalformedResponseException;
+import dev.alfred.llm.ModelInfo;
 import dev.alfred.llm.ProviderEndpoint;
+import dev.alfred.llm.TokenCount;
+import dev.alfred.llm.TokenCounter;
+import dev.alfred.llm.config.ProviderConfig;
+import dev.alfred.llm.http.ExchangeSettings;
+import dev.alfred.llm.http.HttpExchange;
 import dev.alfred.llm.http.HttpTransport;
 import dev.alfred.llm.http.HttpProviderBuilder;
+import dev.alfred.llm.kimi.internal.ModelList;
+import dev.alfred.llm.kimi.internal.TokenEstimates;
 import dev.alfred.llm.openai.OpenAiProvider;
+import dev.alfred.llm.spi.ModelTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * The Kimi (Moonshot AI) provider: a preset of llm-openai's {@link OpenAiProvider} with Kimi's base
@@ -24,7 +42,11 @@ import java.util.Set;
  * LlmProvider kimi = KimiProvider.builder().apiKey(System.getenv("KIMI_API_KEY")).build();
  * }</pre>
  *
- * One instance shares one HTTP client across calls and is thread-safe. It sends its own
+ * <p>Beside chat: {@link #tokenCounter()} asks Moonshot's {@code POST /v1/tokenizers/estimate-token-count},
+ * and {@link #models()} reads {@code GET /v1/models} (context length, reasoning, image input), completed
+ * from a dated built-in table and the {@code kimi.context.windows} setting. Moonshot has no embeddings.
+ *
+ * <p>One instance shares one HTTP client across calls and is thread-safe. It sends its own
  * {@code User-Agent: alfred-llm/<version>} and never another client's. {@link #toString()} and every
  * exception message leave the API key out.
  */
@@ -43,12 +65,36 @@ public final class KimiProvider implements LlmProvider {
     /** The User-Agent sent with every request. */
     public static final String USER_AGENT = HttpTransport.USER_AGENT;
 
+    /** What a count made by {@link #tokenCounter()} names as its method. */
+    public static final String COUNT_METHOD = "kimi estimate-token-count";
+    /**
+     * The context windows (input and output together) of current Kimi models, for a catalogue entry that
+     * lacks one (Moonshot's help center, api-troubleshooting.md, 2026-07: K3 1M, K2.x 256K; checked
+     * 2026-12-08). K3's "1M" is taken as 1,000,000, the lower reading. Overridden by
+     * {@code kimi.context.windows}.
+     */
+    public static final ModelTable BUILT_IN_MODELS = ModelTable.builtIn(LocalDate.of(2026, 12, 8),
+            new Object[]{"kimi-k3", 1_000_000, null},
+            new Object[]{"kimi-k2.7-code", 262_144, null},
+            new Object[]{"kimi-k2.7-code-highspeed", 262_144, null},
+            new Object[]{"kimi-k2.6", 262_144, null},
+            new Object[]{"kimi-k2.5", 262_144, null},
+            new Object[]{"kimi-k2-0905-preview", 262_144, null},
+            new Object[]{"kimi-k2-turbo-preview", 262_144, null});
+    /** The largest model list read. */
+    static final int MAX_LIST_BYTES = 16 << 20;
+
     private static final Logger LOG = LoggerFactory.getLogger(KimiProvider.class);
 
     private final OpenAiProvider engine;
+    private final TokenEstimates estimates;
+    private final Catalogue catalogue;
+    private volatile boolean closed;
 
-    private KimiProvider(OpenAiProvider engine) {
+    private KimiProvider(OpenAiProvider engine, TokenEstimates estimates, Catalogue catalogue) {
         this.engine = engine;
+        this.estimates = estimates;
+        this.catalogue = catalogue;
         URI baseUrl = engine.baseUrl();
         if (baseUrl.getHost() != null && baseUrl.getHost().equalsIgnoreCase(CODING_PLAN_URL.getHost())) {
             LOG.warn("{}: base URL {} is the Kimi Coding Plan endpoint, which admits only approved coding agents;"
@@ -120,13 +166,82 @@ public final class KimiProvider implements LlmProvider {
     }
 
     /**
-     * Closes the HTTP client if this provider created it (on JDK 21 and later; on 17 its selector
-     * thread ends when the client is collected). The shared pool's threads end by themselves when idle.
+     * Moonshot's own estimate: {@code POST {base}/tokenizers/estimate-token-count} with {@code {model,
+     * messages}}, the messages in the chat format this provider sends (system, user text and images,
+     * assistant text with its tool calls and reasoning, tool results). The endpoint documents only those
+     * two fields, so the tool definitions, response format and sampling settings are not counted: add
+     * {@link TokenCounter#estimate()} of the tools where they matter. The call goes out as a chat call
+     * does (key, extra headers and body fields, deadlines, Kimi's error table, key left out of every
+     * message). The count is {@link TokenCount.Kind#SERVER}. Thread-safe.
+     *
+     * @return the counter; {@code count} throws the {@link LlmException} the call failed with, a
+     *         {@link MalformedResponseException} for an answer without {@code data.total_tokens}
+     */
+    @Override
+    public TokenCounter tokenCounter() {
+        return request -> new TokenCount(estimates.count(Objects.requireNonNull(request, "request")),
+                TokenCount.Kind.SERVER, COUNT_METHOD);
+    }
+
+    /**
+     * The server's catalogue, {@code GET {base}/models}, as Moonshot's kimi-cli reads it: each model's id,
+     * display name, context window ({@code context_length}, input and output together) and features
+     * (reasoning, image input), origin {@link ModelInfo.Origin#SERVER}; where the server gives no window it
+     * comes from {@code kimi.context.windows} or {@link #BUILT_IN_MODELS} (a configured window overrides the
+     * server's). Thread-safe.
+     *
+     * @return the models, in the server's order
+     * @throws LlmException for an error status (typed by Kimi's error table, key left out), after
+     *                      {@link #close()}, and a {@link MalformedResponseException} for a body that is not a
+     *                      model list
+     */
+    @Override
+    public List<ModelInfo> models() {
+        if (closed) {
+            throw new LlmException(ID + ": provider is closed", ID, -1, null, false, null, null);
+        }
+        return catalogue.list(estimates.exchangeSettings());
+    }
+
+    /**
+     * Closes the HTTP clients if this provider created them (on JDK 21 and later; on 17 their selector
+     * threads end when the clients are collected). The shared pool's threads end by themselves when idle.
      * Later calls fail.
      */
     @Override
     public void close() {
+        closed = true;
         engine.close();
+        estimates.close();
+    }
+
+    /** The catalogue's request, on a transport of its own for each listing. */
+    private record Catalogue(URI url, String apiKey, Map<String, String> headers, HttpClient client,
+                             Executor executor, ModelTable table) {
+
+        List<ModelInfo> list(ExchangeSettings settings) {
+            HttpRequest.Builder rb = HttpTransport.request(url).header("Accept", "application/json")
+                    .header("User-Agent", USER_AGENT).header("Authorization", "Bearer " + apiKey).GET();
+            headers.forEach(rb::header);
+            try (HttpTransport transport = HttpTransport.create(settings.connectTimeout(), client, executor)) {
+                HttpExchange exchange = transport.exchange(rb.build(), null, settings, false);
+                try {
+                    exchange.successfulHeaders();
+                    String requestId = exchange.requestId();
+                    byte[] body = exchange.readAll(MAX_LIST_BYTES, true);
+                    try {
+                        return ModelList.parse(body).stream().map(table::complete).toList();
+                    } catch (RuntimeException e) {
+                        throw new MalformedResponseException(settings.errors().describe(200, null,
+                                "malformed model list (" + e.getMessage() + ")", requestId), ID, 200, requestId,
+                                settings.errors().scrubber().scrubbedCopy(e));
+                    }
+                } catch (RuntimeException | Error e) {
+                    exchange.cancel();
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
@@ -147,8 +262,53 @@ public final class KimiProvider implements LlmProvider {
      */
     public static final class Builder extends HttpProviderBuilder<Builder> {
 
+        private HttpClient client;
+        private Executor executor;
+        private ModelTable models = BUILT_IN_MODELS;
+
         private Builder() {
             super(OPEN_PLATFORM_URL, DEFAULT_MODEL, Set.of("authorization", "user-agent", "content-type", "accept"));
+        }
+
+        /**
+         * Shares an existing HTTP client instead of creating one, for chat, counts and the catalogue; the
+         * provider will not close it.
+         *
+         * @param client the client
+         * @return this builder
+         */
+        @Override
+        public Builder httpClient(HttpClient client) {
+            this.client = client;
+            return super.httpClient(client);
+        }
+
+        /**
+         * Sets the executor of the HTTP clients the provider creates.
+         *
+         * @param executor the executor; the caller keeps ownership
+         * @return this builder
+         */
+        @Override
+        public Builder executor(Executor executor) {
+            this.executor = executor;
+            return super.executor(executor);
+        }
+
+        /**
+         * Reads the shared settings ({@link HttpProviderBuilder#configure}) and
+         * {@code <prefix>context.windows}, which overrides {@link #BUILT_IN_MODELS} for {@link #models()}.
+         *
+         * @param config the configuration
+         * @param prefix the prefix, such as {@code kimi.}
+         * @return this builder
+         * @throws IllegalArgumentException naming a setting whose value is malformed
+         */
+        @Override
+        public Builder configure(ProviderConfig config, String prefix) {
+            super.configure(config, prefix);
+            this.models = BUILT_IN_MODELS.withConfig(config, prefix);
+            return this;
         }
 
         /**
@@ -162,10 +322,15 @@ public final class KimiProvider implements LlmProvider {
                 throw new IllegalArgumentException("apiKey is missing: set KIMI_API_KEY (or MOONSHOT_API_KEY),"
                         + " or call apiKey(...)");
             }
-            return new KimiProvider(copyTo(OpenAiProvider.builder().id(ID).dialect(KimiDialect.DIALECT)
-                    .settingNames("set KIMI_API_KEY (or MOONSHOT_API_KEY), or call apiKey(...)",
-                            "setting kimi.base.url, KIMI_BASE_URL; kimi.allow-insecure-http=true, KIMI_ALLOW_INSECURE_HTTP,"
-                                    + " accepts it")).build());
+            String keyHint = "set KIMI_API_KEY (or MOONSHOT_API_KEY), or call apiKey(...)";
+            String urlSettings = "setting kimi.base.url, KIMI_BASE_URL; kimi.allow-insecure-http=true,"
+                    + " KIMI_ALLOW_INSECURE_HTTP, accepts it";
+            OpenAiProvider engine = copyTo(OpenAiProvider.builder().id(ID).dialect(KimiDialect.DIALECT)
+                    .settingNames(keyHint, urlSettings)).build();
+            TokenEstimates estimates = copyTo(TokenEstimates.builder(ID, KimiDialect.DIALECT))
+                    .build(keyHint, urlSettings, DEFAULT_MODEL);
+            return new KimiProvider(engine, estimates, new Catalogue(HttpTransport.resolve(engine.baseUrl(), "models"),
+                    apiKey().strip(), extraHeaders(), client, executor, models));
         }
     }
 }

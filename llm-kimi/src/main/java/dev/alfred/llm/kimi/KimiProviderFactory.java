@@ -1,6 +1,9 @@
 package dev.alfred.llm.kimi;
 
+import dev.alfred.llm.Capabilities;
+import dev.alfred.llm.EmbeddingProvider;
 import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.UnsupportedFeatureException;
 import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.spi.LlmProviderFactory;
 
@@ -12,9 +15,16 @@ import java.util.Set;
  * providers share, under {@code kimi.} ({@link dev.alfred.llm.http.HttpProviderBuilder#configure}):
  * {@code kimi.base.url} [{@code KIMI_BASE_URL}], {@code kimi.model} [{@code KIMI_MODEL}], the timeouts,
  * {@code kimi.allow.insecure.http} [{@code KIMI_ALLOW_INSECURE_HTTP}] (true lets a plain {@code http://}
- * base URL reach a host that is not loopback), and the bounds of an answer.
+ * base URL reach a host that is not loopback), the bounds of an answer, and {@code kimi.context.windows}
+ * [{@code KIMI_CONTEXT_WINDOWS}], {@code id=window} pairs separated by commas, which override the
+ * catalogue's built-in table. Moonshot has no embeddings: {@link #createEmbeddings} names an alternative.
  */
 public final class KimiProviderFactory implements LlmProviderFactory {
+
+    /** Why {@link #createEmbeddings} refuses, and what to use instead. */
+    static final String NO_EMBEDDINGS = "kimi has no embeddings API: Moonshot's /v1/embeddings answers 403 \"The API"
+            + " you are accessing is not open\"; use an OpenAI-compatible embeddings server (OpenAI, or Voyage AI with"
+            + " openai.dialect=voyage) through LlmProviders.createEmbeddings(\"openai\", config)";
 
     /** Creates the factory; ServiceLoader needs the public no-argument constructor. */
     public KimiProviderFactory() {
@@ -47,5 +57,18 @@ public final class KimiProviderFactory implements LlmProviderFactory {
         String key = config.getFirst("kimi.api.key", "moonshot.api.key").orElseThrow(() -> new IllegalArgumentException(
                 "no Kimi API key: set KIMI_API_KEY (or MOONSHOT_API_KEY), or the setting kimi.api.key"));
         return KimiProvider.builder().configure(config, "kimi.").apiKey(key).build();
+    }
+
+    /**
+     * Refuses: Moonshot has no embeddings API. The message names the alternative, an OpenAI-compatible
+     * embeddings server reached through the OpenAI-compatible provider.
+     *
+     * @param config the settings, not read
+     * @return never
+     * @throws UnsupportedFeatureException always, for {@link Capabilities.Feature#EMBEDDINGS}
+     */
+    @Override
+    public EmbeddingProvider createEmbeddings(ProviderConfig config) {
+        throw new UnsupportedFeatureException(NO_EMBEDDINGS, KimiProvider.ID, Capabilities.Feature.EMBEDDINGS);
     }
 }

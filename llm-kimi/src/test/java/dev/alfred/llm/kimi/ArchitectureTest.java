@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 
-/** llm-kimi is a preset: it depends on the port, llm-openai's public packages, llm-http's, the JDK and SLF4J only. */
+/**
+ * llm-kimi is a preset: it depends on the port, llm-openai's public packages, llm-http's, the JDK, SLF4J, and
+ * jackson-core (for the token estimate's and the catalogue's bodies) only.
+ */
 class ArchitectureTest {
 
     private static final JavaClasses KIMI = ArchitectureRules.classesOf("dev.alfred.llm.kimi");
@@ -17,11 +20,11 @@ class ArchitectureTest {
     }
 
     @Test
-    void dependsOnlyOnThePortTheOpenAiEngineTheJdkAndSlf4j() {
+    void dependsOnlyOnThePortTheOpenAiEngineTheJdkSlf4jAndJacksonCore() {
         classes().should().onlyDependOnClassesThat()
                 .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.observe", "dev.alfred.llm.config", "dev.alfred.llm.kimi..", "java..",
                         "dev.alfred.llm.openai", "dev.alfred.llm.openai.dialect", "dev.alfred.llm.http",
-                        "dev.alfred.llm.http.error", "org.slf4j..")
+                        "dev.alfred.llm.http.error", "org.slf4j..", "tools.jackson.core..")
                 .check(KIMI);
     }
 }

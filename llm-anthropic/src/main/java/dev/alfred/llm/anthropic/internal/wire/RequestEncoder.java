@@ -101,6 +101,33 @@ public final class RequestEncoder {
      */
     public byte[] encode(ChatRequest request, String model, int maxTokens, boolean stream, String thinking,
                          int budgetTokens, String effort, List<String> warnings) {
+        return write(request, model, maxTokens, stream, false, thinking, budgetTokens, effort, warnings);
+    }
+
+    /**
+     * Encodes a request as the body of {@code POST /v1/messages/count_tokens}: the Messages body this
+     * encoder writes for it, checked the same way, less what that endpoint does not take and what does not
+     * change the input's size ({@code max_tokens}, {@code stream}, {@code temperature}, {@code top_p},
+     * {@code stop_sequences}; the SDK's {@code MessageCountTokensParams} has none of them). System, messages,
+     * tools, tool choice, thinking and output config are written exactly as for the Messages call.
+     *
+     * @param request      the request
+     * @param model        the model when the request names none
+     * @param maxTokens    the token limit when the request sets none, for the same checks as the Messages call
+     * @param thinking     {@code enabled}, {@code adaptive}, {@code disabled}, or null
+     * @param budgetTokens the thinking budget with {@code enabled}
+     * @param effort       the effort, or null
+     * @param warnings     where to say what was left out or changed
+     * @return the JSON body
+     * @throws InvalidRequestException naming what the API would refuse
+     */
+    public byte[] encodeCount(ChatRequest request, String model, int maxTokens, String thinking, int budgetTokens,
+                              String effort, List<String> warnings) {
+        return write(request, model, maxTokens, false, true, thinking, budgetTokens, effort, warnings);
+    }
+
+    private byte[] write(ChatRequest request, String model, int maxTokens, boolean stream, boolean count,
+                         String thinking, int budgetTokens, String effort, List<String> warnings) {
         int limit = request.maxTokens() != null ? request.maxTokens() : maxTokens;
         if ("enabled".equals(thinking) && request.maxTokens() == null && budgetTokens >= limit) {
             limit = budgetTokens + maxTokens; // the default leaves the answer room past the budget
@@ -110,25 +137,16 @@ public final class RequestEncoder {
         try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
             g.writeStartObject();
             g.writeStringProperty("model", request.model() != null ? request.model() : model);
-            g.writeNumberProperty("max_tokens", limit);
+            if (!count) {
+                g.writeNumberProperty("max_tokens", limit);
+            }
             system(g, request.messages());
             g.writeName("messages");
             g.writeStartArray();
             turns(g, request.messages(), warnings);
             g.writeEndArray();
-            if (request.temperature() != null) {
-                g.writeNumberProperty("temperature", request.temperature().doubleValue());
-            }
-            if (request.topP() != null) {
-                g.writeNumberProperty("top_p", request.topP().doubleValue());
-            }
-            if (!request.stop().isEmpty()) {
-                g.writeName("stop_sequences");
-                g.writeStartArray();
-                for (String s : request.stop()) {
-                    g.writeString(s);
-                }
-                g.writeEndArray();
+            if (!count) {
+                sampling(g, request);
             }
             tools(g, request);
             if (thinking != null) {
@@ -164,6 +182,23 @@ public final class RequestEncoder {
             g.writeEndObject();
         }
         return out.toByteArray();
+    }
+
+    private static void sampling(JsonGenerator g, ChatRequest request) {
+        if (request.temperature() != null) {
+            g.writeNumberProperty("temperature", request.temperature().doubleValue());
+        }
+        if (request.topP() != null) {
+            g.writeNumberProperty("top_p", request.topP().doubleValue());
+        }
+        if (!request.stop().isEmpty()) {
+            g.writeName("stop_sequences");
+            g.writeStartArray();
+            for (String s : request.stop()) {
+                g.writeString(s);
+            }
+            g.writeEndArray();
+        }
     }
 
     private void validate(ChatRequest request, String thinking, int budgetTokens, int limit) {
