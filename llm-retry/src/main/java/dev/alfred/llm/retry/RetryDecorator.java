@@ -1,5 +1,6 @@
 package dev.alfred.llm.retry;
 
+import dev.alfred.llm.EmbeddingProvider;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.spi.LlmProviderDecorator;
@@ -50,6 +51,23 @@ public final class RetryDecorator implements LlmProviderDecorator {
             return provider;
         }
         return new RetryingLlmProvider(provider, policy(config));
+    }
+
+    /**
+     * Wraps an embedding provider in retries per batch, unless {@code retry.enabled} is false or it already
+     * retries.
+     *
+     * @param provider the embedding provider
+     * @param config   the settings
+     * @return the retrying provider, or the provider itself
+     * @throws IllegalArgumentException naming the setting when one is invalid
+     */
+    @Override
+    public EmbeddingProvider decorate(EmbeddingProvider provider, ProviderConfig config) {
+        if (!config.getBoolean("retry.enabled").orElse(true) || provider.retries()) {
+            return provider;
+        }
+        return new RetryingEmbeddingProvider(provider, policy(config));
     }
 
     /**

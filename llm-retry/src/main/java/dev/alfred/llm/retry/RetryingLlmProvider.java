@@ -7,7 +7,10 @@ import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.observe.LlmListener;
 import dev.alfred.llm.LlmProvider;
+import dev.alfred.llm.ModelInfo;
 import dev.alfred.llm.ProviderEndpoint;
+import dev.alfred.llm.TokenCounter;
+import java.util.List;
 import dev.alfred.llm.retry.internal.Attempts;
 import dev.alfred.llm.retry.internal.RetryRules;
 import org.slf4j.Logger;
@@ -136,25 +139,29 @@ public final class RetryingLlmProvider implements LlmProvider {
     @Override
     public ChatResponse chat(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        Attempts attempts = new Attempts(rules, delegate.id());
-        while (true) {
-            try {
-                ChatResponse response = delegate.chat(request);
-                attempts.onSuccess();
-                return response;
-            } catch (LlmException e) {
-                Duration wait = attempts.next(e);
-                try {
-                    rules.sleep(wait);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    LlmException interrupted = new LlmException(delegate.id() + ": interrupted while waiting to retry", delegate.id(),
-                            -1, null, false, null, ie);
-                    interrupted.addSuppressed(e);
-                    throw interrupted;
-                }
-            }
-        }
+        return Attempts.call(rules, delegate.id(), () -> delegate.chat(request));
+    }
+
+    /**
+     * The delegate's counter, its server calls retried after the policy.
+     *
+     * @return the counter
+     */
+    @Override
+    public TokenCounter tokenCounter() {
+        TokenCounter inner = delegate.tokenCounter();
+        return request -> Attempts.call(rules, delegate.id(), () -> inner.count(request));
+    }
+
+    /**
+     * The delegate's catalogue, retried after the policy.
+     *
+     * @return the models
+     * @throws LlmException the failure that ends the call
+     */
+    @Override
+    public List<ModelInfo> models() {
+        return Attempts.call(rules, delegate.id(), delegate::models);
     }
 
     /**
@@ -178,6 +185,11 @@ public final class RetryingLlmProvider implements LlmProvider {
     @Override
     public String toString() {
         return "RetryingLlmProvider{" + delegate + ", " + policy + "}";
+    }
+
+    /** The rules a policy gives the internal attempts; shared with {@link RetryingEmbeddingProvider}. */
+    static RetryRules rules(RetryPolicy policy) {
+        return new PolicyRules(policy);
     }
 
     /** The public policy as the internal attempts see it. */

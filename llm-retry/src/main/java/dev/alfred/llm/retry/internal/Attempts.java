@@ -42,6 +42,40 @@ public final class Attempts {
     }
 
     /**
+     * Runs a blocking call under the rules: each retryable failure waits as the rules say and tries again;
+     * the failure that ends the call is thrown with the earlier ones suppressed. Interrupted while waiting,
+     * it ends with an {@link LlmException} and the thread's interrupt flag set.
+     *
+     * @param rules      the rules
+     * @param providerId the provider's id
+     * @param call       one attempt
+     * @param <T>        what the call returns
+     * @return the first successful attempt's result
+     * @throws LlmException the failure that ends the call
+     */
+    public static <T> T call(RetryRules rules, String providerId, java.util.function.Supplier<T> call) {
+        Attempts attempts = new Attempts(rules, providerId);
+        while (true) {
+            try {
+                T result = call.get();
+                attempts.onSuccess();
+                return result;
+            } catch (LlmException e) {
+                Duration wait = attempts.next(e);
+                try {
+                    rules.sleep(wait);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    LlmException interrupted = new LlmException(providerId + ": interrupted while waiting to retry",
+                            providerId, -1, null, false, null, ie);
+                    interrupted.addSuppressed(e);
+                    throw interrupted;
+                }
+            }
+        }
+    }
+
+    /**
      * The number of the attempt under way, from 1.
      *
      * @return the attempt
