@@ -7,6 +7,9 @@ import dev.alfred.llm.observe.LlmListener;
 import dev.alfred.llm.observe.RunListener;
 import dev.alfred.llm.observe.ToolExecution;
 import dev.alfred.llm.opentelemetry.internal.CallSpan;
+import dev.alfred.llm.opentelemetry.internal.EmbeddingSpan;
+import dev.alfred.llm.observe.EmbeddingCall;
+import dev.alfred.llm.observe.EmbeddingListener;
 import dev.alfred.llm.opentelemetry.internal.GenAiTelemetry;
 import dev.alfred.llm.opentelemetry.internal.RunSpan;
 import io.opentelemetry.api.OpenTelemetry;
@@ -131,6 +134,20 @@ public final class GenAiListener implements LlmListener {
     @Override
     public LlmListener forCall(LlmCall call) {
         return new CallSpan(current());
+    }
+
+    /**
+     * An embeddings call: its CLIENT span {@code embeddings {model}}, started now as a child of the context
+     * current on this thread and made current while the call is sent, with
+     * {@code gen_ai.embeddings.dimension.count}, {@code gen_ai.request.encoding_formats}, the response model
+     * and input tokens, and the duration and token-usage metrics. The inputs are never recorded.
+     *
+     * @param call the call
+     * @return the call's span
+     */
+    @Override
+    public EmbeddingListener onEmbeddingStart(EmbeddingCall call) {
+        return new EmbeddingSpan(current(), call);
     }
 
     /**

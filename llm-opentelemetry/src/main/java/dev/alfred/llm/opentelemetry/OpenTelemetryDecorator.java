@@ -1,5 +1,6 @@
 package dev.alfred.llm.opentelemetry;
 
+import dev.alfred.llm.EmbeddingProvider;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.spi.LlmProviderDecorator;
@@ -97,6 +98,22 @@ public final class OpenTelemetryDecorator implements LlmProviderDecorator {
      */
     @Override
     public LlmProvider decorate(LlmProvider provider, ProviderConfig config) {
+        if (!config.getBoolean("opentelemetry.enabled").orElse(true)) {
+            return provider;
+        }
+        return provider.withListeners(listener);
+    }
+
+    /**
+     * Adds the GenAI listener to an embedding provider (an {@code embeddings {model}} span per call), unless
+     * {@code opentelemetry.enabled} is false.
+     *
+     * @param provider the embedding provider
+     * @param config   the settings
+     * @return the listening provider, or the provider itself when turned off
+     */
+    @Override
+    public EmbeddingProvider decorate(EmbeddingProvider provider, ProviderConfig config) {
         if (!config.getBoolean("opentelemetry.enabled").orElse(true)) {
             return provider;
         }

@@ -184,4 +184,26 @@ public final class GenAiMetrics {
         operationInput.record(u.promptTokens(), perOperation);
         operationOutput.record(u.completionTokens(), perOperation);
     }
+
+    /**
+     * Records the input tokens of an operation that has no output tokens (embeddings): under the v1.36 names
+     * one {@code gen_ai.client.token.usage} point of type {@code input}; under the latest names the input
+     * usage and the per-operation input histogram.
+     *
+     * @param inputTokens the tokens, or -1 when the server did not say (nothing is recorded)
+     * @param attributes  the call's attributes
+     * @param errorType   the error type, or null
+     */
+    public void inputUsage(long inputTokens, Attributes attributes, String errorType) {
+        if (inputTokens < 0) {
+            return;
+        }
+        if (!latest) {
+            tokenUsage.record(inputTokens, attributes.toBuilder().put(TOKEN_TYPE, "input").build());
+            return;
+        }
+        usageInput.add(inputTokens, attributes.toBuilder().put(TOKEN_MODALITY, MODALITY_TEXT).build());
+        operationInput.record(inputTokens, errorType == null ? attributes
+                : attributes.toBuilder().put(ERROR_TYPE, errorType).build());
+    }
 }

@@ -27,6 +27,11 @@ public final class GenAiNames {
 
     // Span attributes, both generations (gen-ai-spans.md v1.41; client-inference.md).
     public static final AttributeKey<String> OPERATION_NAME = AttributeKey.stringKey("gen_ai.operation.name");
+    /** The vector length asked for (or, when none was asked, received) by an embeddings call. */
+    public static final AttributeKey<Long> EMBEDDINGS_DIMENSION_COUNT = AttributeKey.longKey("gen_ai.embeddings.dimension.count");
+    /** The wire encodings an embeddings call asked for, such as {@code ["base64"]}. */
+    public static final AttributeKey<List<String>> REQUEST_ENCODING_FORMATS =
+            AttributeKey.stringArrayKey("gen_ai.request.encoding_formats");
     public static final AttributeKey<String> PROVIDER_NAME = AttributeKey.stringKey("gen_ai.provider.name");
     public static final AttributeKey<String> REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
     public static final AttributeKey<Boolean> REQUEST_STREAM = AttributeKey.booleanKey("gen_ai.request.stream");
