@@ -75,14 +75,11 @@ public final class EmbeddingDecoder {
                         usage = usage(p);
                         break;
                     case "error":
-                        if (t == JsonToken.START_OBJECT) {
-                            ErrorBody error = ErrorBody.object(p);
-                            if (error != null) {
-                                return new Decoded(null, model, usage, error);
-                            }
-                        } else {
-                            p.skipChildren();
+                        ErrorBody error = t == JsonToken.START_OBJECT ? ErrorBody.parse(body, 0, body.length) : null;
+                        if (error != null) {
+                            return new Decoded(null, model, usage, error);
                         }
+                        p.skipChildren();
                         break;
                     default:
                         p.skipChildren();
