@@ -139,7 +139,7 @@ public final class ModelListDecoder {
             return kept;
         }
         long v = p.getLongValue();
-        return v > 0 && v <= Integer.MAX_VALUE ? (int) v : kept;
+        return v > 0 && v <= Integer.MAX_VALUE ? Integer.valueOf((int) v) : kept;
     }
 
     private static Integer[] topProvider(JsonParser p) {

@@ -68,8 +68,9 @@ public final class TiktokenCounter implements TokenCounter {
      */
     public static EncodingType encodingOf(String model) {
         String m = model.toLowerCase(Locale.ROOT);
-        if (m.startsWith("ft:")) {
-            m = m.substring(3);
+        if (m.startsWith("ft:")) { // a fine-tune, ft:<base model>:<org>::<id>
+            int colon = m.indexOf(':', 3);
+            m = m.substring(3, colon < 0 ? m.length() : colon);
         }
         if (m.startsWith("gpt-5") || m.startsWith("gpt-4.5") || m.startsWith("gpt-4.1") || m.startsWith("gpt-4o")
                 || m.startsWith("chatgpt-4o") || is(m, "o1") || is(m, "o3") || is(m, "o4-mini")) {
@@ -125,7 +126,7 @@ public final class TiktokenCounter implements TokenCounter {
         }
         ToolMessage t = (ToolMessage) message;
         // sent as role, tool_call_id, name and content: the cookbook counts every value, and 1 for a name
-        return text(enc, t.toolCallId()) + text(enc, t.content()) + (t.toolName() == null ? 0 : text(enc, t.toolName()) + 1);
+        return text(enc, t.toolCallId()) + text(enc, t.content()) + text(enc, t.toolName()) + 1;
     }
 
     private static long text(Encoding enc, String s) {
@@ -190,9 +191,6 @@ public final class TiktokenCounter implements TokenCounter {
     }
 
     private static String withoutPeriod(String s) {
-        if (s == null) {
-            return "";
-        }
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
