@@ -63,7 +63,7 @@ public final class Base64Floats {
             int t2 = quad(src, i + 8);
             int t3 = quad(src, i + 12);
             if ((t0 | t1 | t2 | t3) < 0) {
-                throw invalid(src, i, 16);
+                throw invalid(src, i);
             }
             out[f] = Float.intBitsToFloat((t0 >>> 16) | (t0 >>> 8 & 0xff) << 8 | (t0 & 0xff) << 16
                     | (t1 >>> 16) << 24);
@@ -81,7 +81,7 @@ public final class Base64Floats {
             boolean last = i + 4 == to;
             int t = last && pad > 0 ? padded(src, i, pad) : quad(src, i);
             if (t < 0) {
-                throw invalid(src, i, 4);
+                throw invalid(src, i);
             }
             int n = last ? 3 - pad : 3;
             for (int k = 0; k < n; k++) {
@@ -114,13 +114,13 @@ public final class Base64Floats {
         return (a | b | c) < 0 ? -1 : a << 18 | b << 12 | c << 6;
     }
 
-    private static Malformed invalid(byte[] s, int from, int n) {
-        for (int k = from; k < from + n; k++) {
-            if (VALUE[s[k] & 0xff] < 0) {
-                return new Malformed("'" + (s[k] >= 0x20 && s[k] < 0x7f ? String.valueOf((char) s[k])
-                        : String.format("\\x%02x", s[k] & 0xff)) + "' is not a base64 character");
-            }
+    /** The first character from {@code from} on that is not base64 (the caller found one). */
+    private static Malformed invalid(byte[] s, int from) {
+        int k = from;
+        while (VALUE[s[k] & 0xff] >= 0) {
+            k++;
         }
-        return new Malformed("not base64");
+        return new Malformed("'" + (s[k] >= 0x20 && s[k] < 0x7f ? String.valueOf((char) s[k])
+                : String.format("\\x%02x", s[k] & 0xff)) + "' is not a base64 character");
     }
 }

@@ -181,16 +181,14 @@ public final class EmbeddingDecoder {
     private static float[] embedding(JsonParser p, byte[] body, int dims) {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_STRING) {
-            long offset = p.currentTokenLocation().getByteOffset();
-            if (offset >= 0 && offset < body.length && body[(int) offset] == '"') {
-                int from = (int) offset + 1;
-                int end = from;
-                while (end < body.length && body[end] != '"' && body[end] != '\\') {
-                    end++;
-                }
-                if (end < body.length && body[end] == '"') {
-                    return Base64Floats.decode(body, from, end); // the parser skips the string itself
-                }
+            // the token starts at its opening quote; base64 needs no escapes, so the text runs to the next quote
+            int from = (int) p.currentTokenLocation().getByteOffset() + 1;
+            int end = from;
+            while (body[end] != '"' && body[end] != '\\') {
+                end++;
+            }
+            if (body[end] == '"') {
+                return Base64Floats.decode(body, from, end); // the parser skips the string itself
             }
             byte[] text = p.getString().getBytes(StandardCharsets.ISO_8859_1); // escaped ("\/"): rare
             return Base64Floats.decode(text, 0, text.length);

@@ -28,7 +28,7 @@ final class ImageSize {
     /** Walks the JPEG segments to the first start-of-frame marker. */
     private static int[] jpeg(byte[] b) {
         int i = 2;
-        while (i + 9 < b.length) {
+        while (i + 8 < b.length) {
             if (u8(b, i) != 0xff) {
                 return null;
             }

@@ -70,6 +70,11 @@ class Base64FloatsTest {
                 assertThrows(Base64Floats.Malformed.class, () -> decode("AAAAAAAAAAAAAAAAAAAAAA-AAAAAAAAA")).getMessage());
         assertEquals("'\\x00' is not a base64 character",
                 assertThrows(Base64Floats.Malformed.class, () -> decode("AAAAAAAAAAAAAAAAAAA\0AAAAAAAAAAAA")).getMessage());
+        assertEquals("' ' is not a base64 character",
+                assertThrows(Base64Floats.Malformed.class, () -> decode("AAAA AAAAAA=")).getMessage());
+        assertEquals("'~' is not a base64 character",
+                assertThrows(Base64Floats.Malformed.class, () -> decode("AAAAAAAA~A==AAAAAAAAAAAA".substring(0, 12)
+                        .replace("==", "AA") + "AAAAAAAAAAAAAAAAAAAA")).getMessage());
         assertEquals("'=' is not a base64 character",
                 assertThrows(Base64Floats.Malformed.class, () -> decode("AA=AAAAAAAA=")).getMessage());
         assertEquals("'.' is not a base64 character",

@@ -69,6 +69,15 @@ class TiktokenCounterTest {
         assertNull(ImageSize.of(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff}));
         assertNull(ImageSize.of(new byte[] {'G', 'I', 'F', '8', '9', 'a', 0, 0, 1, 0}));
         assertNull(ImageSize.of(new byte[] {'R', 'I', 'F', 'F'}));
+        byte[] bigPng = java.util.Arrays.copyOf(png, 24);
+        bigPng[16] = 0x01; bigPng[17] = 0x02; bigPng[18] = 0x03; bigPng[19] = 0x04;
+        bigPng[20] = 0x00; bigPng[21] = 0x05; bigPng[22] = 0x06; bigPng[23] = 0x07;
+        assertArrayEquals(new int[] {0x01020304, 0x050607}, ImageSize.of(bigPng));
+        assertNull(ImageSize.of(java.util.Arrays.copyOf(png, 23)));
+        assertArrayEquals(new int[] {1, 2}, ImageSize.of(new byte[] {'G', 'I', 'F', '8', '7', 'a', 1, 0, 2, 0}));
+        assertNull(ImageSize.of(new byte[] {'G', 'I', 'F', '8', '7', 'a', 1, 0, 2}));
+        assertArrayEquals(new int[] {2048, 1024}, ImageSize.of(java.util.Arrays.copyOf(jpeg, 17)), "up to the width");
+        assertNull(ImageSize.of(java.util.Arrays.copyOf(jpeg, 16)), "the frame header is cut");
         assertNull(ImageSize.of(java.util.Arrays.copyOf(png, 20)));
         assertEquals(765, TiktokenCounter.image(new ContentPart.ImageBytes(new byte[] {1, 2, 3, 4}, "image/webp")));
     }
