@@ -9,6 +9,7 @@ module dev.alfred.llm.openai {
     requires java.net.http;
     requires tools.jackson.core;
     requires org.slf4j;
+    requires jtokkit; // automatic module (com.knuddels:jtokkit has no module-info nor Automatic-Module-Name)
 
     exports dev.alfred.llm.openai;
     exports dev.alfred.llm.openai.dialect;

@@ -2,9 +2,14 @@ package dev.alfred.llm.openai;
 
 import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.ChatRequest;
+import dev.alfred.llm.MalformedResponseException;
+import dev.alfred.llm.ModelInfo;
 import dev.alfred.llm.ProviderEndpoint;
 import dev.alfred.llm.ProviderOptions;
 import dev.alfred.llm.ResponseAccumulator;
+import dev.alfred.llm.TokenCounter;
+import dev.alfred.llm.UnsupportedFeatureException;
+import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.http.EventStreamChatStream;
 import dev.alfred.llm.http.HttpChatProvider;
 import dev.alfred.llm.http.HttpExchange;
@@ -12,18 +17,25 @@ import dev.alfred.llm.http.HttpProviderBuilder;
 import dev.alfred.llm.http.HttpTransport;
 import dev.alfred.llm.http.error.ErrorBody;
 import dev.alfred.llm.openai.dialect.Dialect;
+import dev.alfred.llm.openai.internal.models.ModelListDecoder;
 import dev.alfred.llm.openai.internal.stream.OpenAiChatStream;
+import dev.alfred.llm.openai.internal.tokens.TiktokenCounter;
 import dev.alfred.llm.openai.internal.wire.ChoiceParts;
 import dev.alfred.llm.openai.internal.wire.Chunk;
 import dev.alfred.llm.openai.internal.wire.ChunkDecoder;
 import dev.alfred.llm.openai.internal.wire.FinishReasons;
 import dev.alfred.llm.openai.internal.wire.RequestEncoder;
+import dev.alfred.llm.spi.ModelTable;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * A provider for any server that speaks OpenAI's chat-completions API: OpenAI itself, and Azure,
@@ -37,7 +49,11 @@ import java.util.Set;
  *         .model("qwen3").build(); // Ollama: a loopback server needs no key
  * }</pre>
  *
- * One instance shares one HTTP client across calls and is thread-safe. It sends its own
+ * <p>Beyond chat: {@link #tokenCounter()} counts OpenAI's and Azure's models locally with their tiktoken
+ * encoding, and {@link #models()} lists the server's models with their context windows. Embeddings are
+ * {@link OpenAiEmbeddings}.
+ *
+ * <p>One instance shares one HTTP client across calls and is thread-safe. It sends its own
  * {@code User-Agent: alfred-llm/<version>}. {@link #toString()} and every exception message leave
  * the API key out.
  */
@@ -55,9 +71,24 @@ public final class OpenAiProvider extends HttpChatProvider {
     private final Dialect dialect;
     private final RequestEncoder encoder;
     private final ChunkDecoder decoder = new ChunkDecoder();
+    private final TokenCounter tokenCounter;
+    private final ModelTable modelTable;
+    private final HttpClient httpClient;
+    private final Executor executor;
+    private final String apiKey;
+    private final Map<String, String> extraHeaders;
+    private final int maxBodyBytes;
 
-    private OpenAiProvider(String id, Dialect dialect, Builder b) {
+    private OpenAiProvider(String id, Dialect dialect, Builder b, String apiKey, Map<String, String> extraHeaders,
+                           ModelTable modelTable) {
         super(id, b, dialect.requestIdHeader(), dialect.errorRules());
+        this.apiKey = apiKey;
+        this.extraHeaders = extraHeaders;
+        this.modelTable = modelTable;
+        this.httpClient = b.httpClient;
+        this.executor = b.executor;
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.tokenCounter = dialect.openAiModels() ? new TiktokenCounter(model()) : TokenCounter.estimate();
         this.endpoint = HttpTransport.resolve(baseUrl(), "chat/completions");
         // A dialect without options of its own (every preset but Kimi) reads OpenAiOptions.
         this.dialect = dialect.optionsType() != null ? dialect
@@ -103,6 +134,68 @@ public final class OpenAiProvider extends HttpChatProvider {
     @Override
     public ProviderEndpoint endpoint() {
         return super.endpoint().withDialect(dialect.name());
+    }
+
+    /**
+     * Counts a request's input tokens: for OpenAI's and Azure's models with the model's tiktoken encoding
+     * ({@code o200k_base} for gpt-5, gpt-4.1, gpt-4o and the o-series, {@code cl100k_base} for gpt-4 and
+     * gpt-3.5) and OpenAI's documented framing, a {@link dev.alfred.llm.TokenCount.Kind#TOKENIZER} count whose
+     * method names the encoding; for other servers and unknown models {@link TokenCounter#estimate()}.
+     *
+     * @return the counter, thread-safe
+     */
+    @Override
+    public TokenCounter tokenCounter() {
+        return tokenCounter;
+    }
+
+    /**
+     * The server's models ({@code GET {base}/models}) with what the server says of each (Groq, Mistral,
+     * OpenRouter and vLLM report context windows; OpenAI and Ollama ids only), completed from the dialect's
+     * dated built-in table and overridden by {@code openai.context.windows}. Blocks; an interrupt cancels it.
+     *
+     * @return the models, in the server's order
+     * @throws UnsupportedFeatureException if the server has no model list (Voyage AI)
+     * @throws MalformedResponseException  if the body is not a model list
+     * @throws dev.alfred.llm.LlmException when the server fails (mapped as chat's errors are)
+     */
+    @Override
+    public List<ModelInfo> models() {
+        if (dialect.modelsPath() == null) {
+            throw new UnsupportedFeatureException(id() + ": the " + dialect.name() + " server has no model list", id(),
+                    dev.alfred.llm.Capabilities.Feature.MODEL_CATALOGUE);
+        }
+        HttpRequest.Builder rb = HttpTransport.request(HttpTransport.resolve(baseUrl(), dialect.modelsPath()))
+                .header("Accept", "application/json")
+                .header("User-Agent", HttpTransport.USER_AGENT)
+                .GET();
+        if (apiKey != null) {
+            rb.header(dialect.apiKeyHeader(), dialect.apiKeyPrefix() + apiKey);
+        }
+        extraHeaders.forEach(rb::header);
+        try (HttpTransport http = HttpTransport.create(settings().connectTimeout(), httpClient, executor)) {
+            HttpExchange exchange = http.exchange(rb.build(), null, settings(), false);
+            try {
+                exchange.successfulHeaders();
+                String requestId = exchange.requestId();
+                byte[] body = exchange.readAll(maxBodyBytes, true);
+                List<ModelInfo> listed;
+                try {
+                    listed = new ModelListDecoder().decode(body);
+                } catch (ModelListDecoder.Malformed e) {
+                    throw new MalformedResponseException(settings().errors().describe(200, null,
+                            "malformed model list (" + e.getMessage() + ")", requestId), id(), 200, requestId, null);
+                }
+                List<ModelInfo> models = new ArrayList<>(listed.size());
+                for (ModelInfo m : listed) {
+                    models.add(modelTable.complete(m));
+                }
+                return List.copyOf(models);
+            } catch (RuntimeException | Error e) {
+                exchange.cancel();
+                throw e;
+            }
+        }
     }
 
     @Override
@@ -186,6 +279,11 @@ public final class OpenAiProvider extends HttpChatProvider {
         private String keyHint = "set OPENAI_API_KEY, or call apiKey(...)";
         private String urlSettings = "openai.base.url, OPENAI_BASE_URL; openai.allow.insecure.http=true,"
                 + " OPENAI_ALLOW_INSECURE_HTTP, accepts it";
+        private HttpClient httpClient;
+        private Executor executor;
+        private int maxBodyBytes = dev.alfred.llm.ResponseLimits.DEFAULT.maxBodyBytes();
+        private ProviderConfig config;
+        private String prefix;
 
         private Builder() {
             super(OPENAI_URL, null, RESERVED_HEADERS);
@@ -229,17 +327,60 @@ public final class OpenAiProvider extends HttpChatProvider {
         }
 
         /**
+         * Reads the shared settings under the prefix ({@link HttpProviderBuilder#configure}) and keeps the
+         * configuration for {@code <prefix>context.windows}, which overrides the context windows
+         * {@link OpenAiProvider#models()} reports ({@link ModelTable#withConfig}).
+         *
+         * @param config the configuration
+         * @param prefix the provider's prefix, such as {@code openai.}
+         * @return this builder
+         * @throws IllegalArgumentException naming a setting whose value is not of its type
+         */
+        @Override
+        public Builder configure(ProviderConfig config, String prefix) {
+            super.configure(config, prefix);
+            this.config = config;
+            this.prefix = prefix;
+            return this;
+        }
+
+        @Override
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = client;
+            return super.httpClient(client);
+        }
+
+        @Override
+        public Builder executor(Executor executor) {
+            this.executor = executor;
+            return super.executor(executor);
+        }
+
+        @Override
+        public Builder maxBodyBytes(int bytes) {
+            this.maxBodyBytes = bytes;
+            return super.maxBodyBytes(bytes);
+        }
+
+        /**
          * Builds the provider.
          *
          * @return the provider
-         * @throws IllegalArgumentException if the API key is missing for a remote server, the model for a
-         *                                  dialect without a default, or a setting is invalid (naming it)
+         * @throws UnsupportedFeatureException if the dialect's server cannot chat (Voyage AI, embeddings only:
+         *                                     the message says to use {@link OpenAiEmbeddings})
+         * @throws IllegalArgumentException    if the API key is missing for a remote server, the model for a
+         *                                     dialect without a default, or a setting is invalid (naming it),
+         *                                     {@code context.windows} included
          */
         public OpenAiProvider build() {
             Dialect d = dialect != null ? dialect : Dialect.forBaseUrl(baseUrl());
+            if (d.chatRefusal() != null) {
+                throw new UnsupportedFeatureException(id + ": " + d.chatRefusal(), id, null);
+            }
             checkSettings(keyHint, urlSettings, d.defaultModel(), "the " + d.name()
                     + " dialect has no default model: set OPENAI_MODEL, or call model(...)");
-            return new OpenAiProvider(id, d, this);
+            ModelTable table = config == null ? d.modelTable() : d.modelTable().withConfig(config, prefix);
+            return new OpenAiProvider(id, d, this, apiKey(), extraHeaders(), table);
         }
     }
 }

@@ -8,7 +8,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * llm-openai depends on the port, llm-http, the JDK, jackson-core and SLF4J only; its layers point one
+ * llm-openai depends on the port, llm-http, the JDK, jackson-core, SLF4J and jtokkit (OpenAI's tokenizers) only; its layers point one
  * way: the provider uses the stream and the wire, the stream the wire, and both the dialect, which
  * uses none of them.
  */
@@ -22,10 +22,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void dependsOnlyOnThePortLlmHttpTheJdkJacksonCoreAndSlf4j() {
+    void dependsOnlyOnThePortLlmHttpTheJdkJacksonCoreSlf4jAndJtokkit() {
         classes().should().onlyDependOnClassesThat()
                 .resideInAnyPackage("dev.alfred.llm", "dev.alfred.llm.spi", "dev.alfred.llm.observe", "dev.alfred.llm.config", "dev.alfred.llm.openai..", "dev.alfred.llm.http..",
-                        "java..", "tools.jackson.core..", "org.slf4j..")
+                        "java..", "tools.jackson.core..", "org.slf4j..", "com.knuddels.jtokkit..")
                 .check(OPENAI);
     }
 

@@ -27,7 +27,8 @@ class ModulePathTest {
     @Test
     void serviceLoaderFindsTheProviderOnTheModulePathAndInternalsAreNotExported() throws Exception {
         ModuleFinder finder = ModuleFinder.of(locationOf(OpenAiProvider.class), locationOf(LlmProvider.class),
-                locationOf(HttpExchange.class), locationOf(JsonParser.class), locationOf(Logger.class));
+                locationOf(HttpExchange.class), locationOf(JsonParser.class), locationOf(Logger.class),
+                locationOf(com.knuddels.jtokkit.Encodings.class));
         Configuration cf = ModuleLayer.boot().configuration()
                 .resolveAndBind(finder, ModuleFinder.of(), Set.of("dev.alfred.llm"));
         ModuleDescriptor module = cf.findModule("dev.alfred.llm.openai").orElseThrow().reference().descriptor();

@@ -5,8 +5,10 @@ import dev.alfred.llm.ProviderOptions;
 import dev.alfred.llm.http.ToolCallIds;
 import dev.alfred.llm.http.error.ErrorKind;
 import dev.alfred.llm.http.error.ErrorRules;
+import dev.alfred.llm.spi.ModelTable;
 
 import java.net.URI;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -61,11 +63,18 @@ public final class Dialect {
      */
     public static final Dialect OPENAI = builder("openai").defaultModel("gpt-5-mini")
             .capabilities(STRICT_CAPABILITIES)
-            .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches()).build();
-    /** Azure OpenAI: the key in an {@code api-key} header; otherwise as OpenAI, strict schemas too. */
+            .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches())
+            .embeddings(EmbeddingRules.builder().defaultModel("text-embedding-3-small").limits(2048, 300_000).build())
+            .openAiModels(true).modelTable(openAiModelTable()).build();
+    /**
+     * Azure OpenAI: the key in an {@code api-key} header; otherwise as OpenAI, strict schemas too. Its model
+     * is the deployment name (v1 API), so embeddings have no default model; the limits are OpenAI's.
+     */
     public static final Dialect AZURE = builder("azure").apiKeyHeader("api-key", "")
             .capabilities(STRICT_CAPABILITIES)
-            .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches()).build();
+            .samplingRefusedBy(m -> OPENAI_REASONING_MODEL.matcher(m).matches())
+            .embeddings(EmbeddingRules.builder().limits(2048, 300_000).build())
+            .openAiModels(true).modelTable(openAiModelTable()).build();
     /**
      * DeepSeek: {@code max_tokens}, no JSON schema answers, reasoning echoed on tool-call turns (its
      * thinking mode refuses a tool loop that drops it: "The reasoning_content in the thinking mode must be
@@ -73,15 +82,30 @@ public final class Dialect {
      */
     public static final Dialect DEEPSEEK = builder("deepseek").defaultModel("deepseek-chat").maxTokensField("max_tokens")
             .capabilities(STANDARD_CAPABILITIES.without(Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.IMAGE_URLS))
-            .echoReasoning(true).build();
-    /** Ollama's {@code /v1}: {@code max_tokens}; a local server needs no key. */
+            .echoReasoning(true).embeddings(EmbeddingRules.none("DeepSeek has no embeddings API: embed with"
+                    + " another server, such as OpenAI (openai.dialect=openai), Voyage AI (voyage), Mistral or a local"
+                    + " Ollama")).build();
+    /**
+     * Ollama's {@code /v1}: {@code max_tokens}; a local server needs no key. Embeddings with base64 (since
+     * 2025-10) and {@code dimensions}; no documented limits, no default model.
+     */
     public static final Dialect OLLAMA = builder("ollama").maxTokensField("max_tokens").build();
-    /** vLLM: as OpenAI, with {@code max_tokens} (older versions lack the newer field). */
-    public static final Dialect VLLM = builder("vllm").maxTokensField("max_tokens").build();
-    /** llama.cpp's {@code llama-server}. */
-    public static final Dialect LLAMACPP = builder("llamacpp").maxTokensField("max_tokens").build();
-    /** OpenRouter: as OpenAI; its comments and mid-stream errors are read by every dialect. */
-    public static final Dialect OPENROUTER = builder("openrouter").build();
+    /**
+     * vLLM: as OpenAI, with {@code max_tokens} (older versions lack the newer field). Embeddings only for
+     * embedding models; base64 is not documented, so vectors come as JSON numbers.
+     */
+    public static final Dialect VLLM = builder("vllm").maxTokensField("max_tokens")
+            .embeddings(EmbeddingRules.builder().base64(false).build()).build();
+    /** llama.cpp's {@code llama-server}; embeddings as JSON numbers, without {@code dimensions}. */
+    public static final Dialect LLAMACPP = builder("llamacpp").maxTokensField("max_tokens")
+            .embeddings(EmbeddingRules.builder().base64(false).dimensionsField(null).build()).build();
+    /**
+     * OpenRouter: as OpenAI; its comments and mid-stream errors are read by every dialect. Embeddings
+     * (since late 2025) OpenAI-shaped, with {@code input_type}; its models are named by vendor.
+     */
+    public static final Dialect OPENROUTER = builder("openrouter")
+            .embeddings(EmbeddingRules.builder().defaultModel("openai/text-embedding-3-small")
+                    .inputTypeField("input_type").build()).build();
     /**
      * Groq: usage comes without asking ({@code stream_options} not sent; its usage in {@code x_groq.usage}
      * is read by every dialect, counted once), no {@code name} on messages, nothing it does not know in a
@@ -91,7 +115,9 @@ public final class Dialect {
     public static final Dialect GROQ = builder("groq").defaultModel("llama-3.3-70b-versatile").maxTokensField("max_tokens")
             .streamUsage(false).toolMessageName(false)
             .errorRules((status, type, message) -> status == 498 || "capacity_exceeded".equals(type)
-                    ? ErrorKind.RATE_LIMITED : OPENAI_ERRORS.classify(status, type, message)).build();
+                    ? ErrorKind.RATE_LIMITED : OPENAI_ERRORS.classify(status, type, message))
+            .embeddings(EmbeddingRules.none("Groq has no embeddings API: embed with another server, such as"
+                    + " OpenAI (openai.dialect=openai), Voyage AI (voyage), Mistral or a local Ollama")).build();
     /**
      * Mistral: rejects any field it does not know (422), so {@code max_tokens} only, no
      * {@code stream_options}, no reasoning or name in history; tool-call ids must be exactly 9 letters
@@ -99,13 +125,32 @@ public final class Dialect {
      */
     public static final Dialect MISTRAL = builder("mistral").defaultModel("mistral-large-latest")
             .maxTokensField("max_tokens").streamUsage(false).toolMessageName(false)
-            .toolCallIds(ToolCallIds.alphanumeric(9)).build();
+            .toolCallIds(ToolCallIds.alphanumeric(9))
+            .embeddings(EmbeddingRules.builder().defaultModel("mistral-embed").dimensionsField("output_dimension")
+                    .build()).build();
     /**
      * xAI (Grok): its {@code completion_tokens} leave the reasoning out (output = completion + reasoning),
      * so the answer's completion count adds them; {@code max_tokens}.
      */
     public static final Dialect XAI = builder("xai").maxTokensField("max_tokens").completionIncludesReasoning(false)
-            .build();
+            .embeddings(EmbeddingRules.none("xAI has no embeddings API: embed with another server, such as"
+                    + " OpenAI (openai.dialect=openai), Voyage AI (voyage), Mistral or a local Ollama")).build();
+    /**
+     * Voyage AI ({@code https://api.voyageai.com/v1}), the embeddings Anthropic recommends: embeddings only
+     * (no chat, no model list). It takes {@code input_type} ({@code query}/{@code document}) and
+     * {@code output_dimension}; its usage has only {@code total_tokens}. At most 1,000 inputs per request,
+     * and a token total per model: 1M for the lite models, 320K for voyage-4, 3.5 and 2, 120K for the large
+     * and domain models (docs.voyageai.com, 2026).
+     */
+    public static final Dialect VOYAGE = builder("voyage").capabilities(Capabilities.of()).modelsPath(null)
+            .chatRefusal("Voyage AI is an embeddings-only server: it has no chat; use OpenAiEmbeddings"
+                    + " (LlmProviders.createEmbeddings(\"openai\", ...) with openai.dialect=voyage) for its"
+                    + " embeddings, and another provider for chat")
+            .embeddings(EmbeddingRules.builder().defaultModel("voyage-3.5").dimensionsField("output_dimension")
+                    .inputTypeField("input_type").limits(1000, 120_000)
+                    .maxTokensByModel(Map.of("voyage-4-lite", 1_000_000L, "voyage-3.5-lite", 1_000_000L,
+                            "voyage-4", 320_000L, "voyage-3.5", 320_000L, "voyage-2", 320_000L))
+                    .build()).build();
 
     private static final Map<String, Dialect> PRESETS = presets();
 
@@ -129,6 +174,11 @@ public final class Dialect {
     private final ErrorRules errorRules;
     private final Class<? extends ProviderOptions> optionsType;
     private final RequestExtras extras;
+    private final EmbeddingRules embeddings;
+    private final String chatRefusal;
+    private final boolean openAiModels;
+    private final String modelsPath;
+    private final ModelTable modelTable;
 
     private Dialect(Builder b) {
         this.name = b.name;
@@ -151,6 +201,23 @@ public final class Dialect {
         this.errorRules = b.errorRules;
         this.optionsType = b.optionsType;
         this.extras = b.extras;
+        this.embeddings = b.embeddings;
+        this.chatRefusal = b.chatRefusal;
+        this.openAiModels = b.openAiModels;
+        this.modelsPath = b.modelsPath;
+        this.modelTable = b.modelTable;
+    }
+
+    /**
+     * OpenAI's context windows and output limits where {@code /v1/models} reports none (it reports ids only),
+     * checked 2026-12-07: gpt-5, gpt-5-mini, gpt-5.2 take 272,000 input tokens of their 400,000 and answer with
+     * at most 128,000; gpt-5.4 and gpt-5.5 take 922,000 of 1,050,000.
+     */
+    private static ModelTable openAiModelTable() {
+        return ModelTable.builtIn(LocalDate.of(2026, 12, 7),
+                new Object[] {"gpt-5", 272_000, 128_000}, new Object[] {"gpt-5-mini", 272_000, 128_000},
+                new Object[] {"gpt-5.2", 272_000, 128_000}, new Object[] {"gpt-5.4", 922_000, 128_000},
+                new Object[] {"gpt-5.5", 922_000, 128_000});
     }
 
     private static Capabilities strictToo(Capabilities standard) {
@@ -161,7 +228,8 @@ public final class Dialect {
 
     private static Map<String, Dialect> presets() {
         Map<String, Dialect> m = new LinkedHashMap<>();
-        for (Dialect d : new Dialect[] {OPENAI, AZURE, DEEPSEEK, OLLAMA, VLLM, LLAMACPP, OPENROUTER, GROQ, MISTRAL, XAI}) {
+        for (Dialect d : new Dialect[] {OPENAI, AZURE, DEEPSEEK, OLLAMA, VLLM, LLAMACPP, OPENROUTER, GROQ, MISTRAL, XAI,
+            VOYAGE}) {
             m.put(d.name, d);
         }
         return Map.copyOf(m);
@@ -169,7 +237,8 @@ public final class Dialect {
 
     /**
      * A preset by its name: {@code openai}, {@code azure}, {@code deepseek}, {@code ollama},
-     * {@code vllm}, {@code llamacpp}, {@code openrouter}, {@code groq}, {@code mistral} or {@code xai}.
+     * {@code vllm}, {@code llamacpp}, {@code openrouter}, {@code groq}, {@code mistral}, {@code xai} or
+     * {@code voyage}.
      *
      * @param name the name, in any case
      * @return the dialect
@@ -188,7 +257,8 @@ public final class Dialect {
      * The preset a base URL's host points to: {@code api.openai.com} OpenAI, {@code *.openai.azure.com}
      * and {@code *.cognitiveservices.azure.com} Azure, {@code api.deepseek.com} DeepSeek, port 11434 or
      * {@code ollama.com} Ollama, {@code openrouter.ai} OpenRouter, {@code api.groq.com} Groq,
-     * {@code api.mistral.ai} Mistral, {@code api.x.ai} xAI; any other host OpenAI, the baseline every
+     * {@code api.mistral.ai} Mistral, {@code api.x.ai} xAI, {@code api.voyageai.com} Voyage AI; any other host
+     * OpenAI, the baseline every
      * compatible server follows.
      *
      * @param baseUrl the base URL
@@ -217,6 +287,9 @@ public final class Dialect {
         }
         if (host.equals("api.x.ai")) {
             return XAI;
+        }
+        if (host.equals("api.voyageai.com")) {
+            return VOYAGE;
         }
         return OPENAI;
     }
@@ -259,6 +332,11 @@ public final class Dialect {
         b.errorRules = errorRules;
         b.optionsType = optionsType;
         b.extras = extras;
+        b.embeddings = embeddings;
+        b.chatRefusal = chatRefusal;
+        b.openAiModels = openAiModels;
+        b.modelsPath = modelsPath;
+        b.modelTable = modelTable;
         return b;
     }
 
@@ -378,6 +456,36 @@ public final class Dialect {
         return extras;
     }
 
+    /** @return what the server does with embeddings, or why it has none */
+    public EmbeddingRules embeddings() {
+        return embeddings;
+    }
+
+    /** @return why the server cannot chat (Voyage AI is embeddings-only), or null when it can */
+    public String chatRefusal() {
+        return chatRefusal;
+    }
+
+    /**
+     * Whether the server runs OpenAI's own models by their names (OpenAI, Azure), so that tiktoken's
+     * encodings count their tokens locally; other servers' counts are estimates.
+     *
+     * @return true for OpenAI's models
+     */
+    public boolean openAiModels() {
+        return openAiModels;
+    }
+
+    /** @return the path of the model list below the base URL ({@code models}), or null when the server has none */
+    public String modelsPath() {
+        return modelsPath;
+    }
+
+    /** @return the dated context windows of the models whose server does not report them */
+    public ModelTable modelTable() {
+        return modelTable;
+    }
+
     @Override
     public String toString() {
         return "Dialect[" + name + "]";
@@ -405,6 +513,11 @@ public final class Dialect {
         private ErrorRules errorRules = OPENAI_ERRORS;
         private Class<? extends ProviderOptions> optionsType;
         private RequestExtras extras = RequestExtras.NONE;
+        private EmbeddingRules embeddings = EmbeddingRules.UNLIMITED;
+        private String chatRefusal;
+        private boolean openAiModels;
+        private String modelsPath = "models";
+        private ModelTable modelTable = ModelTable.EMPTY;
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -561,6 +674,53 @@ public final class Dialect {
         public Builder extras(Class<? extends ProviderOptions> type, RequestExtras extras) {
             this.optionsType = type;
             this.extras = Objects.requireNonNull(extras, "extras");
+            return this;
+        }
+
+        /**
+         * @param rules what the server does with embeddings (default: OpenAI's fields, base64, no limits), or
+         *              {@link EmbeddingRules#none} naming the alternative
+         * @return this builder
+         */
+        public Builder embeddings(EmbeddingRules rules) {
+            this.embeddings = Objects.requireNonNull(rules, "rules");
+            return this;
+        }
+
+        /**
+         * @param refusal why the server cannot chat and what to use instead, or null (the default) when it can
+         * @return this builder
+         */
+        public Builder chatRefusal(String refusal) {
+            this.chatRefusal = refusal;
+            return this;
+        }
+
+        /**
+         * @param openAi whether the server runs OpenAI's models by their names, so tiktoken counts their tokens
+         *               (default false)
+         * @return this builder
+         */
+        public Builder openAiModels(boolean openAi) {
+            this.openAiModels = openAi;
+            return this;
+        }
+
+        /**
+         * @param path the path of the model list below the base URL (default {@code models}), or null for none
+         * @return this builder
+         */
+        public Builder modelsPath(String path) {
+            this.modelsPath = path;
+            return this;
+        }
+
+        /**
+         * @param table the dated context windows of models the server does not describe (default empty)
+         * @return this builder
+         */
+        public Builder modelTable(ModelTable table) {
+            this.modelTable = Objects.requireNonNull(table, "table");
             return this;
         }
 

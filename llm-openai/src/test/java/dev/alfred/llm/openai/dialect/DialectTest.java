@@ -37,7 +37,7 @@ class DialectTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dialect.named("acme"));
         assertEquals("unknown OpenAI-compatible dialect 'acme'; known: azure, deepseek, groq, llamacpp, mistral, ollama,"
-                + " openai, openrouter, vllm, xai", e.getMessage());
+                + " openai, openrouter, vllm, voyage, xai", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Dialect.named(null));
         assertThrows(IllegalArgumentException.class, () -> Dialect.builder(" "));
     }
