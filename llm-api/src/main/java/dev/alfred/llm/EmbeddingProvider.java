@@ -44,6 +44,18 @@ public interface EmbeddingProvider extends AutoCloseable {
     }
 
     /**
+     * The limits a request is batched within: those of the model it names, which may differ from the default
+     * model's (Voyage AI's token totals do). A decorator that batches (the retry decorator) asks this. The
+     * default is {@link #limits()}.
+     *
+     * @param request the request
+     * @return the limits for its model
+     */
+    default EmbeddingLimits limits(EmbeddingRequest request) {
+        return limits();
+    }
+
+    /**
      * Whether this provider already retries failed batches (a retry decorator sits inside it). The default
      * is false.
      *

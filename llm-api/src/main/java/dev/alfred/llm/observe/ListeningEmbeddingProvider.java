@@ -60,6 +60,11 @@ final class ListeningEmbeddingProvider implements EmbeddingProvider {
     }
 
     @Override
+    public EmbeddingLimits limits(EmbeddingRequest request) {
+        return delegate.limits(request);
+    }
+
+    @Override
     public boolean retries() {
         return delegate.retries();
     }

@@ -72,6 +72,7 @@ public final class OpenAiEmbeddings implements EmbeddingProvider {
     private final String model;
     private final String apiKey;
     private final int concurrency;
+    private final EmbeddingLimits limitsOverride;
     private final int maxBodyBytes;
     private final Map<String, String> extraHeaders;
     private final ExchangeSettings settings;
@@ -90,6 +91,7 @@ public final class OpenAiEmbeddings implements EmbeddingProvider {
         this.model = model;
         this.apiKey = apiKey;
         this.concurrency = b.concurrency;
+        this.limitsOverride = b.limits;
         this.maxBodyBytes = b.maxBodyBytes;
         this.extraHeaders = extraHeaders;
         this.settings = new ExchangeSettings(id, b.connectTimeout, b.headersTimeout, b.idleTimeout, b.totalTimeout,
@@ -149,7 +151,18 @@ public final class OpenAiEmbeddings implements EmbeddingProvider {
      */
     @Override
     public EmbeddingLimits limits() {
-        return rules.limits(model, concurrency);
+        return limitsOverride != null ? limitsOverride : rules.limits(model, concurrency);
+    }
+
+    /**
+     * The limits of the request's model (the builder's {@link Builder#limits} when set).
+     *
+     * @param request the request
+     * @return the limits it is batched within
+     */
+    @Override
+    public EmbeddingLimits limits(EmbeddingRequest request) {
+        return limitsOverride != null ? limitsOverride : rules.limits(modelOf(request), concurrency);
     }
 
     /**
@@ -172,8 +185,7 @@ public final class OpenAiEmbeddings implements EmbeddingProvider {
             throw new UnsupportedFeatureException(id + ": the " + dialect.name() + " server cannot shorten vectors"
                     + " (no dimensions field); leave dimensions unset", id, Capabilities.Feature.EMBEDDINGS);
         }
-        EmbeddingLimits limits = rules.limits(modelOf(request), concurrency);
-        return EmbeddingBatches.run(request, limits, this::oneBatch);
+        return EmbeddingBatches.run(request, limits(request), this::oneBatch);
     }
 
     private String modelOf(EmbeddingRequest request) {
@@ -258,6 +270,7 @@ public final class OpenAiEmbeddings implements EmbeddingProvider {
         private String id = OpenAiProvider.ID;
         private Dialect dialect;
         private int concurrency = DEFAULT_CONCURRENCY;
+        private EmbeddingLimits limits;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration headersTimeout = Duration.ofSeconds(60);
@@ -302,6 +315,18 @@ public final class OpenAiEmbeddings implements EmbeddingProvider {
          */
         public Builder concurrency(int requests) {
             this.concurrency = requests;
+            return this;
+        }
+
+        /**
+         * Replaces the dialect's documented per-request limits and the concurrency, for a server (or a proxy)
+         * that allows less than it documents, or a test.
+         *
+         * @param limits the limits, or null for the dialect's
+         * @return this builder
+         */
+        public Builder limits(EmbeddingLimits limits) {
+            this.limits = limits;
             return this;
         }
 

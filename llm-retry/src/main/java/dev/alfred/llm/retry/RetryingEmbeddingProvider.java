@@ -14,7 +14,8 @@ import java.util.Objects;
 
 /**
  * An embedding provider that retries failed batches, not whole calls: a call is split within the
- * delegate's {@link EmbeddingProvider#limits()} ({@link EmbeddingBatches}), and each batch is retried on
+ * delegate's limits for the request's model ({@link EmbeddingProvider#limits(EmbeddingRequest)},
+ * {@link EmbeddingBatches}), and each batch is retried on
  * its own after the {@link RetryPolicy} (its budget shared with every provider that shares the policy).
  * The delegate then gets batches that fit and sends each as one request, so a 429 on batch 7 of 10 resends
  * batch 7 only. Thread-safe when the delegate is.
@@ -63,6 +64,11 @@ public final class RetryingEmbeddingProvider implements EmbeddingProvider {
         return delegate.limits();
     }
 
+    @Override
+    public EmbeddingLimits limits(EmbeddingRequest request) {
+        return delegate.limits(request);
+    }
+
     /**
      * True: this provider retries failed batches.
      *
@@ -84,7 +90,7 @@ public final class RetryingEmbeddingProvider implements EmbeddingProvider {
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request) {
         Objects.requireNonNull(request, "request");
-        return EmbeddingBatches.run(request, delegate.limits(),
+        return EmbeddingBatches.run(request, delegate.limits(request),
                 batch -> Attempts.call(rules, delegate.id(), () -> delegate.embed(batch)));
     }
 
