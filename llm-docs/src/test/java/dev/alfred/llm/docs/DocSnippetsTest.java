@@ -69,7 +69,7 @@ class DocSnippetsTest {
     record Unit(Snippet snippet, String typeName, String source, List<Integer> origins) {
     }
 
-    private static Path root() {
+    static Path root() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !(Files.exists(dir.resolve("README.md")) && Files.isDirectory(dir.resolve("llm-docs")))) {
             dir = dir.getParent();
