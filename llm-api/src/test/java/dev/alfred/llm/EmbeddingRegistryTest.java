@@ -214,4 +214,47 @@ class EmbeddingRegistryTest {
                 new Object[] {"a", 2, null})).getMessage().contains("twice"));
         assertThrows(NullPointerException.class, () -> ModelTable.builtIn(null));
     }
+
+    @Test
+    void discoveryFindsEmbeddingsByIdAndTheDefaultsOfTheInterfaceHold() {
+        try (EmbeddingProvider echo = LlmProviders.createEmbeddings("echo", ProviderConfig.empty())) {
+            assertEquals("echo", echo.id());
+            assertEquals(5f, echo.embed("hello", "hi").vector(0)[0]);
+            assertEquals(2f, echo.embed("hello", "hi").vector(1)[0]);
+            assertSame(ProviderEndpoint.UNKNOWN, echo.endpoint());
+            assertSame(EmbeddingLimits.NONE, echo.limits());
+            assertSame(EmbeddingLimits.NONE, echo.limits(EmbeddingRequest.ofTexts("x")));
+            assertEquals(false, echo.retries());
+            List<String> heard = new ArrayList<>();
+            EmbeddingProvider listened = echo.withListeners(new LlmListener() {
+                @Override
+                public EmbeddingListener onEmbeddingStart(EmbeddingCall call) {
+                    heard.add(call.callId());
+                    return EmbeddingListener.NONE;
+                }
+            });
+            listened.embed("x");
+            assertEquals(1, heard.size());
+        }
+    }
+
+    @Test
+    void theBudgetsEdgesAreExact() {
+        TokenCounter tenPerMessage = r -> new TokenCount(10L * r.messages().size(), TokenCount.Kind.TOKENIZER, "ten");
+        ChatRequest two = ChatRequest.builder().user("a").assistant("b").user("c").maxTokens(10).build();
+        assertEquals(0, ContextBudget.builder(40).build().fit(two, tenPerMessage).droppedTurns(), "30 tokens fit a budget of 30");
+        assertEquals(1, ContextBudget.builder(39).build().fit(two, tenPerMessage).droppedTurns());
+        // memory at exactly its share: budget 40, share 0.25 = 10, the memory message is 10
+        BudgetedRequest exact = ContextBudget.builder(50).build().fit(ChatRequest.builder().user("q").maxTokens(10).build(),
+                List.of("m"), tenPerMessage);
+        assertEquals(List.of("m"), exact.keptMemory());
+        BudgetedRequest over = ContextBudget.builder(49).build().fit(ChatRequest.builder().user("q").maxTokens(10).build(),
+                List.of("m"), tenPerMessage);
+        assertEquals(List.of("m"), over.droppedMemory());
+        BudgetedRequest systemOnly = ContextBudget.builder(100).memoryShare(0).build().fit(
+                ChatRequest.builder().system("s").maxTokens(10).build(), List.of("m"), tenPerMessage);
+        assertEquals(1, systemOnly.request().messages().size());
+        assertEquals(2, EmbeddingLimits.tokenBound(EmbeddingInput.text("\u0080")));
+        assertEquals(4, EmbeddingLimits.tokenBound(EmbeddingInput.text("a\u0080b")));
+    }
 }

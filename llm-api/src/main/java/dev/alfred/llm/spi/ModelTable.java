@@ -56,7 +56,7 @@ public final class ModelTable {
                 throw new IllegalArgumentException("model " + id + " appears twice in the built-in table");
             }
         }
-        return new ModelTable(asOf, Map.copyOf(rows), Map.of());
+        return new ModelTable(asOf, java.util.Collections.unmodifiableMap(rows), Map.of());
     }
 
     /**
@@ -93,7 +93,7 @@ public final class ModelTable {
                 throw new IllegalArgumentException(key + ": '" + p + "' is not id=window or id=window/maxOutput");
             }
         }
-        return new ModelTable(asOf, builtIn, Map.copyOf(rows));
+        return new ModelTable(asOf, builtIn, java.util.Collections.unmodifiableMap(rows));
     }
 
     /**
@@ -127,7 +127,8 @@ public final class ModelTable {
     }
 
     /**
-     * Every model the table knows, configured ones first, for a provider without a server catalogue.
+     * Every model the table knows, configured ones first, each group in the order written, for a provider
+     * without a server catalogue.
      *
      * @return the models
      */
