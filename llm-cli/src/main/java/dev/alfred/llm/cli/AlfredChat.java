@@ -465,6 +465,8 @@ public final class AlfredChat implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             return fail(ExitCode.USAGE, UserTerms.reword(e.getMessage(), id, baseUrl), e);
+        } catch (UnsupportedFeatureException e) { // a provider refusing what it is made for (Voyage AI's chat)
+            return fail(ExitCode.USAGE, e.getMessage(), e);
         } catch (LlmException e) {
             return fail(ExitCode.of(e), e.getMessage(), e);
         } catch (IOException e) {
