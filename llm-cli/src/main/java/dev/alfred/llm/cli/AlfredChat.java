@@ -415,6 +415,16 @@ public final class AlfredChat implements Callable<Integer> {
         if (unreadable != null) {
             return fail(ExitCode.USAGE, unreadable, null);
         }
+        List<String> texts = List.of();
+        if (embed) { // read before any demo starts: a usage error says nothing of a demo
+            try {
+                texts = embedTexts();
+            } catch (IllegalArgumentException e) {
+                return fail(ExitCode.USAGE, e.getMessage(), null);
+            } catch (IOException e) {
+                return fail(ExitCode.OTHER, "cannot read the texts: " + e.getMessage(), e);
+            }
+        }
         ProviderConfig config = ProviderConfig.from(environment, System.getProperties());
         boolean providerGiven = provider != null || config.get(LlmProviders.PROVIDER_KEY).isPresent();
         String id = provider != null ? provider : config.get(LlmProviders.PROVIDER_KEY).orElse("kimi");
@@ -444,7 +454,7 @@ public final class AlfredChat implements Callable<Integer> {
                         : ": answering from a scripted demo server at " + demo.describe()));
             }
             if (embed) {
-                return embed(demo != null ? "openai" : id, demo != null ? demo.configureEmbeddings(config) : config);
+                return embed(demo != null ? "openai" : id, demo != null ? demo.configureEmbeddings(config) : config, texts);
             }
             maxRetryAfter = config.getDuration("retry.max-retry-after").orElse(maxRetryAfter);
             LlmProvider llm;
@@ -609,6 +619,9 @@ public final class AlfredChat implements Callable<Integer> {
             if (!chatOnly.isEmpty()) {
                 return mode + " sends no chat request; it cannot be used with " + String.join(", ", chatOnly);
             }
+        }
+        if (countTokens && prompt.isEmpty() && terminal) {
+            return "--count-tokens needs a PROMPT: give one as arguments or on standard input";
         }
         if (listModels && !prompt.isEmpty()) {
             return "--list-models takes no PROMPT; was given '" + String.join(" ", prompt) + "'";
@@ -952,22 +965,7 @@ public final class AlfredChat implements Callable<Integer> {
      * {@code --embed}: the texts piped in (one a line) and given (one an argument), embedded by the provider
      * with this id, made through discovery so that its decorators (retries, OpenTelemetry) apply.
      */
-    private int embed(String id, ProviderConfig config) throws IOException {
-        List<String> texts = new ArrayList<>();
-        if (stdinPiped.getAsBoolean() || (prompt.isEmpty() && !terminal)) {
-            readAll().lines().filter(l -> !l.isBlank()).forEach(texts::add);
-        }
-        for (int i = 0; i < prompt.size(); i++) {
-            if (prompt.get(i).isBlank()) {
-                return fail(ExitCode.USAGE, "--embed: text " + (texts.size() + 1) + " (argument " + (i + 1)
-                        + ") is blank; an embedding needs some text", null);
-            }
-        }
-        texts.addAll(prompt);
-        if (texts.isEmpty()) {
-            return fail(ExitCode.USAGE, "--embed needs texts: give them as arguments (one a text) or on standard"
-                    + " input (one a line)", null);
-        }
+    private int embed(String id, ProviderConfig config, List<String> texts) {
         EmbeddingRequest request = EmbeddingRequest.builder().texts(texts).model(model).dimensions(dimensions).build();
         EmbeddingProvider embeddings;
         try {
@@ -994,6 +992,30 @@ public final class AlfredChat implements Callable<Integer> {
         } catch (LlmException e) {
             return callFailed(e);
         }
+    }
+
+    /**
+     * The texts of {@code --embed}: each non-blank line piped in, then each PROMPT argument.
+     *
+     * @throws IllegalArgumentException when an argument is blank, or there is no text at all
+     */
+    private List<String> embedTexts() throws IOException {
+        List<String> texts = new ArrayList<>();
+        if (stdinPiped.getAsBoolean() || (prompt.isEmpty() && !terminal)) {
+            readAll().lines().filter(l -> !l.isBlank()).forEach(texts::add);
+        }
+        for (int i = 0; i < prompt.size(); i++) {
+            if (prompt.get(i).isBlank()) {
+                throw new IllegalArgumentException("--embed: argument " + (i + 1) + " is blank; an embedding needs"
+                        + " some text");
+            }
+        }
+        texts.addAll(prompt);
+        if (texts.isEmpty()) {
+            throw new IllegalArgumentException("--embed needs texts: give them as arguments (one a text) or on"
+                    + " standard input (one a line)");
+        }
+        return texts;
     }
 
     /** How many of a vector's floats {@code --embed} prints on its line. */

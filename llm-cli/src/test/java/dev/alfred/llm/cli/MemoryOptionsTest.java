@@ -158,7 +158,11 @@ class MemoryOptionsTest {
         assertEquals(ExitCode.USAGE, demo("--embed"));
         assertTrue(stderr().contains("--embed needs texts: give them as arguments (one a text) or on standard input"
                 + " (one a line)"), stderr());
+        assertFalse(stderr().contains("demo server"), stderr());
         assertEquals("", stdout());
+        err.reset();
+        assertEquals(ExitCode.USAGE, demo("--embed", "fine", " "));
+        assertTrue(stderr().contains("--embed: argument 2 is blank; an embedding needs some text"), stderr());
     }
 
     @Test
@@ -271,6 +275,7 @@ class MemoryOptionsTest {
                 }).execute(new String[] {"--count-tokens"});
         assertEquals(ExitCode.USAGE, code);
         assertTrue(stderr().contains("--count-tokens needs a PROMPT"), stderr());
+        assertFalse(stderr().contains("demo server"), stderr());
     }
 
     // --list-models
