@@ -7,11 +7,15 @@ import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.ChatResponse;
 import dev.alfred.llm.ChatStream;
 import dev.alfred.llm.ContentPart;
+import dev.alfred.llm.EmbeddingProvider;
+import dev.alfred.llm.EmbeddingRequest;
+import dev.alfred.llm.EmbeddingResponse;
 import dev.alfred.llm.InvalidRequestException;
 import dev.alfred.llm.LlmException;
 import dev.alfred.llm.LlmProvider;
 import dev.alfred.llm.LlmProviders;
 import dev.alfred.llm.MalformedResponseException;
+import dev.alfred.llm.ModelInfo;
 import dev.alfred.llm.ProviderNotFoundException;
 import dev.alfred.llm.ProviderUnavailableException;
 import dev.alfred.llm.QuotaExceededException;
@@ -19,10 +23,13 @@ import dev.alfred.llm.RateLimitException;
 import dev.alfred.llm.RequestSettings;
 import dev.alfred.llm.ResponseTooLargeException;
 import dev.alfred.llm.StreamInterruptedException;
+import dev.alfred.llm.TokenCount;
 import dev.alfred.llm.ToolCall;
+import dev.alfred.llm.UnsupportedFeatureException;
 import dev.alfred.llm.UserMessage;
 import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.config.ProviderRegistry;
+import dev.alfred.llm.schema.SchemaDialect;
 import dev.alfred.llm.tools.ToolLoop;
 import dev.alfred.llm.tools.ToolLoopEvent;
 import dev.alfred.llm.tools.ToolRun;
@@ -64,8 +71,10 @@ import java.util.function.IntConsumer;
                 + " on a terminal without one, or the prompt read from standard input on a pipe. Text piped in with a"
                 + " PROMPT comes first, then the PROMPT (as Simon Willison's llm does): cat notes.txt | alfred-chat"
                 + " \"Summarise:\".",
+            "Beside chat: --embed turns texts into vectors, --count-tokens counts the prompt's tokens as it would be"
+                + " sent, --list-models lists the provider's models.",
             "With no KIMI_API_KEY, base URL or provider given (or with --offline) it answers from a scripted demo"
-                + " server on loopback."},
+                + " server on loopback (embeddings there through the openai provider: Kimi has none)."},
         footer = {"", "--base-url examples:  https://api.openai.com/v1  http://localhost:11434/v1  https://api.moonshot.ai/v1"
                 + "  https://api.anthropic.com/v1",
             "", "Environment: LLM_PROVIDER; KIMI_API_KEY (or MOONSHOT_API_KEY), KIMI_BASE_URL, KIMI_MODEL;"
@@ -75,6 +84,9 @@ import java.util.function.IntConsumer;
                 + " between two pieces of a stream), KIMI_TOTAL_TIMEOUT (15m, a whole exchange; --timeout sets it for"
                 + " one run), KIMI_CONNECT_TIMEOUT (10s); the same with OPENAI_ and ANTHROPIC_. Plain http to"
                 + " another machine: KIMI_ALLOW_INSECURE_HTTP=true and the like (or --allow-insecure-http).",
+            "Embeddings (--embed, openai provider): OPENAI_EMBEDDINGS_MODEL (text-embedding-3-small),"
+                + " OPENAI_EMBEDDINGS_CONCURRENCY (4); Voyage AI with OPENAI_DIALECT=voyage and"
+                + " OPENAI_BASE_URL=https://api.voyageai.com/v1. Kimi's and Anthropic's APIs have none.",
             "Retries: RETRY_ENABLED, RETRY_MAX_ATTEMPTS (3), RETRY_MAX_RETRY_AFTER (60s: a longer Retry-After is not"
                 + " waited for), … Output: NO_COLOR turns off the faint type of reasoning and warnings.",
             "", ExitCode.TEXT})
@@ -137,6 +149,25 @@ public final class AlfredChat implements Callable<Integer> {
 
     @Option(names = "--list-providers", description = "List the providers and decorators discovery found, and where from.")
     private boolean listProviders;
+
+    @Option(names = "--embed", description = "Embed texts instead of chatting: each PROMPT argument is one text, and"
+            + " each line piped in (first) one more. Prints one line per text: its index, dimensions and first floats;"
+            + " with --json the whole vectors, model and usage. Needs a provider with embeddings (openai; kimi and"
+            + " anthropic have none); the offline demo embeds with the openai provider.")
+    private boolean embed;
+
+    @Option(names = "--dimensions", paramLabel = "N", description = "With --embed: the vector length to ask for (for"
+            + " models that can shorten their vectors, such as text-embedding-3-*).")
+    private Integer dimensions;
+
+    @Option(names = "--count-tokens", description = "Print how many input tokens the prompt takes as it would be sent"
+            + " (system, image, tools as the other options make the request), counted the provider's way: its server's"
+            + " count, the model's tokenizer, or an estimate, said which. Nothing is sent to the chat endpoint.")
+    private boolean countTokens;
+
+    @Option(names = "--list-models", description = "List the provider's models: context window, most output tokens,"
+            + " features, and where the figures come from (the server, the provider's dated table, or configuration).")
+    private boolean listModels;
 
     @Option(names = "--offline", description = "Answer from the scripted demo server even when a key is set.")
     private boolean offline;
@@ -384,6 +415,16 @@ public final class AlfredChat implements Callable<Integer> {
         if (unreadable != null) {
             return fail(ExitCode.USAGE, unreadable, null);
         }
+        List<String> texts = List.of();
+        if (embed) { // read before any demo starts: a usage error says nothing of a demo
+            try {
+                texts = embedTexts();
+            } catch (IllegalArgumentException e) {
+                return fail(ExitCode.USAGE, e.getMessage(), null);
+            } catch (IOException e) {
+                return fail(ExitCode.OTHER, "cannot read the texts: " + e.getMessage(), e);
+            }
+        }
         ProviderConfig config = ProviderConfig.from(environment, System.getProperties());
         boolean providerGiven = provider != null || config.get(LlmProviders.PROVIDER_KEY).isPresent();
         String id = provider != null ? provider : config.get(LlmProviders.PROVIDER_KEY).orElse("kimi");
@@ -407,7 +448,13 @@ public final class AlfredChat implements Callable<Integer> {
                 demo = new OfflineDemo(demoRetries, demoPause, demoRetryAfter);
                 config = demo.configure(config);
                 err.println("alfred-chat: " + (offline ? "--offline" + (keySet ? " (KIMI_API_KEY is set and not used)" : "")
-                        : "no KIMI_API_KEY set") + ": answering from a scripted demo server at " + demo.describe());
+                        : "no KIMI_API_KEY set") + (embed ? ": embedding with the openai provider (kimi has no"
+                        + " embeddings) and a fake key, against a scripted demo server at " + demo.describe()
+                        + " (a bag-of-words hashing embedding, not a model's)"
+                        : ": answering from a scripted demo server at " + demo.describe()));
+            }
+            if (embed) {
+                return embed(demo != null ? "openai" : id, demo != null ? demo.configureEmbeddings(config) : config, texts);
             }
             maxRetryAfter = config.getDuration("retry.max-retry-after").orElse(maxRetryAfter);
             LlmProvider llm;
@@ -418,10 +465,18 @@ public final class AlfredChat implements Callable<Integer> {
             }
             try (llm) {
                 retries = llm.retries();
+                if (countTokens) {
+                    return countTokens(llm, demo);
+                }
+                if (listModels) {
+                    return listModels(llm);
+                }
                 return converse(llm, demo);
             }
         } catch (IllegalArgumentException e) {
             return fail(ExitCode.USAGE, UserTerms.reword(e.getMessage(), id, baseUrl), e);
+        } catch (UnsupportedFeatureException e) { // a provider refusing what it is made for (Voyage AI's chat)
+            return fail(ExitCode.USAGE, e.getMessage(), e);
         } catch (LlmException e) {
             return fail(ExitCode.of(e), e.getMessage(), e);
         } catch (IOException e) {
@@ -531,7 +586,74 @@ public final class AlfredChat implements Callable<Integer> {
         if (tools && noStream) {
             return "--tools runs a tool loop over streamed rounds; it cannot be used with --no-stream";
         }
+        return invalidMemoryOption();
+    }
+
+    /** The rules of {@code --embed}, {@code --dimensions}, {@code --count-tokens} and {@code --list-models}. */
+    private String invalidMemoryOption() {
+        List<String> modes = new ArrayList<>();
+        if (embed) {
+            modes.add("--embed");
+        }
+        if (countTokens) {
+            modes.add("--count-tokens");
+        }
+        if (listModels) {
+            modes.add("--list-models");
+        }
+        if (listProviders) {
+            modes.add("--list-providers");
+        }
+        if (modes.size() > 1) {
+            return String.join(" and ", modes) + " cannot be used together; give one";
+        }
+        if (dimensions != null && !embed) {
+            return "--dimensions goes with --embed";
+        }
+        if (dimensions != null && dimensions <= 0) {
+            return "--dimensions must be positive, was " + dimensions;
+        }
+        if (embed || listModels) {
+            String mode = embed ? "--embed" : "--list-models";
+            List<String> chatOnly = chatOnlyOptions();
+            if (!chatOnly.isEmpty()) {
+                return mode + " sends no chat request; it cannot be used with " + String.join(", ", chatOnly);
+            }
+        }
+        if (countTokens && prompt.isEmpty() && terminal) {
+            return "--count-tokens needs a PROMPT: give one as arguments or on standard input";
+        }
+        if (listModels && !prompt.isEmpty()) {
+            return "--list-models takes no PROMPT; was given '" + String.join(" ", prompt) + "'";
+        }
         return null;
+    }
+
+    /** The options given that shape a chat request only. */
+    private List<String> chatOnlyOptions() {
+        List<String> given = new ArrayList<>();
+        if (system != null) {
+            given.add("--system");
+        }
+        if (!images.isEmpty()) {
+            given.add("--image");
+        }
+        if (maxTokens != null) {
+            given.add("--max-tokens");
+        }
+        if (temperature != null) {
+            given.add("--temperature");
+        }
+        if (tools) {
+            given.add("--tools");
+        }
+        if (noStream) {
+            given.add("--no-stream");
+        }
+        if (showReasoning) {
+            given.add("--show-reasoning");
+        }
+        return given;
     }
 
     private static boolean isHttpUrl(String s) {
@@ -544,20 +666,34 @@ public final class AlfredChat implements Callable<Integer> {
         }
     }
 
-    private int converse(LlmProvider llm, OfflineDemo demo) throws IOException {
-        List<ChatMessage> history = new ArrayList<>();
+    /**
+     * The prompt of one turn, when one is given: text piped in first, then the PROMPT words, joined by a
+     * space (as llm does).
+     *
+     * @return the prompt, or null on a terminal with no PROMPT (a conversation)
+     * @throws IllegalArgumentException when standard input is not a terminal and holds nothing
+     */
+    private String oneTurnPrompt() throws IOException {
         if (!prompt.isEmpty()) {
-            // As llm does: text piped in comes first, then the prompt, joined by a space.
             String given = String.join(" ", prompt);
             String piped = stdinPiped.getAsBoolean() ? readAll() : "";
-            return turn(llm, demo, history, piped.isBlank() ? given : piped + " " + given);
+            return piped.isBlank() ? given : piped + " " + given;
         }
         if (!terminal) {
             String piped = readAll().strip();
             if (piped.isEmpty()) {
                 throw new IllegalArgumentException("no prompt: give one as arguments or on standard input");
             }
-            return turn(llm, demo, history, piped);
+            return piped;
+        }
+        return null;
+    }
+
+    private int converse(LlmProvider llm, OfflineDemo demo) throws IOException {
+        List<ChatMessage> history = new ArrayList<>();
+        String oneTurn = oneTurnPrompt();
+        if (oneTurn != null) {
+            return turn(llm, demo, history, oneTurn);
         }
         conversation = true;
         try (LineEditor editor = new LineEditor(terminals.open(), () -> onCtrlC(exit))) {
@@ -606,18 +742,9 @@ public final class AlfredChat implements Callable<Integer> {
 
     /** One exchange; prints its answer or its failure and returns the exit code it stands for. */
     private int turn(LlmProvider llm, OfflineDemo demo, List<ChatMessage> history, String userText) {
-        ChatRequest.Builder b = ChatRequest.builder();
-        if (system != null) {
-            b.system(system);
-        }
-        b.messages(history).model(model).maxTokens(maxTokens).temperature(temperature);
-        if (timeout != null) {
-            b.settings(RequestSettings.builder().timeout(timeout).build());
-        }
         UserMessage question = question(userText, history.isEmpty());
-        b.message(question);
-        ChatRequest request = b.build();
-        boolean toolLoop = !noStream && (tools || demo != null);
+        ChatRequest request = request(history, question);
+        boolean toolLoop = toolLoop(demo);
         if (demo != null) {
             demo.script(userText, !noStream, toolLoop);
         }
@@ -768,6 +895,155 @@ public final class AlfredChat implements Callable<Integer> {
             }
             Thread.interrupted(); // a Ctrl-C that stopped this turn must not stop the next
         }
+    }
+
+    /**
+     * The request of a turn as the options make it, before a tool loop adds its tools: the system message,
+     * the history, the question, the model, the limits and the deadline.
+     */
+    private ChatRequest request(List<ChatMessage> history, UserMessage question) {
+        ChatRequest.Builder b = ChatRequest.builder();
+        if (system != null) {
+            b.system(system);
+        }
+        b.messages(history).model(model).maxTokens(maxTokens).temperature(temperature);
+        if (timeout != null) {
+            b.settings(RequestSettings.builder().timeout(timeout).build());
+        }
+        b.message(question);
+        return b.build();
+    }
+
+    /** Whether a turn runs in a tool loop: with {@code --tools}, and in the offline demo, unless blocking. */
+    private boolean toolLoop(OfflineDemo demo) {
+        return !noStream && (tools || demo != null);
+    }
+
+    /**
+     * {@code --count-tokens}: the one-turn prompt's request as a turn would send it (the tool loop's tools
+     * declared as the loop declares them), counted by the provider's counter; nothing goes to the chat
+     * endpoint.
+     */
+    private int countTokens(LlmProvider llm, OfflineDemo demo) throws IOException {
+        String userText = oneTurnPrompt();
+        if (userText == null) {
+            return fail(ExitCode.USAGE, "--count-tokens needs a PROMPT: give one as arguments or on standard input", null);
+        }
+        ChatRequest request = request(List.of(), question(userText, true));
+        if (toolLoop(demo)) {
+            SchemaDialect dialect = SchemaDialect.forProvider(llm);
+            ChatRequest.Builder withTools = request.toBuilder();
+            DemoTools.all(clock).forEach(t -> withTools.tools(t.definition(dialect)));
+            request = withTools.build();
+        }
+        TokenCount count;
+        try {
+            count = llm.tokenCounter().count(request);
+        } catch (LlmException e) {
+            return callFailed(e);
+        }
+        out.println(json ? JsonReport.tokenCount(count, llm.id(), request.model())
+                : count.tokens() + " tokens (" + lower(count.kind().name()) + ": " + count.method() + ")");
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    /** {@code --list-models}: the provider's catalogue, as a table or a JSON array. */
+    private int listModels(LlmProvider llm) {
+        List<ModelInfo> models;
+        try {
+            models = llm.models();
+        } catch (LlmException e) {
+            return callFailed(e);
+        }
+        out.print(json ? JsonReport.models(models) + System.lineSeparator() : ModelListing.of(models));
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    /**
+     * {@code --embed}: the texts piped in (one a line) and given (one an argument), embedded by the provider
+     * with this id, made through discovery so that its decorators (retries, OpenTelemetry) apply.
+     */
+    private int embed(String id, ProviderConfig config, List<String> texts) {
+        EmbeddingRequest request = EmbeddingRequest.builder().texts(texts).model(model).dimensions(dimensions).build();
+        EmbeddingProvider embeddings;
+        try {
+            embeddings = LlmProviders.createEmbeddings(id, config);
+        } catch (UnsupportedFeatureException e) {
+            return fail(ExitCode.USAGE, e.getMessage(), e);
+        }
+        try (embeddings) {
+            long start = System.nanoTime();
+            EmbeddingResponse response = embeddings.embed(request);
+            long total = System.nanoTime() - start;
+            if (json) {
+                out.println(JsonReport.embeddings(response, total));
+            } else {
+                for (int i = 0; i < response.size(); i++) {
+                    out.println(embeddingLine(i, response.vector(i), texts.get(i)));
+                }
+                err.println(String.format(Locale.ROOT, "[%s · %d vectors of %d dimensions · tokens %d · total %.2f s]",
+                        response.model() == null ? "model not reported" : response.model(), response.size(),
+                        response.dimensions(), response.usage().promptTokens(), total / 1e9));
+            }
+            out.flush();
+            return ExitCode.OK;
+        } catch (LlmException e) {
+            return callFailed(e);
+        }
+    }
+
+    /**
+     * The texts of {@code --embed}: each non-blank line piped in, then each PROMPT argument.
+     *
+     * @throws IllegalArgumentException when an argument is blank, or there is no text at all
+     */
+    private List<String> embedTexts() throws IOException {
+        List<String> texts = new ArrayList<>();
+        if (stdinPiped.getAsBoolean() || (prompt.isEmpty() && !terminal)) {
+            readAll().lines().filter(l -> !l.isBlank()).forEach(texts::add);
+        }
+        for (int i = 0; i < prompt.size(); i++) {
+            if (prompt.get(i).isBlank()) {
+                throw new IllegalArgumentException("--embed: argument " + (i + 1) + " is blank; an embedding needs"
+                        + " some text");
+            }
+        }
+        texts.addAll(prompt);
+        if (texts.isEmpty()) {
+            throw new IllegalArgumentException("--embed needs texts: give them as arguments (one a text) or on"
+                    + " standard input (one a line)");
+        }
+        return texts;
+    }
+
+    /** How many of a vector's floats {@code --embed} prints on its line. */
+    private static final int FLOATS_SHOWN = 4;
+
+    /** One text's line: {@code 0  256 dimensions  [0.1250, -0.2500, 0.0000, 0.1250, …]  the text}. */
+    static String embeddingLine(int index, float[] vector, String text) {
+        StringBuilder floats = new StringBuilder();
+        for (int i = 0; i < Math.min(FLOATS_SHOWN, vector.length); i++) {
+            floats.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", vector[i]));
+        }
+        if (vector.length > FLOATS_SHOWN) {
+            floats.append(", …");
+        }
+        String oneLine = text.strip().replaceAll("\\s+", " ");
+        return index + "  " + vector.length + " dimensions  [" + floats + "]  "
+                + (oneLine.length() > 60 ? oneLine.substring(0, 60) + "…" : oneLine);
+    }
+
+    /**
+     * A call beside chat failed: a feature the provider lacks is a usage error, with the library's message
+     * (which names the alternative); anything else is reported as a failed turn is.
+     */
+    private int callFailed(LlmException e) {
+        if (e instanceof UnsupportedFeatureException) {
+            return fail(ExitCode.USAGE, e.getMessage(), e);
+        }
+        return turnFailed(e, false, "", "");
     }
 
     /** Keeps a piece of reasoning and shows it when asked; returns whether a shown reasoning block is open. */

@@ -1,7 +1,10 @@
 package dev.alfred.llm.cli;
 
 import dev.alfred.llm.ChatResponse;
+import dev.alfred.llm.EmbeddingResponse;
 import dev.alfred.llm.LlmException;
+import dev.alfred.llm.ModelInfo;
+import dev.alfred.llm.TokenCount;
 import dev.alfred.llm.ToolCall;
 import dev.alfred.llm.config.ProviderRegistry;
 import dev.alfred.llm.tools.ToolLoopEvent;
@@ -19,7 +22,9 @@ import java.util.Locale;
  * {@code model}, {@code finish_reason}, {@code tool_calls}, {@code tools_run} (with a tool loop),
  * {@code usage}, {@code warnings}, {@code timings}. An error: {@code error} with {@code kind},
  * {@code message}, {@code status}, {@code error_type}, {@code retry_after_ms}, and {@code attempts} once a
- * request was sent; {@code content} and {@code reasoning} beside it when the answer was cut.
+ * request was sent; {@code content} and {@code reasoning} beside it when the answer was cut. Beside chat:
+ * the vectors of {@code --embed}, the count of {@code --count-tokens}, and the catalogue of
+ * {@code --list-models} (an array).
  */
 final class JsonReport {
 
@@ -148,6 +153,77 @@ final class JsonReport {
                 .put("origin", registry.decoratorOrigin(d.id())).put("order", d.order()));
         ArrayNode failures = root.putArray("failures");
         registry.loadFailures().forEach(f -> failures.add(String.valueOf(f)));
+        return JSON.writeValueAsString(root);
+    }
+
+    /**
+     * The vectors of {@code --embed}.
+     *
+     * @param r          the response
+     * @param totalNanos the whole call
+     * @return one line of JSON: {@code model}, {@code dimensions}, {@code vectors} (one array of floats per
+     *         text, in order, whole), {@code usage} ({@code prompt_tokens}, {@code total_tokens}) and
+     *         {@code timings}
+     */
+    static String embeddings(EmbeddingResponse r, long totalNanos) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", r.model());
+        root.put("dimensions", r.dimensions());
+        ArrayNode vectors = root.putArray("vectors");
+        for (float[] v : r.vectors()) {
+            ArrayNode floats = vectors.addArray();
+            for (float f : v) {
+                floats.add(f);
+            }
+        }
+        root.putObject("usage").put("prompt_tokens", r.usage().promptTokens()).put("total_tokens", r.usage().totalTokens());
+        root.putObject("timings").put("total_ms", totalNanos / 1_000_000.0);
+        return JSON.writeValueAsString(root);
+    }
+
+    /**
+     * The count of {@code --count-tokens}.
+     *
+     * @param count    the count
+     * @param provider the provider's id
+     * @param model    the model the request named, or null for the provider's default
+     * @return one line of JSON: {@code tokens}, {@code kind} ({@code server}, {@code tokenizer} or
+     *         {@code estimate}), {@code method}, {@code provider}, {@code model}
+     */
+    static String tokenCount(TokenCount count, String provider, String model) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("tokens", count.tokens());
+        root.put("kind", lower(count.kind().name()));
+        root.put("method", count.method());
+        root.put("provider", provider);
+        root.put("model", model);
+        return JSON.writeValueAsString(root);
+    }
+
+    /**
+     * The catalogue of {@code --list-models}.
+     *
+     * @param models the models
+     * @return one line of JSON: an array of {@code id}, {@code display_name}, {@code context_window},
+     *         {@code max_output_tokens} (null when unknown), {@code features} (lower case), {@code origin}
+     *         ({@code server}, {@code built_in}, {@code configured}, {@code unknown}) and {@code as_of} (the
+     *         built-in table's date, else null)
+     */
+    static String models(List<ModelInfo> models) {
+        ArrayNode root = JSON.createArrayNode();
+        for (ModelInfo m : models) {
+            ObjectNode o = root.addObject();
+            o.put("id", m.id());
+            o.put("display_name", m.displayName());
+            o.put("context_window", m.contextWindow());
+            o.put("max_output_tokens", m.maxOutputTokens());
+            ArrayNode features = o.putArray("features");
+            if (!m.features().isEmpty()) {
+                java.util.EnumSet.copyOf(m.features()).forEach(f -> features.add(lower(f.name())));
+            }
+            o.put("origin", lower(m.origin().name()));
+            o.put("as_of", m.asOf() == null ? null : m.asOf().toString());
+        }
         return JSON.writeValueAsString(root);
     }
 

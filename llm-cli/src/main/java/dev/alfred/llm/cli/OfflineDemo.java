@@ -12,7 +12,8 @@ import java.util.Map;
  * The offline demo: a scripted Kimi-style server on loopback, so that the whole real path (discovery,
  * the retry decorator, HTTP, the event-stream reader) runs with no key and no network. When retries are
  * on, the first request is answered with a 429 that the retry decorator absorbs, and that turn's answer
- * says so; later turns do not claim it.
+ * says so; later turns do not claim it. The same server answers embeddings (through the openai provider),
+ * Kimi's token estimate and its model catalogue.
  */
 final class OfflineDemo implements AutoCloseable {
 
@@ -40,6 +41,18 @@ final class OfflineDemo implements AutoCloseable {
         return config.withOverrides(ProviderConfig.builder()
                 .secret("kimi.api.key", FAKE_KEY)
                 .set("kimi.base.url", server.baseUri().toString())
+                .build());
+    }
+
+    /**
+     * The settings that point the openai provider at the demo server, for embeddings (Kimi has none): a
+     * fake key, the demo's base URL and OpenAI's own dialect, on top of the user's.
+     */
+    ProviderConfig configureEmbeddings(ProviderConfig config) {
+        return config.withOverrides(ProviderConfig.builder()
+                .secret("openai.api.key", FAKE_KEY)
+                .set("openai.base.url", server.baseUri().toString())
+                .set("openai.dialect", "openai")
                 .build());
     }
 

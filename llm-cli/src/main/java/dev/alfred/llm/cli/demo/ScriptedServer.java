@@ -28,9 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small OpenAI-compatible chat-completions server in Kimi's dialect, on the JDK's own
- * {@code com.sun.net.httpserver}, for alfred-chat's offline demo: it answers each request with the next
- * scripted {@link Answer}, streamed as server-sent events when the request asks for a stream. It binds
- * loopback only. Thread-safe; close it to stop it.
+ * {@code com.sun.net.httpserver}, for alfred-chat's offline demo: it answers each chat request with the next
+ * scripted {@link Answer}, streamed as server-sent events when the request asks for a stream. Beside chat,
+ * unscripted: {@code POST /v1/embeddings} in OpenAI's shape with a bag-of-words hashing embedding
+ * ({@link DemoEmbeddings}), and Kimi's {@code GET /v1/models} and
+ * {@code POST /v1/tokenizers/estimate-token-count} ({@link DemoCatalogue}). It binds loopback only.
+ * Thread-safe; close it to stop it.
  */
 public final class ScriptedServer implements AutoCloseable {
 
@@ -173,9 +176,24 @@ public final class ScriptedServer implements AutoCloseable {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             requests.incrementAndGet();
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            if (method.equals("POST") && path.endsWith("/embeddings")) {
+                answerJson(exchange, DemoEmbeddings.answer(JSON, body));
+                return;
+            }
+            if (method.equals("GET") && path.endsWith("/models")) {
+                send(exchange, 200, "application/json", JSON.writeValueAsBytes(DemoCatalogue.models(JSON)));
+                return;
+            }
+            if (method.equals("POST") && path.endsWith("/tokenizers/estimate-token-count")) {
+                answerJson(exchange, DemoCatalogue.estimate(JSON, body));
+                return;
+            }
             Answer answer = next();
-            if (!exchange.getRequestMethod().equals("POST") || !exchange.getRequestURI().getPath().endsWith("/chat/completions")) {
-                answer = new Failure(404, "resource_not_found_error", "the demo serves POST /v1/chat/completions only", Map.of());
+            if (!method.equals("POST") || !path.endsWith("/chat/completions")) {
+                answer = new Failure(404, "resource_not_found_error", "the demo serves POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models and POST"
+                        + " /v1/tokenizers/estimate-token-count only", Map.of());
             } else if (answer == null) {
                 answer = new Failure(500, "server_error", "the demo server has no answer scripted for this request", Map.of());
             }
@@ -215,6 +233,15 @@ public final class ScriptedServer implements AutoCloseable {
             text.add(piece.replace(TOOL_RESULT, result));
         }
         return new Reply(r.model(), r.reasoning(), text, r.usage(), r.pause());
+    }
+
+    /** Sends a JSON answer, or its error with the error's status. */
+    private static void answerJson(HttpExchange exchange, DemoAnswer answer) throws IOException {
+        if (answer instanceof DemoAnswer.Error e) {
+            fail(exchange, new Failure(e.status(), e.type(), e.message(), Map.of()));
+        } else {
+            send(exchange, 200, "application/json", JSON.writeValueAsBytes(((DemoAnswer.Body) answer).json()));
+        }
     }
 
     private static void toolCall(HttpExchange exchange, ToolCallReply t) throws IOException {
