@@ -193,6 +193,15 @@ class CatalogueAndCountTest {
     }
 
     @Test
+    void aRequestChatWouldRefuseIsRefusedBeforeItIsCounted() {
+        ChatRequest jsonObject = ChatRequest.builder().user("a").responseFormat(ResponseFormat.JSON_OBJECT).build();
+        UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
+                () -> provider().tokenCounter().count(jsonObject));
+        assertEquals(Feature.JSON_OBJECT, e.feature());
+        assertEquals(0, server.requestCount());
+    }
+
+    @Test
     void aClosedProviderRefusesToList() {
         AnthropicProvider p = provider();
         p.close();
