@@ -308,6 +308,16 @@ class KimiCatalogueAndCountTest {
     }
 
     @Test
+    void aRequestChatWouldRefuseIsRefusedBeforeItIsEstimated() {
+        ChatRequest imageUrl = ChatRequest.builder().message(new UserMessage(List.of(new ContentPart.Text("what?"),
+                new ContentPart.ImageUrl(URI.create("https://example.com/cat.png"))))).build();
+        UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
+                () -> provider().tokenCounter().count(imageUrl));
+        assertEquals(Feature.IMAGE_URLS, e.feature());
+        assertEquals(0, server.requestCount());
+    }
+
+    @Test
     void aListOverTheProvidersBodyBoundIsTooLarge() {
         String list = fixture("models-kimi-cli.json");
         int size = list.getBytes(StandardCharsets.UTF_8).length;
