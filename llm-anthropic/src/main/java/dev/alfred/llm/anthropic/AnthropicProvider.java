@@ -5,10 +5,10 @@ import dev.alfred.llm.ChatRequest;
 import dev.alfred.llm.MalformedResponseException;
 import dev.alfred.llm.ModelInfo;
 import dev.alfred.llm.ProviderOptions;
+import dev.alfred.llm.RequestSettings;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.TokenCount;
 import dev.alfred.llm.TokenCounter;
-import dev.alfred.llm.Usage;
 import dev.alfred.llm.anthropic.internal.stream.AnthropicChatStream;
 import dev.alfred.llm.anthropic.internal.wire.AnswerFolder;
 import dev.alfred.llm.anthropic.internal.wire.AnswerSink;
@@ -29,7 +29,6 @@ import dev.alfred.llm.spi.ModelTable;
 
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -38,10 +37,8 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * The Anthropic Messages API provider ({@code POST /v1/messages}), for Claude and for the servers that
@@ -137,10 +134,6 @@ public final class AnthropicProvider extends HttpChatProvider {
     static final int PAGE_LIMIT = 1000;
     /** The most pages read before the list is judged endless. */
     static final int MAX_PAGES = 100;
-    /** The largest models page read. */
-    static final int MAX_PAGE_BYTES = 16 << 20;
-    /** Set while {@link #tokenCounter()}'s call runs on this thread: the call goes to count_tokens. */
-    private static final ThreadLocal<Boolean> COUNTING = new ThreadLocal<>();
     private static final Set<String> RESERVED_HEADERS = Set.of("x-api-key", "authorization", "anthropic-version",
             "anthropic-beta", "user-agent", "content-type", "accept");
 
@@ -151,10 +144,6 @@ public final class AnthropicProvider extends HttpChatProvider {
     private final String betas;
     private final URI countEndpoint;
     private final URI modelsUrl;
-    private final String apiKey;
-    private final Map<String, String> extraHeaders;
-    private final HttpClient httpClient;
-    private final Executor executor;
     private final ModelTable models;
     private final RequestEncoder encoder = new RequestEncoder(ID);
     private final EventDecoder decoder = new EventDecoder();
@@ -164,10 +153,6 @@ public final class AnthropicProvider extends HttpChatProvider {
         this.endpoint = messagesUrl(baseUrl());
         this.countEndpoint = HttpTransport.resolve(endpoint, "count_tokens");
         this.modelsUrl = apiUrl(baseUrl(), "models");
-        this.apiKey = b.key();
-        this.extraHeaders = b.headers();
-        this.httpClient = b.client;
-        this.executor = b.executor;
         this.models = b.models;
         this.maxTokens = b.maxTokens;
         this.bearer = b.bearer;
@@ -233,12 +218,22 @@ public final class AnthropicProvider extends HttpChatProvider {
     public TokenCounter tokenCounter() {
         return request -> {
             Objects.requireNonNull(request, "request");
-            COUNTING.set(Boolean.TRUE);
-            try {
-                return new TokenCount(chat(request).usage().promptTokens(), TokenCount.Kind.SERVER, COUNT_METHOD);
-            } finally {
-                COUNTING.remove();
+            capabilities().check(request, ID);
+            AnthropicOptions options = request.options(AnthropicOptions.class).orElse(AnthropicOptions.DEFAULT);
+            byte[] body = encoder.encodeCount(request, model(), maxTokens, options.thinking(), options.budgetTokens(),
+                    options.effort(), new ArrayList<>());
+            Reply reply = call("POST", countEndpoint, body, request.settings());
+            ErrorBody error = ErrorBody.parse(reply.body(), 0, reply.body().length);
+            if (error != null) {
+                throw settings().errors().fromStreamError(error, reply.requestId());
             }
+            long tokens;
+            try {
+                tokens = TokenCountBody.inputTokens(reply.body());
+            } catch (RuntimeException e) {
+                throw malformed("malformed token count (" + e.getMessage() + ")", reply.requestId(), e);
+            }
+            return new TokenCount(tokens, TokenCount.Kind.SERVER, COUNT_METHOD);
         };
     }
 
@@ -248,10 +243,14 @@ public final class AnthropicProvider extends HttpChatProvider {
      * output limit ({@code max_tokens}) and features ({@code capabilities}: images, thinking, structured
      * outputs), origin {@link ModelInfo.Origin#SERVER}; where the server gives no window, it comes from
      * {@code anthropic.context.windows} or {@link #BUILT_IN_MODELS} (a configured window overrides the
-     * server's). The request carries the same headers as a chat call. Thread-safe.
+     * server's). Each page is a call on the provider's own HTTP client, with the same headers, deadlines
+     * and error mapping as a chat call, cancelled by {@link #close()}, and read within the provider's
+     * {@code maxBodyBytes}. Thread-safe.
      *
      * @return the models, in the server's order
-     * @throws dev.alfred.llm.LlmException for an error status (typed as for chat, key left out), and a
+     * @throws dev.alfred.llm.LlmException after {@link #close()}, for an error status (typed as for chat, key
+     *                                     left out), a {@link dev.alfred.llm.ResponseTooLargeException} for a
+     *                                     page over {@code maxBodyBytes}, and a
      *                                     {@link MalformedResponseException} for a page that is not the API's
      *                                     shape or a list that does not end ({@code has_more} without a new
      *                                     {@code last_id}, or more than {@value #MAX_PAGES} pages)
@@ -261,56 +260,37 @@ public final class AnthropicProvider extends HttpChatProvider {
         List<ModelInfo> all = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         String after = null;
-        try (HttpTransport transport = HttpTransport.create(settings().connectTimeout(), httpClient, executor)) {
-            for (int page = 1; ; page++) {
-                URI uri = URI.create(modelsUrl + "?limit=" + PAGE_LIMIT
-                        + (after == null ? "" : "&after_id=" + URLEncoder.encode(after, StandardCharsets.UTF_8)));
-                ModelsPage p = modelsPage(transport, uri);
-                p.models().forEach(m -> all.add(models.complete(m)));
-                if (!p.hasMore()) {
-                    return List.copyOf(all);
-                }
-                after = p.lastId();
-                if (after == null || after.isEmpty() || !seen.add(after)) {
-                    throw malformed("the models list says has_more but gives no new last_id (was " + after
-                            + ") after page " + page, null, null);
-                }
-                if (page == MAX_PAGES) {
-                    throw malformed("the models list did not end within " + MAX_PAGES + " pages", null, null);
-                }
+        for (int page = 1; ; page++) {
+            URI uri = URI.create(modelsUrl + "?limit=" + PAGE_LIMIT
+                    + (after == null ? "" : "&after_id=" + URLEncoder.encode(after, StandardCharsets.UTF_8)));
+            ModelsPage p = modelsPage(uri);
+            p.models().forEach(m -> all.add(models.complete(m)));
+            if (!p.hasMore()) {
+                return List.copyOf(all);
+            }
+            after = p.lastId();
+            if (after == null || after.isEmpty() || !seen.add(after)) {
+                throw malformed("the models list says has_more but gives no new last_id (was " + after
+                        + ") after page " + page, null, null);
+            }
+            if (page == MAX_PAGES) {
+                throw malformed("the models list did not end within " + MAX_PAGES + " pages", null, null);
             }
         }
     }
 
-    private ModelsPage modelsPage(HttpTransport transport, URI uri) {
-        HttpRequest.Builder rb = HttpTransport.request(uri).header("Accept", "application/json")
-                .header("User-Agent", HttpTransport.USER_AGENT).GET();
-        authenticate(rb, apiKey, false);
-        extraHeaders.forEach(rb::header);
-        HttpExchange exchange = transport.exchange(rb.build(), null, settings(), false);
+    private ModelsPage modelsPage(URI uri) {
+        Reply reply = call("GET", uri, null, RequestSettings.NONE);
         try {
-            exchange.successfulHeaders();
-            String requestId = exchange.requestId();
-            byte[] body = exchange.readAll(MAX_PAGE_BYTES, true);
-            try {
-                return ModelsPage.parse(body);
-            } catch (RuntimeException e) {
-                throw malformed("malformed models page (" + e.getMessage() + ")", requestId, e);
-            }
-        } catch (RuntimeException | Error e) {
-            exchange.cancel();
-            throw e;
+            return ModelsPage.parse(reply.body());
+        } catch (RuntimeException e) {
+            throw malformed("malformed models page (" + e.getMessage() + ")", reply.requestId(), e);
         }
-    }
-
-    private MalformedResponseException malformed(String message, String requestId, RuntimeException cause) {
-        return new MalformedResponseException(settings().errors().describe(200, null, message, requestId), ID, 200,
-                requestId, cause == null ? null : settings().errors().scrubber().scrubbedCopy(cause));
     }
 
     @Override
     protected URI endpoint(ChatRequest request, boolean stream) {
-        return COUNTING.get() != null ? countEndpoint : endpoint;
+        return endpoint;
     }
 
     @Override
@@ -321,10 +301,6 @@ public final class AnthropicProvider extends HttpChatProvider {
     @Override
     protected byte[] encode(ChatRequest request, boolean stream, List<String> warnings) {
         AnthropicOptions options = request.options(AnthropicOptions.class).orElse(AnthropicOptions.DEFAULT);
-        if (COUNTING.get() != null) {
-            return encoder.encodeCount(request, model(), maxTokens, options.thinking(), options.budgetTokens(),
-                    options.effort(), warnings);
-        }
         return encoder.encode(request, model(), maxTokens, stream, options.thinking(), options.budgetTokens(),
                 options.effort(), warnings);
     }
@@ -350,11 +326,6 @@ public final class AnthropicProvider extends HttpChatProvider {
         if (error != null) {
             throw settings().errors().fromStreamError(error, requestId);
         }
-        if (COUNTING.get() != null) {
-            long tokens = TokenCountBody.inputTokens(body);
-            answer.usage(new Usage(tokens, 0, tokens, 0, 0, 0));
-            return;
-        }
         new AnswerFolder(AnswerSink.of(answer), ID).message(decoder.decodeMessage(body, body.length));
     }
 
@@ -373,47 +344,10 @@ public final class AnthropicProvider extends HttpChatProvider {
         private boolean bearer;
         private String version = DEFAULT_VERSION;
         private final Set<String> betas = new LinkedHashSet<>();
-        private HttpClient client;
-        private Executor executor;
         private ModelTable models = BUILT_IN_MODELS;
 
         private Builder() {
             super(ANTHROPIC_URL, DEFAULT_MODEL, RESERVED_HEADERS);
-        }
-
-        /** The key, for the catalogue's requests. */
-        private String key() {
-            return apiKey();
-        }
-
-        /** The extra headers, for the catalogue's requests. */
-        private Map<String, String> headers() {
-            return extraHeaders();
-        }
-
-        /**
-         * Shares an existing HTTP client instead of creating one, for chat and for the catalogue; the
-         * provider will not close it.
-         *
-         * @param client the client
-         * @return this builder
-         */
-        @Override
-        public Builder httpClient(HttpClient client) {
-            this.client = client;
-            return super.httpClient(client);
-        }
-
-        /**
-         * Sets the executor of the HTTP clients the provider creates.
-         *
-         * @param executor the executor; the caller keeps ownership
-         * @return this builder
-         */
-        @Override
-        public Builder executor(Executor executor) {
-            this.executor = executor;
-            return super.executor(executor);
         }
 
         /**

@@ -183,6 +183,50 @@ class CatalogueAndCountTest {
     }
 
     @Test
+    void theCountCarriesTheRequestsOwnHeadersAndBodyFields() {
+        server.enqueue(json("count-tokens.json"));
+        provider().tokenCounter().count(ChatRequest.builder().user("a").settings(dev.alfred.llm.RequestSettings.builder()
+                .header("X-Trace", "t-1").bodyField("context_management", "{\"edits\":[]}").build()).build());
+        RecordedRequest counted = server.takeRequest();
+        assertEquals(java.util.Optional.of("t-1"), counted.header("x-trace"));
+        assertTrue(counted.json().has("context_management"), counted.body());
+    }
+
+    @Test
+    void aRequestChatWouldRefuseIsRefusedBeforeItIsCounted() {
+        ChatRequest jsonObject = ChatRequest.builder().user("a").responseFormat(ResponseFormat.JSON_OBJECT).build();
+        UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
+                () -> provider().tokenCounter().count(jsonObject));
+        assertEquals(Feature.JSON_OBJECT, e.feature());
+        assertEquals(0, server.requestCount());
+    }
+
+    @Test
+    void aClosedProviderRefusesToList() {
+        AnthropicProvider p = provider();
+        p.close();
+        LlmException e = assertThrows(LlmException.class, p::models);
+        assertEquals("anthropic: provider is closed", e.getMessage());
+        assertEquals(0, server.requestCount());
+    }
+
+    @Test
+    void aPageOverTheProvidersBodyBoundIsTooLarge() {
+        String page = fixture("models-page-last.json");
+        server.enqueue(Reply.raw(200, "application/json", page));
+        server.enqueue(Reply.raw(200, "application/json", page));
+        AnthropicProvider fits = AnthropicProvider.builder().apiKey(KEY).baseUrl(server.baseUri())
+                .maxBodyBytes(page.getBytes(StandardCharsets.UTF_8).length).build();
+        assertEquals(1, fits.models().size());
+        AnthropicProvider p = AnthropicProvider.builder().apiKey(KEY).baseUrl(server.baseUri())
+                .maxBodyBytes(page.getBytes(StandardCharsets.UTF_8).length - 1).build();
+        dev.alfred.llm.ResponseTooLargeException e = assertThrows(dev.alfred.llm.ResponseTooLargeException.class,
+                p::models);
+        assertTrue(e.getMessage().contains("maxBodyBytes"), e.getMessage());
+        assertEquals(0, p.liveExchanges());
+    }
+
+    @Test
     void modelsAreReadPageAfterPageAndCompletedFromTheBuiltInTable() {
         server.enqueue(json("models-page-docs.json"));
         server.enqueue(json("models-page-last.json"));

@@ -18,6 +18,7 @@ import dev.alfred.llm.anthropic.internal.wire.AnswerSink;
 import dev.alfred.llm.anthropic.internal.wire.EventDecoder;
 import dev.alfred.llm.http.sse.SseParser;
 import dev.alfred.llm.testkit.FakeServer;
+import dev.alfred.llm.testkit.RecordedRequest;
 import dev.alfred.llm.testkit.Reply;
 import dev.alfred.llm.testkit.StreamRecording;
 import dev.alfred.llm.testkit.WireDialect;
@@ -83,7 +84,8 @@ class RecordedExchangesTest {
     static Stream<String> anthropic(String kind) {
         List<String> files = new ArrayList<>();
         for (JsonNode r : INDEX.path("recordings")) {
-            if (r.path("server").asString().equals("anthropic") && r.path("kind").asString().equals(kind)) {
+            if (r.path("server").asString().equals("anthropic") && r.path("kind").asString().equals(kind)
+                    && r.path("endpoint").isMissingNode()) { // chat exchanges; the others are replayed below
                 files.add(r.path("file").asString());
             }
         }
@@ -116,6 +118,39 @@ class RecordedExchangesTest {
         assertEquals(31, bodies().count() + streams().count() + errors().count());
         assertEquals(27, Stream.of(bodies(), streams(), errors()).flatMap(s -> s)
                 .filter(f -> !entry(f).path("synthetic").asBoolean()).count(), "not synthetic");
+    }
+
+    /** The corpus's count_tokens and models exchanges, through the token counter and the catalogue. */
+    @Test
+    void theRecordedCountAndModelListAreReadAsTheIndexExpects() {
+        List<JsonNode> others = new ArrayList<>();
+        INDEX.path("recordings").forEach(r -> {
+            if (r.path("server").asString().equals("anthropic") && !r.path("endpoint").isMissingNode()) {
+                others.add(r);
+            }
+        });
+        assertEquals(2, others.size(), "count_tokens and models: " + others);
+        for (JsonNode r : others) {
+            server.enqueue(Reply.raw(200, "application/json", new String(bytes(r.path("file").asString()),
+                    StandardCharsets.UTF_8)));
+            try (AnthropicProvider p = provider()) {
+                if (r.path("endpoint").asString().equals("count_tokens")) {
+                    assertEquals(r.path("expect").path("input_tokens").asLong(),
+                            p.tokenCounter().count(ChatRequest.builder().user("x").build()).tokens());
+                } else {
+                    assertEquals("models", r.path("endpoint").asString());
+                    assertTrue(r.path("expect").path("has_more").asBoolean());
+                    server.enqueue(Reply.raw(200, "application/json", "{\"data\":[],\"has_more\":false}"));
+                    List<dev.alfred.llm.ModelInfo> models = p.models();
+                    List<String> expected = new ArrayList<>();
+                    r.path("expect").path("ids").forEach(id -> expected.add(id.asString()));
+                    assertEquals(expected, models.stream().map(dev.alfred.llm.ModelInfo::id).toList());
+                    assertEquals(r.path("expect").path("max_input_tokens").asInt(), models.get(0).contextWindow());
+                    List<RecordedRequest> pages = server.takeRequests();
+                    assertEquals("/v1/models?limit=1000&after_id=" + expected.get(1), pages.get(pages.size() - 1).path());
+                }
+            }
+        }
     }
 
     /** A body through the provider's own decoding, then over HTTP: the same answer, as the index expects. */

@@ -38,7 +38,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code User-Agent}). {@link #chat} reads the whole body within {@link ResponseLimits#maxBodyBytes()},
  * maps an error status, and turns a body the subclass cannot read into a
  * {@link MalformedResponseException}; {@link #stream} hands the exchange to the subclass's
- * {@link EventStreamChatStream}. {@link #close()} cancels every exchange in flight and returns at once.
+ * {@link EventStreamChatStream}. A call beside chat (a token count, a model catalogue's pages) goes
+ * through {@link #call}, which does the same on the same transport, and a body it cannot read becomes
+ * the same exception through {@link #malformed}. {@link #close()} cancels every exchange in flight and
+ * returns at once.
  *
  * <p>A subclass supplies {@link #endpoint}, {@link #accepts}, {@link #encode}, {@link #authenticate},
  * {@link #decode} and {@link #newStream}, and its builder extends {@link HttpProviderBuilder}:
@@ -220,27 +223,17 @@ public abstract class HttpChatProvider implements LlmProvider {
     @Override
     public final ChatResponse chat(ChatRequest request) {
         List<String> warnings = new ArrayList<>();
-        HttpExchange exchange = send(request, false, warnings);
+        Reply reply = readWhole(send(request, false, warnings));
+        ResponseAccumulator answer = new ResponseAccumulator(id, limits);
+        warnings.forEach(answer::warn);
         try {
-            exchange.successfulHeaders();
-            String requestId = exchange.requestId();
-            byte[] body = exchange.readAll(limits.maxBodyBytes(), true);
-            ResponseAccumulator answer = new ResponseAccumulator(id, limits);
-            warnings.forEach(answer::warn);
-            try {
-                decode(body, answer, requestId);
-            } catch (LlmException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new MalformedResponseException(settings.errors().describe(200, null,
-                        "malformed response body (" + e.getMessage() + ")", requestId), id, 200, requestId,
-                        settings.errors().scrubber().scrubbedCopy(e));
-            }
-            return answer.response();
-        } catch (RuntimeException | Error e) {
-            exchange.cancel();
+            decode(reply.body(), answer, reply.requestId());
+        } catch (LlmException e) {
             throw e;
+        } catch (RuntimeException e) {
+            throw malformed("malformed response body (" + e.getMessage() + ")", reply.requestId(), e);
         }
+        return answer.response();
     }
 
     @Override
@@ -250,11 +243,112 @@ public abstract class HttpChatProvider implements LlmProvider {
         return newStream(exchange, new ResponseAccumulator(id, limits), warnings);
     }
 
-    private HttpExchange send(ChatRequest request, boolean stream, List<String> warnings) {
-        Objects.requireNonNull(request, "request");
+    /**
+     * A call beside chat on this provider's own transport, such as a token count or a page of a model
+     * catalogue: it goes out as a chat call does and is answered with the whole body. Refused after
+     * {@link #close()} (with the message chat gives); sent with the common headers ({@code Accept:
+     * application/json}, {@code User-Agent}, and {@code Content-Type: application/json} when there is a
+     * body), the key and headers {@link #authenticate} adds, the provider's extra headers and the call's
+     * own ({@link RequestSettings}, which cannot replace the provider's); a body gets the provider's and the
+     * call's extra body fields as a chat body does. It runs on the provider's deadlines (the call's own
+     * total timeout, if it sets one), watched and listed so that {@link #close()} cancels it from any
+     * thread; a status other than 200 is thrown as the provider's error table maps it, with the key
+     * scrubbed; the body is read within {@link ResponseLimits#maxBodyBytes()}. The exchange is cancelled
+     * on any failure. Thread-safe.
+     *
+     * @param method the HTTP method, such as {@code GET} or {@code POST}
+     * @param uri    the URL, such as {@code HttpTransport.resolve(baseUrl(), "models")}
+     * @param body   the JSON body, or null to send none
+     * @param own    the call's own settings ({@link RequestSettings#NONE} for none), such as a counted
+     *               request's
+     * @return the 200 response's whole body and its request id
+     * @throws LlmException for a closed provider, an error status (typed), a timeout, a failed connection or
+     *                      a cancel; a {@link dev.alfred.llm.ResponseTooLargeException} for a body over the
+     *                      bound; an {@link InvalidRequestException} for own headers the provider sets, body
+     *                      fields that clash with the body's, or body fields without a body
+     * @throws NullPointerException if the method, URL or settings are null
+     */
+    protected final Reply call(String method, URI uri, byte[] body, RequestSettings own) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(own, "own");
+        refuseWhenClosed();
+        checkOwnHeaders(own);
+        if (body == null && !own.bodyFields().isEmpty()) {
+            throw new InvalidRequestException(id + ": body fields " + own.bodyFields().keySet() + " need a request"
+                    + " body, and " + method + " " + settings.errors().scrubber().scrub(uri.toString())
+                    + " has none", id, -1, null, null);
+        }
+        return readWhole(exchange(method, uri, body == null ? null : withBodyFields(body, own), false, own));
+    }
+
+    /**
+     * The exception for a successful (200) answer that is not the API's shape, as {@link #chat} reports
+     * one: a {@link MalformedResponseException}, not retryable, whose message names the provider, what was
+     * wrong and the request id, and whose cause is a scrubbed copy. For the answers of {@link #call}.
+     *
+     * @param message   what was wrong, such as {@code "malformed models page (" + e.getMessage() + ")"};
+     *                  scrubbed here
+     * @param requestId the response's request id, or null
+     * @param cause     what the decoder threw, or null
+     * @return the exception, to be thrown
+     */
+    protected final MalformedResponseException malformed(String message, String requestId, RuntimeException cause) {
+        return new MalformedResponseException(settings.errors().describe(200, null, message, requestId), id, 200,
+                requestId, cause == null ? null : settings.errors().scrubber().scrubbedCopy(cause));
+    }
+
+    /**
+     * The whole body of a successful answer to a {@link #call}, with its request id. The array is the
+     * caller's; the record does not copy it.
+     *
+     * @param body      the body bytes, at most {@link ResponseLimits#maxBodyBytes()}
+     * @param requestId the response's request id (the header the provider names), scrubbed, or null
+     */
+    protected record Reply(byte[] body, String requestId) {
+        /**
+         * Checks the body.
+         *
+         * @param body      the body
+         * @param requestId the request id, or null
+         * @throws NullPointerException if the body is null
+         */
+        public Reply {
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    /** Sends an exchange and reads its whole successful body within the bound; cancels it on any failure. */
+    private Reply readWhole(HttpExchange exchange) {
+        try {
+            exchange.successfulHeaders();
+            String requestId = exchange.requestId();
+            return new Reply(exchange.readAll(limits.maxBodyBytes(), true), requestId);
+        } catch (RuntimeException | Error e) {
+            exchange.cancel();
+            throw e;
+        }
+    }
+
+    private void refuseWhenClosed() {
         if (closed) {
             throw new LlmException(id + ": provider is closed", id, -1, null, false, null, null);
         }
+    }
+
+    private void checkOwnHeaders(RequestSettings own) {
+        for (String name : own.headers().keySet()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (reservedHeaders.contains(lower) || COMMON_HEADERS.contains(lower)) {
+                throw new InvalidRequestException(id + ": header '" + name + "' is set by the provider and a request"
+                        + " cannot replace it", id, -1, null, null);
+            }
+        }
+    }
+
+    private HttpExchange send(ChatRequest request, boolean stream, List<String> warnings) {
+        Objects.requireNonNull(request, "request");
+        refuseWhenClosed();
         capabilities().check(request, id);
         for (ProviderOptions o : request.options()) {
             if (!accepts(o)) {
@@ -267,19 +361,21 @@ public abstract class HttpChatProvider implements LlmProvider {
             }
         }
         RequestSettings own = request.settings();
-        for (String name : own.headers().keySet()) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (reservedHeaders.contains(lower) || COMMON_HEADERS.contains(lower)) {
-                throw new InvalidRequestException(id + ": header '" + name + "' is set by the provider and a request"
-                        + " cannot replace it", id, -1, null, null);
-            }
-        }
+        checkOwnHeaders(own);
         byte[] body = withBodyFields(encode(request, stream, warnings), own);
-        HttpRequest.Builder rb = HttpTransport.request(endpoint(request, stream))
-                .header("Content-Type", "application/json")
+        return exchange("POST", endpoint(request, stream), body, stream, own);
+    }
+
+    /** An exchange with the common headers, the key, the provider's and the call's own headers and deadline. */
+    private HttpExchange exchange(String method, URI uri, byte[] body, boolean stream, RequestSettings own) {
+        HttpRequest.Builder rb = HttpTransport.request(uri)
                 .header("Accept", stream ? "text/event-stream" : "application/json")
                 .header("User-Agent", HttpTransport.USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null) {
+            rb.header("Content-Type", "application/json");
+        }
         authenticate(rb, apiKey, stream);
         extraHeaders.forEach((name, value) -> {
             if (!own.hasHeader(name)) {

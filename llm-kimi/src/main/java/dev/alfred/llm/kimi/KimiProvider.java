@@ -12,26 +12,18 @@ import dev.alfred.llm.ProviderEndpoint;
 import dev.alfred.llm.TokenCount;
 import dev.alfred.llm.TokenCounter;
 import dev.alfred.llm.config.ProviderConfig;
-import dev.alfred.llm.http.ExchangeSettings;
-import dev.alfred.llm.http.HttpExchange;
 import dev.alfred.llm.http.HttpTransport;
 import dev.alfred.llm.http.HttpProviderBuilder;
-import dev.alfred.llm.kimi.internal.ModelList;
-import dev.alfred.llm.kimi.internal.TokenEstimates;
+import dev.alfred.llm.kimi.internal.EstimateAndCatalogue;
 import dev.alfred.llm.openai.OpenAiProvider;
 import dev.alfred.llm.spi.ModelTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * The Kimi (Moonshot AI) provider: a preset of llm-openai's {@link OpenAiProvider} with Kimi's base
@@ -46,7 +38,8 @@ import java.util.concurrent.Executor;
  * and {@link #models()} reads {@code GET /v1/models} (context length, reasoning, image input), completed
  * from a dated built-in table and the {@code kimi.context.windows} setting. Moonshot has no embeddings.
  *
- * <p>One instance shares one HTTP client across calls and is thread-safe. It sends its own
+ * <p>One instance shares two HTTP clients across calls, one for chat and one for the estimate and the
+ * catalogue (or the caller's, {@link Builder#httpClient}, for both), and is thread-safe. It sends its own
  * {@code User-Agent: alfred-llm/<version>} and never another client's. {@link #toString()} and every
  * exception message leave the API key out.
  */
@@ -81,20 +74,15 @@ public final class KimiProvider implements LlmProvider {
             new Object[]{"kimi-k2.5", 262_144, null},
             new Object[]{"kimi-k2-0905-preview", 262_144, null},
             new Object[]{"kimi-k2-turbo-preview", 262_144, null});
-    /** The largest model list read. */
-    static final int MAX_LIST_BYTES = 16 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(KimiProvider.class);
 
     private final OpenAiProvider engine;
-    private final TokenEstimates estimates;
-    private final Catalogue catalogue;
-    private volatile boolean closed;
+    private final EstimateAndCatalogue beside;
 
-    private KimiProvider(OpenAiProvider engine, TokenEstimates estimates, Catalogue catalogue) {
+    private KimiProvider(OpenAiProvider engine, EstimateAndCatalogue beside) {
         this.engine = engine;
-        this.estimates = estimates;
-        this.catalogue = catalogue;
+        this.beside = beside;
         URI baseUrl = engine.baseUrl();
         if (baseUrl.getHost() != null && baseUrl.getHost().equalsIgnoreCase(CODING_PLAN_URL.getHost())) {
             LOG.warn("{}: base URL {} is the Kimi Coding Plan endpoint, which admits only approved coding agents;"
@@ -179,8 +167,7 @@ public final class KimiProvider implements LlmProvider {
      */
     @Override
     public TokenCounter tokenCounter() {
-        return request -> new TokenCount(estimates.count(Objects.requireNonNull(request, "request")),
-                TokenCount.Kind.SERVER, COUNT_METHOD);
+        return request -> new TokenCount(beside.count(request), TokenCount.Kind.SERVER, COUNT_METHOD);
     }
 
     /**
@@ -188,60 +175,30 @@ public final class KimiProvider implements LlmProvider {
      * display name, context window ({@code context_length}, input and output together) and features
      * (reasoning, image input), origin {@link ModelInfo.Origin#SERVER}; where the server gives no window it
      * comes from {@code kimi.context.windows} or {@link #BUILT_IN_MODELS} (a configured window overrides the
-     * server's). Thread-safe.
+     * server's). The list is read on the provider's HTTP client for calls beside chat (the one the token
+     * estimate uses), with the same headers, deadlines and error table as a chat call, cancelled by
+     * {@link #close()}, within the provider's {@code maxBodyBytes}. Thread-safe.
      *
      * @return the models, in the server's order
      * @throws LlmException for an error status (typed by Kimi's error table, key left out), after
-     *                      {@link #close()}, and a {@link MalformedResponseException} for a body that is not a
+     *                      {@link #close()}, a {@link dev.alfred.llm.ResponseTooLargeException} for a list over
+     *                      {@code maxBodyBytes}, and a {@link MalformedResponseException} for a body that is not a
      *                      model list
      */
     @Override
     public List<ModelInfo> models() {
-        if (closed) {
-            throw new LlmException(ID + ": provider is closed", ID, -1, null, false, null, null);
-        }
-        return catalogue.list(estimates.exchangeSettings());
+        return beside.models();
     }
 
     /**
-     * Closes the HTTP clients if this provider created them (on JDK 21 and later; on 17 their selector
-     * threads end when the clients are collected). The shared pool's threads end by themselves when idle.
-     * Later calls fail.
+     * Cancels every call in flight (chat, streams, estimates, catalogue) and closes the HTTP clients if this
+     * provider created them (on JDK 21 and later; on 17 their selector threads end when the clients are
+     * collected). The shared pool's threads end by themselves when idle. Returns at once; later calls fail.
      */
     @Override
     public void close() {
-        closed = true;
         engine.close();
-        estimates.close();
-    }
-
-    /** The catalogue's request, on a transport of its own for each listing. */
-    private record Catalogue(URI url, String apiKey, Map<String, String> headers, HttpClient client,
-                             Executor executor, ModelTable table) {
-
-        List<ModelInfo> list(ExchangeSettings settings) {
-            HttpRequest.Builder rb = HttpTransport.request(url).header("Accept", "application/json")
-                    .header("User-Agent", USER_AGENT).header("Authorization", "Bearer " + apiKey).GET();
-            headers.forEach(rb::header);
-            try (HttpTransport transport = HttpTransport.create(settings.connectTimeout(), client, executor)) {
-                HttpExchange exchange = transport.exchange(rb.build(), null, settings, false);
-                try {
-                    exchange.successfulHeaders();
-                    String requestId = exchange.requestId();
-                    byte[] body = exchange.readAll(MAX_LIST_BYTES, true);
-                    try {
-                        return ModelList.parse(body).stream().map(table::complete).toList();
-                    } catch (RuntimeException e) {
-                        throw new MalformedResponseException(settings.errors().describe(200, null,
-                                "malformed model list (" + e.getMessage() + ")", requestId), ID, 200, requestId,
-                                settings.errors().scrubber().scrubbedCopy(e));
-                    }
-                } catch (RuntimeException | Error e) {
-                    exchange.cancel();
-                    throw e;
-                }
-            }
-        }
+        beside.close();
     }
 
     /**
@@ -262,37 +219,10 @@ public final class KimiProvider implements LlmProvider {
      */
     public static final class Builder extends HttpProviderBuilder<Builder> {
 
-        private HttpClient client;
-        private Executor executor;
         private ModelTable models = BUILT_IN_MODELS;
 
         private Builder() {
             super(OPEN_PLATFORM_URL, DEFAULT_MODEL, Set.of("authorization", "user-agent", "content-type", "accept"));
-        }
-
-        /**
-         * Shares an existing HTTP client instead of creating one, for chat, counts and the catalogue; the
-         * provider will not close it.
-         *
-         * @param client the client
-         * @return this builder
-         */
-        @Override
-        public Builder httpClient(HttpClient client) {
-            this.client = client;
-            return super.httpClient(client);
-        }
-
-        /**
-         * Sets the executor of the HTTP clients the provider creates.
-         *
-         * @param executor the executor; the caller keeps ownership
-         * @return this builder
-         */
-        @Override
-        public Builder executor(Executor executor) {
-            this.executor = executor;
-            return super.executor(executor);
         }
 
         /**
@@ -327,10 +257,9 @@ public final class KimiProvider implements LlmProvider {
                     + " KIMI_ALLOW_INSECURE_HTTP, accepts it";
             OpenAiProvider engine = copyTo(OpenAiProvider.builder().id(ID).dialect(KimiDialect.DIALECT)
                     .settingNames(keyHint, urlSettings)).build();
-            TokenEstimates estimates = copyTo(TokenEstimates.builder(ID, KimiDialect.DIALECT))
-                    .build(keyHint, urlSettings, DEFAULT_MODEL);
-            return new KimiProvider(engine, estimates, new Catalogue(HttpTransport.resolve(engine.baseUrl(), "models"),
-                    apiKey().strip(), extraHeaders(), client, executor, models));
+            EstimateAndCatalogue beside = copyTo(EstimateAndCatalogue.builder(ID, KimiDialect.DIALECT))
+                    .build(keyHint, urlSettings, DEFAULT_MODEL, models);
+            return new KimiProvider(engine, beside);
         }
     }
 }

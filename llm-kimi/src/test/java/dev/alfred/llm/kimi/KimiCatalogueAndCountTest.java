@@ -45,6 +45,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -292,13 +294,76 @@ class KimiCatalogueAndCountTest {
     }
 
     @Test
-    void theEstimateNeverStreams() {
-        dev.alfred.llm.kimi.internal.TokenEstimates estimates = dev.alfred.llm.kimi.internal.TokenEstimates
+    void theCallsBesideChatNeverChat() {
+        dev.alfred.llm.kimi.internal.EstimateAndCatalogue beside = dev.alfred.llm.kimi.internal.EstimateAndCatalogue
                 .builder("kimi", KimiDialect.DIALECT)
-                .apiKey(KEY).baseUrl(server.baseUri()).build("key", "url", "kimi-k3");
-        try (estimates) {
+                .apiKey(KEY).baseUrl(server.baseUri()).build("key", "url", "kimi-k3", KimiProvider.BUILT_IN_MODELS);
+        try (beside) {
             assertThrows(UnsupportedOperationException.class,
-                    () -> estimates.stream(ChatRequest.builder().user("a").build()));
+                    () -> beside.stream(ChatRequest.builder().user("a").build()));
+            assertThrows(UnsupportedOperationException.class,
+                    () -> beside.chat(ChatRequest.builder().user("a").build()));
+            assertEquals(0, server.requestCount());
+        }
+    }
+
+    @Test
+    void aRequestChatWouldRefuseIsRefusedBeforeItIsEstimated() {
+        ChatRequest imageUrl = ChatRequest.builder().message(new UserMessage(List.of(new ContentPart.Text("what?"),
+                new ContentPart.ImageUrl(URI.create("https://example.com/cat.png"))))).build();
+        UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
+                () -> provider().tokenCounter().count(imageUrl));
+        assertEquals(Feature.IMAGE_URLS, e.feature());
+        assertEquals(0, server.requestCount());
+    }
+
+    @Test
+    void aListOverTheProvidersBodyBoundIsTooLarge() {
+        String list = fixture("models-kimi-cli.json");
+        int size = list.getBytes(StandardCharsets.UTF_8).length;
+        server.enqueue(Reply.raw(200, "application/json", list));
+        server.enqueue(Reply.raw(200, "application/json", list));
+        assertEquals(1, KimiProvider.builder().apiKey(KEY).baseUrl(server.baseUri()).maxBodyBytes(size).build()
+                .models().size());
+        dev.alfred.llm.ResponseTooLargeException e = assertThrows(dev.alfred.llm.ResponseTooLargeException.class,
+                () -> KimiProvider.builder().apiKey(KEY).baseUrl(server.baseUri()).maxBodyBytes(size - 1).build().models());
+        assertTrue(e.getMessage().contains("maxBodyBytes"), e.getMessage());
+    }
+
+    @Test
+    void closeCancelsAnEstimateAndAListingBlockedOnTheirHeads() throws Exception {
+        dev.alfred.llm.testkit.Gate gate = new dev.alfred.llm.testkit.Gate();
+        server.enqueue(json("estimate-token-count.json").holdHead(gate));
+        server.enqueue(json("models-kimi-cli.json").holdHead(gate));
+        KimiProvider kimi = provider();
+        java.util.concurrent.atomic.AtomicReference<Throwable> counted = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> listed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread count = new Thread(() -> {
+            try {
+                kimi.tokenCounter().count(ChatRequest.builder().user("a").build());
+            } catch (Throwable t) {
+                counted.set(t);
+            }
+        });
+        count.start();
+        server.awaitRequests(1);
+        Thread list = new Thread(() -> {
+            try {
+                kimi.models();
+            } catch (Throwable t) {
+                listed.set(t);
+            }
+        });
+        list.start();
+        server.awaitRequests(2);
+        kimi.close();
+        count.join(3_000);
+        list.join(3_000);
+        gate.release();
+        assertFalse(count.isAlive() || list.isAlive(), "close did not end the calls");
+        for (Throwable t : List.of(counted.get(), listed.get())) {
+            assertInstanceOf(LlmException.class, t);
+            assertTrue(t.getMessage().contains("the provider was closed"), t.getMessage());
         }
     }
 

@@ -51,6 +51,16 @@ public final class MessagesTextProvider extends HttpChatProvider {
     @Override protected URI endpoint(ChatRequest request, boolean stream) { return HttpTransport.resolve(baseUrl(), "v1/messages"); }
     @Override protected boolean accepts(ProviderOptions options) { return false; }
 
+    /**
+     * A call beside chat, through the skeleton's hook: the models list, as its body's text.
+     *
+     * @return the body
+     */
+    public String modelsPage() {
+        Reply reply = call("GET", HttpTransport.resolve(baseUrl(), "v1/models"), null, dev.alfred.llm.RequestSettings.NONE);
+        return new String(reply.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Override
     protected void authenticate(HttpRequest.Builder request, String apiKey, boolean stream) {
         request.header("x-api-key", apiKey).header("anthropic-version", "2023-06-01");
