@@ -6,6 +6,7 @@ import dev.alfred.llm.MalformedResponseException;
 import dev.alfred.llm.ModelInfo;
 import dev.alfred.llm.ProviderEndpoint;
 import dev.alfred.llm.ProviderOptions;
+import dev.alfred.llm.RequestSettings;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.TokenCounter;
 import dev.alfred.llm.UnsupportedFeatureException;
@@ -28,14 +29,11 @@ import dev.alfred.llm.openai.internal.wire.RequestEncoder;
 import dev.alfred.llm.spi.ModelTable;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * A provider for any server that speaks OpenAI's chat-completions API: OpenAI itself, and Azure,
@@ -73,21 +71,10 @@ public final class OpenAiProvider extends HttpChatProvider {
     private final ChunkDecoder decoder = new ChunkDecoder();
     private final TokenCounter tokenCounter;
     private final ModelTable modelTable;
-    private final HttpClient httpClient;
-    private final Executor executor;
-    private final String apiKey;
-    private final Map<String, String> extraHeaders;
-    private final int maxBodyBytes;
 
-    private OpenAiProvider(String id, Dialect dialect, Builder b, String apiKey, Map<String, String> extraHeaders,
-                           ModelTable modelTable) {
+    private OpenAiProvider(String id, Dialect dialect, Builder b, ModelTable modelTable) {
         super(id, b, dialect.requestIdHeader(), dialect.errorRules());
-        this.apiKey = apiKey;
-        this.extraHeaders = extraHeaders;
         this.modelTable = modelTable;
-        this.httpClient = b.httpClient;
-        this.executor = b.executor;
-        this.maxBodyBytes = b.maxBodyBytes;
         this.tokenCounter = dialect.openAiModels() ? new TiktokenCounter(model()) : TokenCounter.estimate();
         this.endpoint = HttpTransport.resolve(baseUrl(), "chat/completions");
         // A dialect without options of its own (every preset but Kimi) reads OpenAiOptions.
@@ -165,37 +152,18 @@ public final class OpenAiProvider extends HttpChatProvider {
             throw new UnsupportedFeatureException(id() + ": the " + dialect.name() + " server has no model list", id(),
                     dev.alfred.llm.Capabilities.Feature.MODEL_CATALOGUE);
         }
-        HttpRequest.Builder rb = HttpTransport.request(HttpTransport.resolve(baseUrl(), dialect.modelsPath()))
-                .header("Accept", "application/json")
-                .header("User-Agent", HttpTransport.USER_AGENT)
-                .GET();
-        if (apiKey != null) {
-            rb.header(dialect.apiKeyHeader(), dialect.apiKeyPrefix() + apiKey);
+        Reply reply = call("GET", HttpTransport.resolve(baseUrl(), dialect.modelsPath()), null, RequestSettings.NONE);
+        List<ModelInfo> listed;
+        try {
+            listed = new ModelListDecoder().decode(reply.body());
+        } catch (ModelListDecoder.Malformed e) {
+            throw malformed("malformed model list (" + e.getMessage() + ")", reply.requestId(), null);
         }
-        extraHeaders.forEach(rb::header);
-        try (HttpTransport http = HttpTransport.create(settings().connectTimeout(), httpClient, executor)) {
-            HttpExchange exchange = http.exchange(rb.build(), null, settings(), false);
-            try {
-                exchange.successfulHeaders();
-                String requestId = exchange.requestId();
-                byte[] body = exchange.readAll(maxBodyBytes, true);
-                List<ModelInfo> listed;
-                try {
-                    listed = new ModelListDecoder().decode(body);
-                } catch (ModelListDecoder.Malformed e) {
-                    throw new MalformedResponseException(settings().errors().describe(200, null,
-                            "malformed model list (" + e.getMessage() + ")", requestId), id(), 200, requestId, null);
-                }
-                List<ModelInfo> models = new ArrayList<>(listed.size());
-                for (ModelInfo m : listed) {
-                    models.add(modelTable.complete(m));
-                }
-                return List.copyOf(models);
-            } catch (RuntimeException | Error e) {
-                exchange.cancel();
-                throw e;
-            }
+        List<ModelInfo> models = new ArrayList<>(listed.size());
+        for (ModelInfo m : listed) {
+            models.add(modelTable.complete(m));
         }
+        return List.copyOf(models);
     }
 
     @Override
@@ -279,9 +247,6 @@ public final class OpenAiProvider extends HttpChatProvider {
         private String keyHint = "set OPENAI_API_KEY, or call apiKey(...)";
         private String urlSettings = "openai.base.url, OPENAI_BASE_URL; openai.allow.insecure.http=true,"
                 + " OPENAI_ALLOW_INSECURE_HTTP, accepts it";
-        private HttpClient httpClient;
-        private Executor executor;
-        private int maxBodyBytes = dev.alfred.llm.ResponseLimits.DEFAULT.maxBodyBytes();
         private ProviderConfig config;
         private String prefix;
 
@@ -344,24 +309,6 @@ public final class OpenAiProvider extends HttpChatProvider {
             return this;
         }
 
-        @Override
-        public Builder httpClient(HttpClient client) {
-            this.httpClient = client;
-            return super.httpClient(client);
-        }
-
-        @Override
-        public Builder executor(Executor executor) {
-            this.executor = executor;
-            return super.executor(executor);
-        }
-
-        @Override
-        public Builder maxBodyBytes(int bytes) {
-            this.maxBodyBytes = bytes;
-            return super.maxBodyBytes(bytes);
-        }
-
         /**
          * Builds the provider.
          *
@@ -380,7 +327,7 @@ public final class OpenAiProvider extends HttpChatProvider {
             checkSettings(keyHint, urlSettings, d.defaultModel(), "the " + d.name()
                     + " dialect has no default model: set OPENAI_MODEL, or call model(...)");
             ModelTable table = config == null ? d.modelTable() : d.modelTable().withConfig(config, prefix);
-            return new OpenAiProvider(id, d, this, apiKey(), extraHeaders(), table);
+            return new OpenAiProvider(id, d, this, table);
         }
     }
 }

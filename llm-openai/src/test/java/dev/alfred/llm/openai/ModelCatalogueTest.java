@@ -150,4 +150,22 @@ class ModelCatalogueTest {
                     ModelInfo.Origin.UNKNOWN, null)), p.models());
         }
     }
+
+    @Test
+    void theListGoesThroughTheProvidersOwnTransportRefusedAfterCloseAndBoundedByItsBodyLimit() {
+        OpenAiProvider closed = OpenAiProvider.builder().apiKey(KEY).baseUrl(server.baseUri()).model("m").build();
+        closed.close();
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(dev.alfred.llm.LlmException.class, closed::models)
+                .getMessage().contains("closed"));
+        assertEquals(0, server.requestCount());
+        server.enqueue(Reply.raw(200, "application/json", OpenAiEmbeddingsTest.fixture("models/openai.json")));
+        try (OpenAiProvider small = OpenAiProvider.builder().apiKey(KEY).baseUrl(server.baseUri()).model("m")
+                .maxBodyBytes(64).build()) {
+            org.junit.jupiter.api.Assertions.assertThrows(dev.alfred.llm.ResponseTooLargeException.class, small::models);
+        }
+        server.enqueue(Reply.raw(200, "application/json", "{\"data\": 7}"));
+        try (OpenAiProvider p = OpenAiProvider.builder().apiKey(KEY).baseUrl(server.baseUri()).model("m").build()) {
+            org.junit.jupiter.api.Assertions.assertThrows(dev.alfred.llm.MalformedResponseException.class, p::models);
+        }
+    }
 }
