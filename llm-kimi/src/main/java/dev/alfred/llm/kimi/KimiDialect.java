@@ -7,6 +7,7 @@ import dev.alfred.llm.InvalidRequestException;
 import dev.alfred.llm.http.error.ErrorKind;
 import dev.alfred.llm.http.error.ErrorRules;
 import dev.alfred.llm.openai.dialect.Dialect;
+import dev.alfred.llm.openai.dialect.EmbeddingRules;
 import dev.alfred.llm.openai.dialect.RequestExtras;
 
 import java.util.LinkedHashMap;
@@ -46,6 +47,7 @@ final class KimiDialect {
             .toolRules(TOOL_NAME, MAX_TOOLS)
             .errorRules(new Errors())
             .extras(KimiOptions.class, new Extras())
+            .embeddings(EmbeddingRules.none(KimiProviderFactory.NO_EMBEDDINGS))
             .build();
 
     private KimiDialect() {

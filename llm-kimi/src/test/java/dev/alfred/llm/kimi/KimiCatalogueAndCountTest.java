@@ -291,6 +291,10 @@ class KimiCatalogueAndCountTest {
         assertEquals(Optional.of("kimi"), e.providerId());
         assertTrue(e.getMessage().contains("not open") && e.getMessage().contains("LlmProviders.createEmbeddings(\"openai\"")
                 && e.getMessage().contains("voyage"), e.getMessage());
+        UnsupportedFeatureException byDialect = assertThrows(UnsupportedFeatureException.class,
+                () -> dev.alfred.llm.openai.OpenAiEmbeddings.builder().dialect(KimiDialect.DIALECT).apiKey(KEY)
+                        .baseUrl(server.baseUri()).model("m").build());
+        assertTrue(byDialect.getMessage().contains(KimiProviderFactory.NO_EMBEDDINGS), byDialect.getMessage());
     }
 
     @Test

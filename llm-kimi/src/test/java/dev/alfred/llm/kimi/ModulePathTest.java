@@ -27,7 +27,7 @@ class ModulePathTest {
     void serviceLoaderFindsKimiOnTheModulePathAndInternalsAreNotExported() throws Exception {
         ModuleFinder finder = ModuleFinder.of(locationOf(KimiProvider.class), locationOf(LlmProvider.class),
                 locationOf(dev.alfred.llm.openai.OpenAiProvider.class), locationOf(dev.alfred.llm.http.HttpExchange.class),
-                locationOf(JsonParser.class), locationOf(Logger.class));
+                locationOf(JsonParser.class), locationOf(Logger.class), locationOf(com.knuddels.jtokkit.Encodings.class));
         Configuration cf = ModuleLayer.boot().configuration()
                 .resolveAndBind(finder, ModuleFinder.of(), Set.of("dev.alfred.llm"));
         ModuleDescriptor kimi = cf.findModule("dev.alfred.llm.kimi").orElseThrow().reference().descriptor();
