@@ -1190,7 +1190,8 @@ public abstract class LlmProviderContract {
             TokenCounter counter = provider().tokenCounter();
             TokenCount first = withinBound(() -> counter.count(shorter));
             assumeTrue(first.kind() == TokenCount.Kind.SERVER, "the provider counts without its server");
-            server.enqueue(Reply.error(429, dialect().errorTypeFor(429), "Rate limit reached for requests"));
+            // every attempt answers 429, as in the chat rules, so that a retrying provider ends with it too
+            server.setDefault(Reply.error(429, dialect().errorTypeFor(429), "Rate limit reached for requests"));
             Throwable e = withinBound(() -> assertThrows(Throwable.class, () -> counter.count(shorter)));
             assertInstanceOf(RateLimitException.class, e, e.toString());
         }
