@@ -432,13 +432,27 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
         }
     }
 
-    /** The transport these settings describe: the caller's client, or one of its own. */
-    final HttpTransport transport() {
+    /**
+     * The transport these settings describe: the caller's client, or one of its own. For a provider that is
+     * not a chat skeleton (an embeddings client) built from these settings; each call makes a new transport,
+     * which the provider owns and closes.
+     *
+     * @return a new transport
+     */
+    protected final HttpTransport transport() {
         return HttpTransport.create(connectTimeout, httpClient, executor);
     }
 
-    /** The exchange settings, for a provider's id and error mapping. */
-    final ExchangeSettings exchangeSettings(String providerId, String requestIdHeader, ErrorRules rules) {
+    /**
+     * The exchange settings (timeouts, watchdog, error mapping with key scrubbing) these settings describe,
+     * for a provider's id and error reading.
+     *
+     * @param providerId      the provider's id, named in exceptions
+     * @param requestIdHeader the response header that carries the server's request id
+     * @param rules           the provider's own reading of its errors
+     * @return the settings
+     */
+    protected final ExchangeSettings exchangeSettings(String providerId, String requestIdHeader, ErrorRules rules) {
         return new ExchangeSettings(providerId, connectTimeout, headersTimeout, idleTimeout, totalTimeout,
                 new ErrorMapper(providerId, apiKey, clock, requestIdHeader, rules), watchdog);
     }

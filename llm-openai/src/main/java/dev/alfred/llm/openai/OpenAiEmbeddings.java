@@ -14,8 +14,6 @@ import dev.alfred.llm.http.ExchangeSettings;
 import dev.alfred.llm.http.HttpExchange;
 import dev.alfred.llm.http.HttpProviderBuilder;
 import dev.alfred.llm.http.HttpTransport;
-import dev.alfred.llm.http.Watchdog;
-import dev.alfred.llm.http.error.ErrorMapper;
 import dev.alfred.llm.openai.dialect.Dialect;
 import dev.alfred.llm.openai.dialect.EmbeddingRules;
 import dev.alfred.llm.openai.internal.embed.EmbeddingDecoder;
@@ -23,14 +21,10 @@ import dev.alfred.llm.openai.internal.embed.EmbeddingEncoder;
 import dev.alfred.llm.spi.EmbeddingBatches;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * Embeddings from any server that speaks OpenAI's {@code POST /v1/embeddings}: OpenAI, Azure, Ollama, vLLM,
@@ -82,7 +76,7 @@ public final class OpenAiEmbeddings implements EmbeddingProvider {
     private volatile boolean closed;
 
     private OpenAiEmbeddings(Builder b, Dialect dialect, URI baseUrl, String model, String apiKey,
-                             Map<String, String> extraHeaders) {
+                             Map<String, String> extraHeaders, ExchangeSettings settings, HttpTransport http) {
         this.id = b.id;
         this.dialect = dialect;
         this.rules = dialect.embeddings();
@@ -94,9 +88,8 @@ public final class OpenAiEmbeddings implements EmbeddingProvider {
         this.limitsOverride = b.limits;
         this.maxBodyBytes = b.maxBodyBytes;
         this.extraHeaders = extraHeaders;
-        this.settings = new ExchangeSettings(id, b.connectTimeout, b.headersTimeout, b.idleTimeout, b.totalTimeout,
-                new ErrorMapper(id, apiKey, b.clock, dialect.requestIdHeader(), dialect.errorRules()), b.watchdog);
-        this.http = HttpTransport.create(b.connectTimeout, b.httpClient, b.executor);
+        this.settings = settings;
+        this.http = http;
         this.encoder = new EmbeddingEncoder(rules);
     }
 
@@ -272,14 +265,6 @@ public final class OpenAiEmbeddings implements EmbeddingProvider {
         private int concurrency = DEFAULT_CONCURRENCY;
         private EmbeddingLimits limits;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration headersTimeout = Duration.ofSeconds(60);
-        private Duration idleTimeout = Duration.ofSeconds(120);
-        private Duration totalTimeout = Duration.ofMinutes(15);
-        private HttpClient httpClient;
-        private Executor executor;
-        private Clock clock = Clock.systemUTC();
-        private Watchdog watchdog = Watchdog.shared();
 
         private Builder() {
             super(OpenAiProvider.OPENAI_URL, null, RESERVED_HEADERS);
@@ -350,54 +335,6 @@ public final class OpenAiEmbeddings implements EmbeddingProvider {
             return this;
         }
 
-        @Override
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
-            return super.connectTimeout(timeout);
-        }
-
-        @Override
-        public Builder headersTimeout(Duration timeout) {
-            this.headersTimeout = timeout;
-            return super.headersTimeout(timeout);
-        }
-
-        @Override
-        public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = timeout;
-            return super.idleTimeout(timeout);
-        }
-
-        @Override
-        public Builder totalTimeout(Duration timeout) {
-            this.totalTimeout = timeout;
-            return super.totalTimeout(timeout);
-        }
-
-        @Override
-        public Builder httpClient(HttpClient client) {
-            this.httpClient = client;
-            return super.httpClient(client);
-        }
-
-        @Override
-        public Builder executor(Executor executor) {
-            this.executor = executor;
-            return super.executor(executor);
-        }
-
-        @Override
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return super.clock(clock);
-        }
-
-        @Override
-        public Builder watchdog(Watchdog watchdog) {
-            this.watchdog = Objects.requireNonNull(watchdog, "watchdog");
-            return super.watchdog(watchdog);
-        }
-
         /**
          * Sets the most bytes of one response (default 256 MiB: a full batch of large vectors as JSON numbers).
          *
@@ -432,7 +369,8 @@ public final class OpenAiEmbeddings implements EmbeddingProvider {
             if (concurrency <= 0) {
                 throw new IllegalArgumentException("concurrency must be positive, was " + concurrency);
             }
-            return new OpenAiEmbeddings(this, d, baseUrl(), model(), apiKey(), extraHeaders());
+            return new OpenAiEmbeddings(this, d, baseUrl(), model(), apiKey(), extraHeaders(),
+                    exchangeSettings(id, d.requestIdHeader(), d.errorRules()), transport());
         }
     }
 }
