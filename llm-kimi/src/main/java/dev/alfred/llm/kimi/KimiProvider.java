@@ -167,7 +167,8 @@ public final class KimiProvider implements LlmProvider {
      */
     @Override
     public TokenCounter tokenCounter() {
-        return request -> new TokenCount(beside.count(request), TokenCount.Kind.SERVER, COUNT_METHOD);
+        return request -> new TokenCount(beside.count(request, engine.requestBody(request)), TokenCount.Kind.SERVER,
+                COUNT_METHOD);
     }
 
     /**

@@ -176,6 +176,23 @@ public final class OpenAiProvider extends HttpChatProvider {
         return dialect.optionsType() != null && dialect.optionsType().isInstance(options);
     }
 
+    /**
+     * The JSON body a whole (not streamed) chat call would send for this request, before extra body fields:
+     * for a server endpoint that takes the chat format, such as Moonshot's token estimate, so that it is
+     * written by the one encoder. The request is checked as chat checks it.
+     *
+     * @param request the request
+     * @return the body
+     * @throws UnsupportedFeatureException if the request needs what the provider cannot do
+     * @throws dev.alfred.llm.InvalidRequestException if it breaks one of the dialect's rules
+     * @throws NullPointerException if request is null
+     */
+    public byte[] requestBody(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        capabilities().check(request, id());
+        return encode(request, false, new ArrayList<>());
+    }
+
     @Override
     protected byte[] encode(ChatRequest request, boolean stream, List<String> warnings) {
         return encoder.encode(request, model(), stream, warnings);

@@ -168,4 +168,22 @@ class ModelCatalogueTest {
             org.junit.jupiter.api.Assertions.assertThrows(dev.alfred.llm.MalformedResponseException.class, p::models);
         }
     }
+
+    @Test
+    void theChatBodyIsOffered() {
+        try (OpenAiProvider p = OpenAiProvider.builder().apiKey(KEY).baseUrl(server.baseUri()).model("m").build()) {
+            String body = new String(p.requestBody(dev.alfred.llm.ChatRequest.of("hi")), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(body.startsWith("{\"model\":\"m\""), body);
+            assertTrue(body.contains("\"messages\":[{\"role\":\"user\""), body);
+            assertTrue(!body.contains("\"stream\":true"), body);
+        }
+        try (OpenAiProvider voyage = OpenAiProvider.builder().apiKey(KEY).baseUrl(server.baseUri()).model("m")
+                .dialect(Dialect.GROQ.toBuilder("textonly").capabilities(dev.alfred.llm.Capabilities.of()).build()).build()) {
+            org.junit.jupiter.api.Assertions.assertThrows(dev.alfred.llm.UnsupportedFeatureException.class,
+                    () -> voyage.requestBody(dev.alfred.llm.ChatRequest.builder().user("x")
+                            .tools(dev.alfred.llm.ToolDefinition.function("t", "d", dev.alfred.llm.JsonSchema.of("{\"type\":\"object\"}")))
+                            .build()));
+        }
+        assertEquals(0, server.requestCount());
+    }
 }

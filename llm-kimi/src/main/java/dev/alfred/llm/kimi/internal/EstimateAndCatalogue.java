@@ -33,7 +33,6 @@ import java.util.Set;
 public final class EstimateAndCatalogue extends HttpChatProvider {
 
     private final Capabilities capabilities;
-    private final CountBody body;
     private final URI estimateUrl;
     private final URI modelsUrl;
     private final ModelTable table;
@@ -41,7 +40,6 @@ public final class EstimateAndCatalogue extends HttpChatProvider {
     private EstimateAndCatalogue(Builder b, ModelTable table) {
         super(b.id, b, b.dialect.requestIdHeader(), b.dialect.errorRules());
         this.capabilities = b.dialect.capabilities();
-        this.body = new CountBody(b.dialect);
         this.estimateUrl = HttpTransport.resolve(baseUrl(), "tokenizers/estimate-token-count");
         this.modelsUrl = HttpTransport.resolve(baseUrl(), "models");
         this.table = table;
@@ -62,7 +60,8 @@ public final class EstimateAndCatalogue extends HttpChatProvider {
     /**
      * Counts a request's messages on the server, with the request's own headers, body fields and deadline.
      *
-     * @param request the request
+     * @param request  the request, for its own settings
+     * @param chatBody the body chat would send for it, whose {@code model} and {@code messages} are counted
      * @return {@code data.total_tokens}
      * @throws dev.alfred.llm.LlmException as a chat call fails (after {@link #close()}, an error status or an
      *                                     error in a 200 body, typed), a
@@ -70,10 +69,9 @@ public final class EstimateAndCatalogue extends HttpChatProvider {
      *                                     without {@code data.total_tokens}
      * @throws NullPointerException if the request is null
      */
-    public long count(ChatRequest request) {
+    public long count(ChatRequest request, byte[] chatBody) {
         Objects.requireNonNull(request, "request");
-        capabilities.check(request, id());
-        Reply reply = call("POST", estimateUrl, body.encode(request, model()), request.settings());
+        Reply reply = call("POST", estimateUrl, CountBody.fromChatBody(chatBody), request.settings());
         ErrorBody error = ErrorBody.parse(reply.body(), 0, reply.body().length);
         if (error != null) {
             throw settings().errors().fromStreamError(error, reply.requestId());
