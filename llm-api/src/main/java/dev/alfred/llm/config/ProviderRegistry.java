@@ -155,16 +155,7 @@ public final class ProviderRegistry {
         if (provider == null) {
             throw new LlmException("provider factory '" + id + "' returned null", null);
         }
-        for (LlmProviderDecorator decorator : decorators) {
-            LlmProvider inner = provider;
-            try {
-                provider = Objects.requireNonNull(decorator.decorate(inner, config),
-                        () -> "decorator '" + decorator.id() + "' returned null");
-            } catch (RuntimeException e) {
-                inner.close();
-                throw e;
-            }
-        }
+        provider = decorated(provider, (d, p) -> d.decorate(p, config));
         return listeners.isEmpty() ? provider : provider.withListeners(listeners.toArray(new LlmListener[0]));
     }
 
@@ -187,17 +178,28 @@ public final class ProviderRegistry {
         if (provider == null) {
             throw new LlmException("provider factory '" + id + "' returned no embedding provider", null);
         }
+        provider = decorated(provider, (d, p) -> d.decorate(p, config));
+        return listeners.isEmpty() ? provider : provider.withListeners(listeners.toArray(new LlmListener[0]));
+    }
+
+    /** A provider wrapped in every decorator in order; one that fails closes what was made, one that returns null is named. */
+    private <P extends AutoCloseable> P decorated(P provider, java.util.function.BiFunction<LlmProviderDecorator, P, P> decorate) {
+        P current = provider;
         for (LlmProviderDecorator decorator : decorators) {
-            EmbeddingProvider inner = provider;
+            P inner = current;
             try {
-                provider = Objects.requireNonNull(decorator.decorate(inner, config),
+                current = Objects.requireNonNull(decorate.apply(decorator, inner),
                         () -> "decorator '" + decorator.id() + "' returned null");
             } catch (RuntimeException e) {
-                inner.close();
+                try {
+                    inner.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
                 throw e;
             }
         }
-        return listeners.isEmpty() ? provider : provider.withListeners(listeners.toArray(new LlmListener[0]));
+        return current;
     }
 
     /**
