@@ -56,8 +56,18 @@ public final class EmbedFloorClient implements EmbedClient {
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode());
         }
-        byte[] b = response.body();
-        float[][] vectors = new float[inputs.size()][];
+        return parse(response.body(), inputs.size());
+    }
+
+    /**
+     * The floor's reading of a base64 embeddings body: each item's index and embedding found by a byte scan.
+     *
+     * @param b      the body
+     * @param inputs how many inputs the request had
+     * @return the vectors by index
+     */
+    static float[][] parse(byte[] b, int inputs) {
+        float[][] vectors = new float[inputs][];
         int at = 0;
         while ((at = indexOf(b, INDEX, at)) >= 0) {
             at += INDEX.length;
