@@ -40,13 +40,13 @@ public final class EmbeddingBench {
 
     /** How big a run is. */
     public record Sizes(int e1Inputs, int e1Dims, int e1Warmup, int e1Rounds, int e2Inputs, int e2Limit,
-                        int e2Concurrency, int e2Dims, long e2ServiceMicros, int e2Warmup, int e2Rounds,
+                        int e2Concurrency, int e2Dims, int e2SmallDims, long e2ServiceMicros, int e2Warmup, int e2Rounds,
                         int e3Repeats, long e3Nanos) {
         /** The sizes issue 26 asks for. */
-        public static final Sizes FULL = new Sizes(1_000, 1_536, 5, 11, 10_000, 500, 4, Integer.getInteger("e2dims", 1_536), Long.getLong("e2svc", 20_000), 3, 9,
+        public static final Sizes FULL = new Sizes(1_000, 1_536, 5, 11, 10_000, 500, 4, 1_536, 256, 20_000, 3, 9,
                 16, 2_000_000_000L);
         /** A seconds-long smoke run: checks every vector, measures nothing worth reading. */
-        public static final Sizes SMOKE = new Sizes(20, 16, 1, 1, 200, 50, 4, 8, 1_000, 1, 1, 1, 20_000_000L);
+        public static final Sizes SMOKE = new Sizes(20, 16, 1, 1, 200, 50, 4, 8, 4, 1_000, 1, 1, 1, 20_000_000L);
     }
 
     private EmbeddingBench() {
@@ -63,7 +63,8 @@ public final class EmbeddingBench {
         List<LoopbackBench.Row> rows = new ArrayList<>();
         try (ServerProcess server = ServerProcess.start()) {
             e1(server, sizes, rows);
-            e2(server, sizes, rows);
+            e2(server, sizes, sizes.e2Dims(), true, rows);
+            e2(server, sizes, sizes.e2SmallDims(), false, rows);
         }
         e3(sizes, rows);
         return rows;
@@ -99,22 +100,27 @@ public final class EmbeddingBench {
             int n = clients.size();
             List<List<Double>> millis = new ArrayList<>();
             List<List<Double>> megabytes = new ArrayList<>();
+            List<List<Double>> cpu = new ArrayList<>();
             for (int c = 0; c < n; c++) {
                 millis.add(new ArrayList<>());
                 megabytes.add(new ArrayList<>());
+                cpu.add(new ArrayList<>());
             }
             for (int round = 0; round < sizes.e1Warmup() + sizes.e1Rounds(); round++) {
                 for (int c = 0; c < n; c++) {
                     EmbedClient client = clients.get(c);
                     long alloc = Measures.allocatedBytes();
+                    long cpu0 = Measures.threadsCpuNanos();
                     long t0 = System.nanoTime();
                     float[][] vectors = client.embed(base, inputs);
                     long t1 = System.nanoTime();
+                    long used = Measures.threadsCpuNanos() - cpu0;
                     long allocated = Measures.allocatedBytes() - alloc;
                     check(expected, vectors, client.name());
                     if (round >= sizes.e1Warmup()) {
                         millis.get(c).add((t1 - t0) / 1e6);
                         megabytes.get(c).add(allocated / 1e6);
+                        cpu.get(c).add(used / 1e6);
                     }
                 }
             }
@@ -123,15 +129,19 @@ public final class EmbeddingBench {
                     + sizes.e1Rounds() + ")";
             double w0 = Measures.median(millis.get(0));
             double a0 = Measures.median(megabytes.get(0));
+            double p0 = Measures.median(cpu.get(0));
             double oursWall = Measures.median(millis.get(1));
+            double oursCpu = Measures.median(cpu.get(1));
             for (int c = 1; c < n; c++) {
                 EmbedClient client = clients.get(c);
                 String name = c == 1 ? label : label + " · " + client.name();
                 String how = " (" + client.encoding() + ")";
                 double wc = Measures.median(millis.get(c));
                 double ac = Measures.median(megabytes.get(c));
+                double pc = Measures.median(cpu.get(c));
                 if (c == 1) {
                     rows.add(new LoopbackBench.Row(name, "wall ms/call" + how, w0, wc, "≤ 1.2×", wc <= 1.2 * w0));
+                    rows.add(new LoopbackBench.Row("E1", "CPU ms/call, this JVM's threads", p0, pc, "—", true));
                     rows.add(new LoopbackBench.Row("E1", "allocated MB/call (the floats: "
                             + String.format(java.util.Locale.ROOT, "%.1f", floatsMb) + ")", a0, ac,
                             "≤ 2× the floats", ac <= 2 * floatsMb));
@@ -140,6 +150,9 @@ public final class EmbeddingBench {
                     rows.add(new LoopbackBench.Row(name, "wall ms/call" + how, w0, wc,
                             peer ? "ours (" + String.format(java.util.Locale.ROOT, "%.1f", oursWall) + ") ahead" : "—",
                             !peer || oursWall < wc));
+                    rows.add(new LoopbackBench.Row("E1 · " + client.name(), "CPU ms/call, this JVM's threads", p0, pc,
+                            peer ? "ours (" + String.format(java.util.Locale.ROOT, "%.1f", oursCpu) + ") ahead" : "—",
+                            !peer || oursCpu < pc));
                     rows.add(new LoopbackBench.Row("E1 · " + client.name(), "allocated MB/call", a0, ac, "—", true));
                 }
             }
@@ -157,17 +170,23 @@ public final class EmbeddingBench {
         }
     }
 
-    private static void e2(ServerProcess server, Sizes sizes, List<LoopbackBench.Row> rows) throws Exception {
-        URI base = server.embeddingsBase(sizes.e2Dims(), sizes.e2ServiceMicros(), sizes.e2Limit());
+    /**
+     * E2 with vectors of {@code dims}; {@code threads} adds the thread-peak rows. The ideal leaves out the
+     * time to move and decode the vectors, which at 1,536 dimensions (4 MB of base64 per batch) is not small
+     * on two cores: the row with short vectors shows the batching itself.
+     */
+    private static void e2(ServerProcess server, Sizes sizes, int dims, boolean threads, List<LoopbackBench.Row> rows)
+            throws Exception {
+        URI base = server.embeddingsBase(dims, sizes.e2ServiceMicros(), sizes.e2Limit());
         List<String> inputs = EmbeddingFixture.inputs(sizes.e2Inputs());
         float[][] expected = new float[sizes.e2Inputs()][];
         for (int k = 0; k < expected.length; k++) {
-            expected[k] = EmbeddingFixture.vector(k, sizes.e2Dims());
+            expected[k] = EmbeddingFixture.vector(k, dims);
         }
         int batches = (sizes.e2Inputs() + sizes.e2Limit() - 1) / sizes.e2Limit();
         double ideal = Math.ceil(batches / (double) sizes.e2Concurrency()) * sizes.e2ServiceMicros() / 1000.0;
         List<Double> wall = new ArrayList<>();
-        int embedPeak;
+        Peak embedPeak = new Peak(0, 0);
         try (EmbedPortClient ours = EmbedPortClient.limited(sizes.e2Limit(), sizes.e2Concurrency())) {
             for (int round = 0; round < sizes.e2Warmup() + sizes.e2Rounds(); round++) {
                 long t0 = System.nanoTime();
@@ -178,7 +197,7 @@ public final class EmbeddingBench {
                     wall.add((t1 - t0) / 1e6);
                 }
             }
-            embedPeak = peakLibraryThreads(() -> check(expected, ours.embed(base, inputs), "alfred-llm batched"));
+            embedPeak = !threads ? embedPeak : peakLibraryThreads(() -> check(expected, ours.embed(base, inputs), "alfred-llm batched"));
         }
         // The floor's batching: the floor client on consecutive slices, from a pool of `concurrency` threads made
         // for the call, the same split; what this machine allows with no library in the way.
@@ -193,8 +212,24 @@ public final class EmbeddingBench {
                 floorWall.add((t1 - t0) / 1e6);
             }
         }
-        int chatOne;
-        int chatConcurrent;
+        double w = Measures.median(wall);
+        rows.add(new LoopbackBench.Row("E2 " + sizes.e2Inputs() + " inputs × " + dims + " dims, ≤ " + sizes.e2Limit()
+                + " per request, " + sizes.e2ServiceMicros() / 1000 + " ms each, concurrency " + sizes.e2Concurrency()
+                + " (median of " + sizes.e2Rounds() + ", min " + String.format(java.util.Locale.ROOT, "%.1f", wall.stream()
+                .mapToDouble(Double::doubleValue).min().orElse(Double.NaN)) + ")",
+                "wall ms (floor column: the ideal, " + batches + " batches)", ideal, w, "≤ 1.1× ideal", w <= 1.1 * ideal));
+        double fw = Measures.median(floorWall);
+        rows.add(new LoopbackBench.Row("E2", "wall ms (floor column: the floor client batched the same way)", fw, w,
+                "—", true));
+        if (threads) {
+            threadRows(server, sizes, embedPeak, rows);
+        }
+    }
+
+    private static void threadRows(ServerProcess server, Sizes sizes, Peak embedPeak, List<LoopbackBench.Row> rows)
+            throws Exception {
+        Peak chatOne;
+        Peak chatConcurrent;
         URI chatBase = server.base(10, 10_000);
         String answer = KimiStreamFixture.answer(10);
         try (PortClient chat = PortClient.openAi()) {
@@ -215,19 +250,11 @@ public final class EmbeddingBench {
                 }
             });
         }
-        double w = Measures.median(wall);
-        rows.add(new LoopbackBench.Row("E2 " + sizes.e2Inputs() + " inputs, ≤ " + sizes.e2Limit() + " per request, "
-                + sizes.e2ServiceMicros() / 1000 + " ms each, concurrency " + sizes.e2Concurrency() + " (median of "
-                + sizes.e2Rounds() + ", min " + String.format(java.util.Locale.ROOT, "%.1f", wall.stream()
-                .mapToDouble(Double::doubleValue).min().orElse(Double.NaN)) + ")",
-                "wall ms (floor column: the ideal, " + batches + " batches)", ideal, w, "≤ 1.1× ideal", w <= 1.1 * ideal));
-        double fw = Measures.median(floorWall);
-        rows.add(new LoopbackBench.Row("E2", "wall ms (floor column: the floor client batched the same way)", fw, w,
-                "—", true));
-        rows.add(new LoopbackBench.Row("E2", "library threads at the peak (floor column: one chat call)", chatOne,
-                embedPeak, "≤ 16", embedPeak <= 16));
+        String helpers = " (of them batch helpers: " + embedPeak.helpers() + ")";
+        rows.add(new LoopbackBench.Row("E2", "library threads at the peak" + helpers + " (floor column: one chat call)",
+                chatOne.all(), embedPeak.all(), "≤ 16", embedPeak.all() <= 16));
         rows.add(new LoopbackBench.Row("E2", "library threads at the peak (floor column: " + sizes.e2Concurrency()
-                + " concurrent chat calls)", chatConcurrent, embedPeak, "—", true));
+                + " concurrent chat calls)", chatConcurrent.all(), embedPeak.all(), "—", true));
     }
 
     private static float[][] floorBatched(EmbedFloorClient floor, URI base, List<String> inputs, int limit,
@@ -258,6 +285,10 @@ public final class EmbeddingBench {
         }
     }
 
+    /** The most library threads seen at once, and the most {@code alfred-embeddings-…} helpers among them. */
+    private record Peak(int all, int helpers) {
+    }
+
     /** Work whose thread peak is sampled. */
     private interface Work {
         void run() throws Exception;
@@ -268,8 +299,9 @@ public final class EmbeddingBench {
      * named {@code alfred-…} (the HTTP pool, the watchdog, the batch helpers, the cleaners) plus one for the
      * provider's HTTP client's selector thread, as S3 counts.
      */
-    private static int peakLibraryThreads(Work work) throws Exception {
+    private static Peak peakLibraryThreads(Work work) throws Exception {
         AtomicInteger peak = new AtomicInteger();
+        AtomicInteger helpers = new AtomicInteger();
         AtomicBoolean done = new AtomicBoolean();
         Thread sampler = new Thread(() -> {
             ThreadGroup root = Thread.currentThread().getThreadGroup();
@@ -280,12 +312,16 @@ public final class EmbeddingBench {
             while (!done.get()) {
                 int n = root.enumerate(all, true);
                 int mine = 1;
+                int batchHelpers = 0;
                 for (int i = 0; i < n; i++) {
-                    if (all[i].getName().startsWith("alfred-")) {
+                    String name = all[i].getName();
+                    if (name.startsWith("alfred-")) {
                         mine++;
+                        batchHelpers += name.startsWith("alfred-embeddings-") ? 1 : 0;
                     }
                 }
                 peak.accumulateAndGet(mine, Math::max);
+                helpers.accumulateAndGet(batchHelpers, Math::max);
                 LockSupport.parkNanos(200_000);
             }
         }, "thread-sampler");
@@ -297,7 +333,7 @@ public final class EmbeddingBench {
             done.set(true);
             sampler.join();
         }
-        return peak.get();
+        return new Peak(peak.get(), helpers.get());
     }
 
     /**
