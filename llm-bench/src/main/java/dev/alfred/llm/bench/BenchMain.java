@@ -15,7 +15,8 @@ import java.util.Locale;
 /**
  * Runs every benchmark and prints one table: {@code java -jar llm-bench/target/llm-bench.jar}
  * ({@code --smoke} for a seconds-long check of the loopback path, {@code --loopback} or {@code --jmh}
- * for one half).
+ * for one half, {@code --embeddings} for the embeddings and token-counting rows alone, which
+ * {@code --loopback} also prints).
  */
 public final class BenchMain {
 
@@ -25,14 +26,16 @@ public final class BenchMain {
     /**
      * Runs the benchmarks.
      *
-     * @param args {@code --smoke}, {@code --loopback} or {@code --jmh}
+     * @param args {@code --smoke}, {@code --loopback}, {@code --embeddings} or {@code --jmh}
      * @throws Exception if a benchmark fails
      */
     public static void main(String[] args) throws Exception {
         List<String> a = List.of(args);
         boolean smoke = a.contains("--smoke");
-        boolean jmh = !smoke && !a.contains("--loopback");
-        boolean loopback = !a.contains("--jmh");
+        boolean embeddingsOnly = a.contains("--embeddings");
+        boolean jmh = !smoke && !a.contains("--loopback") && !embeddingsOnly;
+        boolean loopback = !a.contains("--jmh") && !embeddingsOnly;
+        boolean embeddings = !a.contains("--jmh");
         System.out.printf(Locale.ROOT, "alfred-llm benchmarks, %s, %d cores, %s %s, Java %s (%s)%n", LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
                 Runtime.version(), System.getProperty("java.vm.name"));
@@ -44,6 +47,12 @@ public final class BenchMain {
             List<LoopbackBench.Row> rows = LoopbackBench.run(smoke ? LoopbackBench.Sizes.SMOKE : LoopbackBench.Sizes.FULL);
             printLoopback(rows, smoke);
         }
+        if (embeddings) {
+            System.out.println();
+            System.out.println("Embeddings and token counting (floor: JDK HttpClient + a hand-written base64 loop;"
+                    + " E2's and E3's floor columns say what they hold)");
+            printLoopback(EmbeddingBench.run(smoke ? EmbeddingBench.Sizes.SMOKE : EmbeddingBench.Sizes.FULL), smoke);
+        }
     }
 
     private static void printJmh(Collection<RunResult> results) {
@@ -52,8 +61,10 @@ public final class BenchMain {
         System.out.println("| --- | --- | --- |");
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark().replace("dev.alfred.llm.bench.", "");
-            String param = r.getParams().getParamsKeys().isEmpty() ? ""
-                    : " readSize=" + r.getParams().getParam("readSize");
+            StringBuilder param = new StringBuilder();
+            for (String key : r.getParams().getParamsKeys()) {
+                param.append(' ').append(key).append('=').append(r.getParams().getParam(key));
+            }
             Result primary = r.getPrimaryResult();
             Result alloc = r.getSecondaryResults().get("·gc.alloc.rate.norm");
             if (alloc == null) {
@@ -64,6 +75,10 @@ public final class BenchMain {
                 double streamsPerSecond = primary.getScore();
                 score = String.format(Locale.ROOT, "%.0f MB/s, %.2f M events/s", streamsPerSecond * SseParserBench.BODY.length / 1e6,
                         streamsPerSecond * (SseParserBench.CHUNKS + 3) / 1e6);
+            } else if (name.startsWith("TokenCountBench")) {
+                long tokens = TokenCountBench.tokens(name, r.getParams().getParam("model"));
+                score = String.format(Locale.ROOT, "%.2f M tokens/s (%d tokens/call)", primary.getScore() * tokens / 1e6,
+                        tokens);
             } else {
                 score = String.format(Locale.ROOT, "%.0f ns/op", primary.getScore());
             }

@@ -1,5 +1,10 @@
 package dev.alfred.llm.bench;
 
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -17,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A minimal HTTP/1.1 server on 127.0.0.1, run in its own process, that answers every POST with a
  * pre-rendered Kimi-style event stream (chunked transfer encoding, keep-alive). The path says what to
  * send: {@code /n=<chunks>/pace=<micros>/v1/chat/completions}; pace 0 writes as fast as the socket
- * takes it, otherwise one event per pace. Prints its port on the first line of stdout; stops when its
+ * takes it, otherwise one event per pace. {@code …/embeddings} answers embeddings instead (see
+ * {@link #embeddings}). Prints its port on the first line of stdout; stops when its
  * stdin closes, so it never outlives the benchmark.
  */
 public final class LoopbackServer {
@@ -25,6 +31,8 @@ public final class LoopbackServer {
     private static final Map<Integer, byte[]> BODIES = new ConcurrentHashMap<>();
     private static final Map<Integer, byte[]> ANTHROPIC_BODIES = new ConcurrentHashMap<>();
     private static final Map<Integer, byte[]> TOOL_BODIES = new ConcurrentHashMap<>();
+    private static final Map<String, byte[]> EMBEDDINGS = new ConcurrentHashMap<>();
+    private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private LoopbackServer() {
     }
@@ -76,8 +84,13 @@ public final class LoopbackServer {
                         contentLength = Integer.parseInt(line.substring(15).strip());
                     }
                 }
-                in.readNBytes(contentLength);
+                byte[] request = in.readNBytes(contentLength);
+                long received = System.nanoTime();
                 String path = requestLine.split(" ")[1];
+                if (path.endsWith("/embeddings")) {
+                    embeddings(out, path, request, received);
+                    continue;
+                }
                 int chunks = param(path, "n", 10);
                 long pace = param(path, "pace", 0);
                 int toolCalls = param(path, "tools", 0);
@@ -114,6 +127,67 @@ public final class LoopbackServer {
         } catch (IOException | RuntimeException closed) {
             // the client went away (an early close is part of the workload)
         }
+    }
+
+    /**
+     * Answers {@code POST …/embeddings} ({@code /dims=<n>/svc=<micros>/limit=<inputs>/v1/embeddings}): one
+     * {@link EmbeddingFixture} vector per input, in the encoding asked, sent {@code svc} after the request
+     * arrived (measured from its last byte, on absolute deadlines); more inputs than {@code limit} get
+     * OpenAI's 400, so a client that does not batch fails loudly.
+     */
+    private static void embeddings(OutputStream out, String path, byte[] request, long received) throws IOException {
+        int dims = param(path, "dims", 1536);
+        long service = param(path, "svc", 0);
+        int limit = param(path, "limit", 0);
+        int[] numbers = new int[16];
+        int count = 0;
+        boolean base64 = false;
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), request, 0, request.length)) {
+            p.nextToken();
+            String name;
+            while ((name = p.nextName()) != null) {
+                JsonToken t = p.nextToken();
+                if (name.equals("input") && t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.VALUE_STRING) {
+                        if (count == numbers.length) {
+                            numbers = java.util.Arrays.copyOf(numbers, count * 2);
+                        }
+                        numbers[count++] = EmbeddingFixture.number(p.getString());
+                    }
+                } else if (name.equals("encoding_format") && t == JsonToken.VALUE_STRING) {
+                    base64 = p.getString().equals("base64");
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+        String problem = count == 0 ? "no input" : limit > 0 && count > limit
+                ? count + " inputs, more than the " + limit + " one request may hold" : null;
+        for (int i = 1; i < count && problem == null; i++) {
+            if (numbers[i] != numbers[0] + i) {
+                problem = "inputs not consecutive notes at " + i;
+            }
+        }
+        byte[] body;
+        String status;
+        if (problem != null) {
+            status = "400 Bad Request";
+            body = ("{\"error\":{\"message\":\"" + problem + "\",\"type\":\"invalid_request_error\",\"param\":\"input\","
+                    + "\"code\":null}}").getBytes(StandardCharsets.US_ASCII);
+        } else {
+            status = "200 OK";
+            int from = numbers[0];
+            int n = count;
+            boolean b64 = base64;
+            body = EMBEDDINGS.computeIfAbsent(dims + "/" + b64 + "/" + from + "/" + n,
+                    k -> EmbeddingFixture.body(from, n, dims, b64));
+        }
+        sleepUntil(received + service * 1000);
+        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                + "\r\nopenai-model: " + EmbeddingFixture.MODEL + "\r\nx-request-id: req_bench\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
     }
 
     private static void chunk(OutputStream out, byte[] b) throws IOException {

@@ -37,6 +37,19 @@ final class ServerProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + "/n=" + fragments + "/tools=" + calls + "/v1");
     }
 
+    /**
+     * The base URL of an embeddings scenario.
+     *
+     * @param dims          the vectors' length
+     * @param serviceMicros how long the server takes per request, from its last byte to the answer
+     * @param limit         the most inputs per request, or 0 for no limit
+     * @return the base URL ({@code …/v1})
+     */
+    URI embeddingsBase(int dims, long serviceMicros, int limit) {
+        return URI.create("http://127.0.0.1:" + port + "/dims=" + dims + "/svc=" + serviceMicros + "/limit=" + limit
+                + "/v1");
+    }
+
     URI base(int chunks, long paceMicros) {
         return base(chunks, paceMicros, "kimi");
     }
