@@ -39,6 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HttpExchange {
 
+    /** The most bytes {@link #readAll} allocates before they arrive, whatever Content-Length claims. */
+    static final int PRESIZE_MAX = 64 * 1024 * 1024;
+
     /** The most of an error response's body that is read for its message. */
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
     private static final AtomicLong IDS = new AtomicLong();
@@ -251,7 +254,10 @@ public final class HttpExchange {
      *                      {@link ResponseTooLargeException}, not retryable)
      */
     public byte[] readAll(int limit, boolean failWhenLonger) {
-        byte[] out = new byte[Math.min(limit, 8192)];
+        // sized from Content-Length when the server gives one (no doubling, no final copy), but never more up
+        // front than PRESIZE_MAX: a length that is only claimed costs nothing until bytes arrive
+        long declared = response == null ? -1 : response.headers().firstValueAsLong("content-length").orElse(-1);
+        byte[] out = new byte[(int) Math.min(limit, declared >= 0 ? Math.min(declared, PRESIZE_MAX) : 8192)];
         int length = 0;
         ByteBuffer b;
         while ((b = read()) != null) {
@@ -275,7 +281,7 @@ public final class HttpExchange {
             length += n;
         }
         logBody(out, length);
-        return Arrays.copyOf(out, length);
+        return length == out.length ? out : Arrays.copyOf(out, length);
     }
 
     private void logBody(byte[] bytes, int length) {

@@ -38,6 +38,13 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>> {
     private static final Object TIMED_OUT = new Object();
 
     private final LongSupplier ticker;
+    /**
+     * How many lists of buffers the client may deliver ahead of the reader: enough that the client's thread
+     * and the reader's rarely wait for each other on a large body (a request of one at a time made them take
+     * turns per list), few enough to bound what a slow reader holds.
+     */
+    static final int WINDOW = 16;
+
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private volatile HttpResponse.ResponseInfo head;
     private volatile Flow.Subscription subscription;
@@ -90,7 +97,7 @@ public final class BodyReader implements Flow.Subscriber<List<ByteBuffer>> {
         if (cancelled) {
             s.cancel();
         } else {
-            s.request(1);
+            s.request(WINDOW);
         }
     }
 

@@ -183,6 +183,17 @@ public final class EmbeddingDecoder {
         if (t == JsonToken.VALUE_STRING) {
             // the token starts at its opening quote; base64 needs no escapes, so the text runs to the next quote
             int from = (int) p.currentTokenLocation().getByteOffset() + 1;
+            // once the length is known (every vector has the first one's), the closing quote is where it says,
+            // and the scan for it is saved; anything else takes the scan below
+            int expected = 4 * ((dims * 4 + 2) / 3);
+            int at = from + expected;
+            if (dims > 16 && at < body.length && body[at] == '"') {
+                try {
+                    return Base64Floats.decode(body, from, at);
+                } catch (Base64Floats.Malformed e) {
+                    // not this vector's shape after all: the scan decides
+                }
+            }
             int end = from;
             while (body[end] != '"' && body[end] != '\\') {
                 end++;
