@@ -9,6 +9,9 @@ import dev.alfred.llm.http.error.ErrorRules;
 import dev.alfred.llm.openai.dialect.Dialect;
 import dev.alfred.llm.openai.dialect.EmbeddingRules;
 import dev.alfred.llm.openai.dialect.RequestExtras;
+import dev.alfred.llm.spi.ModelTable;
+
+import java.time.LocalDate;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -37,6 +40,16 @@ final class KimiDialect {
             Capabilities.Feature.PARALLEL_TOOL_CALLS, Capabilities.Feature.BUILTIN_TOOLS, Capabilities.Feature.JSON_OBJECT,
             Capabilities.Feature.JSON_SCHEMA, Capabilities.Feature.IMAGES, Capabilities.Feature.REASONING);
 
+    /** Kimi's models' windows where the server gives none; see {@link KimiProvider#BUILT_IN_MODELS}. */
+    static final ModelTable MODELS = ModelTable.builtIn(LocalDate.of(2026, 12, 8),
+            new Object[]{"kimi-k3", 1_000_000, null},
+            new Object[]{"kimi-k2.7-code", 262_144, null},
+            new Object[]{"kimi-k2.7-code-highspeed", 262_144, null},
+            new Object[]{"kimi-k2.6", 262_144, null},
+            new Object[]{"kimi-k2.5", 262_144, null},
+            new Object[]{"kimi-k2-0905-preview", 262_144, null},
+            new Object[]{"kimi-k2-turbo-preview", 262_144, null});
+
     static final Dialect DIALECT = Dialect.builder("kimi")
             .defaultModel(KimiProvider.DEFAULT_MODEL)
             .requestIdHeader("x-trace-id")
@@ -48,6 +61,7 @@ final class KimiDialect {
             .errorRules(new Errors())
             .extras(KimiOptions.class, new Extras())
             .embeddings(EmbeddingRules.none(KimiProviderFactory.NO_EMBEDDINGS))
+            .modelTable(MODELS)
             .build();
 
     private KimiDialect() {

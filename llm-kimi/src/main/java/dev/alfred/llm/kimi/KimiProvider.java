@@ -14,14 +14,13 @@ import dev.alfred.llm.TokenCounter;
 import dev.alfred.llm.config.ProviderConfig;
 import dev.alfred.llm.http.HttpTransport;
 import dev.alfred.llm.http.HttpProviderBuilder;
-import dev.alfred.llm.kimi.internal.EstimateAndCatalogue;
+import dev.alfred.llm.kimi.internal.Estimates;
 import dev.alfred.llm.openai.OpenAiProvider;
 import dev.alfred.llm.spi.ModelTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
 
@@ -66,23 +65,19 @@ public final class KimiProvider implements LlmProvider {
      * 2026-12-08). K3's "1M" is taken as 1,000,000, the lower reading. Overridden by
      * {@code kimi.context.windows}.
      */
-    public static final ModelTable BUILT_IN_MODELS = ModelTable.builtIn(LocalDate.of(2026, 12, 8),
-            new Object[]{"kimi-k3", 1_000_000, null},
-            new Object[]{"kimi-k2.7-code", 262_144, null},
-            new Object[]{"kimi-k2.7-code-highspeed", 262_144, null},
-            new Object[]{"kimi-k2.6", 262_144, null},
-            new Object[]{"kimi-k2.5", 262_144, null},
-            new Object[]{"kimi-k2-0905-preview", 262_144, null},
-            new Object[]{"kimi-k2-turbo-preview", 262_144, null});
+    public static final ModelTable BUILT_IN_MODELS = KimiDialect.MODELS;
 
     private static final Logger LOG = LoggerFactory.getLogger(KimiProvider.class);
 
     private final OpenAiProvider engine;
-    private final EstimateAndCatalogue beside;
+    /** The built-in table overridden by {@code kimi.context.windows}. */
+    private final ModelTable models;
+    private final Estimates beside;
 
-    private KimiProvider(OpenAiProvider engine, EstimateAndCatalogue beside) {
+    private KimiProvider(OpenAiProvider engine, Estimates beside, ModelTable models) {
         this.engine = engine;
         this.beside = beside;
+        this.models = models;
         URI baseUrl = engine.baseUrl();
         if (baseUrl.getHost() != null && baseUrl.getHost().equalsIgnoreCase(CODING_PLAN_URL.getHost())) {
             LOG.warn("{}: base URL {} is the Kimi Coding Plan endpoint, which admits only approved coding agents;"
@@ -176,9 +171,9 @@ public final class KimiProvider implements LlmProvider {
      * display name, context window ({@code context_length}, input and output together) and features
      * (reasoning, image input), origin {@link ModelInfo.Origin#SERVER}; where the server gives no window it
      * comes from {@code kimi.context.windows} or {@link #BUILT_IN_MODELS} (a configured window overrides the
-     * server's). The list is read on the provider's HTTP client for calls beside chat (the one the token
-     * estimate uses), with the same headers, deadlines and error table as a chat call, cancelled by
-     * {@link #close()}, within the provider's {@code maxBodyBytes}. Thread-safe.
+     * server's). The list is read by the chat engine, on its own transport, with the same headers,
+     * deadlines and error table as a chat call, cancelled by {@link #close()}, within the provider's
+     * {@code maxBodyBytes}. Thread-safe.
      *
      * @return the models, in the server's order
      * @throws LlmException for an error status (typed by Kimi's error table, key left out), after
@@ -188,7 +183,9 @@ public final class KimiProvider implements LlmProvider {
      */
     @Override
     public List<ModelInfo> models() {
-        return beside.models();
+        // the engine reads Moonshot's list (context_length, supports_*) with llm-openai's one decoder and
+        // fills missing windows from the dialect's table; a configured window overrides even the server's
+        return engine.models().stream().map(models::complete).toList();
     }
 
     /**
@@ -258,9 +255,9 @@ public final class KimiProvider implements LlmProvider {
                     + " KIMI_ALLOW_INSECURE_HTTP, accepts it";
             OpenAiProvider engine = copyTo(OpenAiProvider.builder().id(ID).dialect(KimiDialect.DIALECT)
                     .settingNames(keyHint, urlSettings)).build();
-            EstimateAndCatalogue beside = copyTo(EstimateAndCatalogue.builder(ID, KimiDialect.DIALECT))
-                    .build(keyHint, urlSettings, DEFAULT_MODEL, models);
-            return new KimiProvider(engine, beside);
+            Estimates beside = copyTo(Estimates.builder(ID, KimiDialect.DIALECT))
+                    .build(keyHint, urlSettings, DEFAULT_MODEL);
+            return new KimiProvider(engine, beside, models);
         }
     }
 }

@@ -299,9 +299,9 @@ class KimiCatalogueAndCountTest {
 
     @Test
     void theCallsBesideChatNeverChat() {
-        dev.alfred.llm.kimi.internal.EstimateAndCatalogue beside = dev.alfred.llm.kimi.internal.EstimateAndCatalogue
+        dev.alfred.llm.kimi.internal.Estimates beside = dev.alfred.llm.kimi.internal.Estimates
                 .builder("kimi", KimiDialect.DIALECT)
-                .apiKey(KEY).baseUrl(server.baseUri()).build("key", "url", "kimi-k3", KimiProvider.BUILT_IN_MODELS);
+                .apiKey(KEY).baseUrl(server.baseUri()).build("key", "url", "kimi-k3");
         try (beside) {
             assertThrows(UnsupportedOperationException.class,
                     () -> beside.stream(ChatRequest.builder().user("a").build()));

@@ -138,16 +138,29 @@ class ModelCatalogueTest {
     }
 
     @Test
-    void oddValuesAreSkippedNotFatal() {
+    void oddValuesAreSkippedNotFatalAndZeroOrNullLimitsAreNotReported() {
         server.enqueue(Reply.raw(200, "application/json", "{\"data\":[{\"id\":\"a\",\"context_window\":0,"
-                + "\"max_completion_tokens\":\"many\",\"top_provider\":null,\"capabilities\":[],\"architecture\":7,"
+                + "\"max_completion_tokens\":null,\"top_provider\":null,\"capabilities\":[],\"architecture\":7,"
                 + "\"supported_parameters\":{},\"name\":null,\"extra\":{\"nested\":[1,2]}},"
-                + "{\"id\":\"b\",\"max_model_len\":99999999999,\"supported_parameters\":[1,\"tools\"],"
+                + "{\"id\":\"b\",\"display_name\":\" \",\"supported_parameters\":[1,\"tools\"],"
                 + "\"architecture\":{\"input_modalities\":[\"text\",{}],\"tokenizer\":\"x\"},"
                 + "\"capabilities\":{\"vision\":false,\"function_calling\":true}}]}"));
         try (OpenAiProvider p = OpenAiProvider.builder().apiKey(KEY).baseUrl(server.baseUri()).build()) {
             assertEquals(List.of(ModelInfo.ofId("a"), new ModelInfo("b", null, null, null, Set.of(Feature.TOOLS),
                     ModelInfo.Origin.UNKNOWN, null)), p.models());
+        }
+    }
+
+    @Test
+    void aLimitThatIsNoTokenCountIsMalformedNamingItsField() {
+        for (String odd : List.of("\"max_completion_tokens\":\"many\"", "\"max_model_len\":99999999999",
+                "\"context_length\":-1", "\"top_provider\":{\"context_length\":1.5}")) {
+            server.enqueue(Reply.raw(200, "application/json", "{\"data\":[{\"id\":\"a\"," + odd + "}]}"));
+            try (OpenAiProvider p = OpenAiProvider.builder().apiKey(KEY).baseUrl(server.baseUri()).build()) {
+                String field = odd.substring(1, odd.indexOf('"', 1));
+                assertTrue(org.junit.jupiter.api.Assertions.assertThrows(dev.alfred.llm.MalformedResponseException.class,
+                        p::models).getMessage().contains(field), odd);
+            }
         }
     }
 

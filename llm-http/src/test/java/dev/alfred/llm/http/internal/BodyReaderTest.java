@@ -68,16 +68,17 @@ class BodyReaderTest {
     }
 
     @Test
-    void demandFollowsTheReaderSoUnreadDataCannotPileUp() throws Exception {
+    void demandFollowsTheReaderSoUnreadDataCannotPileUpBeyondTheWindow() throws Exception {
         BodyReader r = new BodyReader(now::get);
         Upstream up = new Upstream();
         r.onSubscribe(up);
-        assertEquals(1, up.requested.get(), "one read at a time");
+        assertEquals(BodyReader.WINDOW, up.requested.get(), "a window of deliveries ahead of the reader");
+        assertEquals(16, BodyReader.WINDOW);
         r.onNext(bytes("a"));
-        assertEquals(1, up.requested.get(), "nothing more is asked for until the reader takes it");
+        assertEquals(BodyReader.WINDOW, up.requested.get(), "nothing more is asked for until the reader takes one");
         ByteBuffer b = (ByteBuffer) r.next();
         assertEquals('a', b.get());
-        assertEquals(2, up.requested.get(), "the next read is asked for once the last was taken");
+        assertEquals(BodyReader.WINDOW + 1, up.requested.get(), "one more is asked for once one was taken");
         r.onComplete();
         assertSame(BodyReader.Signal.END, r.next());
         assertSame(BodyReader.Signal.END, r.next(), "the end is sticky");

@@ -89,19 +89,19 @@ public final class ModelListDecoder {
                     break;
                 case "name":
                 case "display_name":
-                    display = t == JsonToken.VALUE_STRING ? p.getString() : display;
+                    display = t == JsonToken.VALUE_STRING && !p.getString().isBlank() ? p.getString() : display;
                     break;
                 case "context_window":
                 case "max_context_length":
                 case "context_length":
                 case "max_model_len":
-                    window = positive(p, window);
+                    window = positive(p, window, name, position);
                     break;
                 case "max_completion_tokens":
-                    output = positive(p, output);
+                    output = positive(p, output, name, position);
                     break;
                 case "top_provider":
-                    Integer[] top = topProvider(p);
+                    Integer[] top = topProvider(p, position);
                     topWindow = top[0];
                     output = output != null ? output : top[1];
                     break;
@@ -133,16 +133,29 @@ public final class ModelListDecoder {
     }
 
     /** A positive int, or the value kept when the field is null, not a number, or not positive. */
-    private static Integer positive(JsonParser p, Integer kept) {
-        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-            p.skipChildren();
+    /**
+     * A token limit: a positive int; null or 0 mean "not reported" (Anthropic's and Moonshot's examples use 0
+     * as a placeholder) and keep what was there; a negative number, a number past an int or anything else is
+     * malformed, named by its field.
+     */
+    private static Integer positive(JsonParser p, Integer kept, String field, int position) {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
             return kept;
         }
-        long v = p.getLongValue();
-        return v > 0 && v <= Integer.MAX_VALUE ? Integer.valueOf((int) v) : kept;
+        if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+            long v = p.getLongValue();
+            if (v == 0) {
+                return kept;
+            }
+            if (v > 0 && v <= Integer.MAX_VALUE) {
+                return (int) v;
+            }
+        }
+        p.skipChildren();
+        throw new Malformed("data[" + position + "]." + field + " is not a positive integer");
     }
 
-    private static Integer[] topProvider(JsonParser p) {
+    private static Integer[] topProvider(JsonParser p, int position) {
         Integer[] out = new Integer[2];
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
@@ -152,9 +165,9 @@ public final class ModelListDecoder {
         while ((name = p.nextName()) != null) {
             p.nextToken();
             if (name.equals("context_length")) {
-                out[0] = positive(p, null);
+                out[0] = positive(p, null, "top_provider.context_length", position);
             } else if (name.equals("max_completion_tokens")) {
-                out[1] = positive(p, null);
+                out[1] = positive(p, null, "top_provider.max_completion_tokens", position);
             } else {
                 p.skipChildren();
             }

@@ -2,9 +2,7 @@ package dev.alfred.llm.kimi.internal;
 
 import dev.alfred.llm.Capabilities;
 import dev.alfred.llm.ChatRequest;
-import dev.alfred.llm.ModelInfo;
 import dev.alfred.llm.ProviderOptions;
-import dev.alfred.llm.RequestSettings;
 import dev.alfred.llm.ResponseAccumulator;
 import dev.alfred.llm.http.EventStreamChatStream;
 import dev.alfred.llm.http.HttpChatProvider;
@@ -13,7 +11,6 @@ import dev.alfred.llm.http.HttpProviderBuilder;
 import dev.alfred.llm.http.HttpTransport;
 import dev.alfred.llm.http.error.ErrorBody;
 import dev.alfred.llm.openai.dialect.Dialect;
-import dev.alfred.llm.spi.ModelTable;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -22,27 +19,22 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Moonshot's calls beside chat, on llm-http's skeleton so that they go out as a Kimi chat call does (same
- * key, headers, deadlines, error table and request-id header, typed exceptions with the key left out, body
- * bounded by {@code maxBodyBytes}, cancelled by {@link #close()}), all on one HTTP client of its own: the
- * token estimate, {@code POST {base}/tokenizers/estimate-token-count} with {@link CountBody}, and the
- * catalogue, {@code GET {base}/models} read by {@link ModelList}. The Kimi provider's chat runs on
- * llm-openai's provider, which this cannot reach, hence a skeleton of its own; it never chats. Made from
- * the Kimi provider's own builder and closed with it. Thread-safe.
+ * Moonshot's token estimate, {@code POST {base}/tokenizers/estimate-token-count} with {@link CountBody}, on
+ * llm-http's skeleton so that it goes out as a Kimi chat call does (same key, headers, deadlines, error
+ * table and request-id header, typed exceptions with the key left out, body bounded by
+ * {@code maxBodyBytes}, cancelled by {@link #close()}). The Kimi provider's chat and catalogue run on
+ * llm-openai's provider, whose calls beside chat this cannot reach, hence a skeleton of its own; it never
+ * chats. Made from the Kimi provider's own builder and closed with it. Thread-safe.
  */
-public final class EstimateAndCatalogue extends HttpChatProvider {
+public final class Estimates extends HttpChatProvider {
 
     private final Capabilities capabilities;
     private final URI estimateUrl;
-    private final URI modelsUrl;
-    private final ModelTable table;
 
-    private EstimateAndCatalogue(Builder b, ModelTable table) {
+    private Estimates(Builder b) {
         super(b.id, b, b.dialect.requestIdHeader(), b.dialect.errorRules());
         this.capabilities = b.dialect.capabilities();
         this.estimateUrl = HttpTransport.resolve(baseUrl(), "tokenizers/estimate-token-count");
-        this.modelsUrl = HttpTransport.resolve(baseUrl(), "models");
-        this.table = table;
     }
 
     /**
@@ -80,25 +72,6 @@ public final class EstimateAndCatalogue extends HttpChatProvider {
             return CountBody.totalTokens(reply.body());
         } catch (RuntimeException e) {
             throw malformed("malformed token estimate (" + e.getMessage() + ")", reply.requestId(), e);
-        }
-    }
-
-    /**
-     * The server's catalogue, completed from the provider's model table.
-     *
-     * @return the models, in the server's order
-     * @throws dev.alfred.llm.LlmException after {@link #close()}, for an error status (typed), a body over
-     *                                     {@code maxBodyBytes}, and a
-     *                                     {@link dev.alfred.llm.MalformedResponseException} for a body that is
-     *                                     not a model list
-     */
-    @Override
-    public List<ModelInfo> models() {
-        Reply reply = call("GET", modelsUrl, null, RequestSettings.NONE);
-        try {
-            return ModelList.parse(reply.body()).stream().map(table::complete).toList();
-        } catch (RuntimeException e) {
-            throw malformed("malformed model list (" + e.getMessage() + ")", reply.requestId(), e);
         }
     }
 
@@ -144,11 +117,11 @@ public final class EstimateAndCatalogue extends HttpChatProvider {
     }
 
     private static UnsupportedOperationException neverChats() {
-        return new UnsupportedOperationException("the estimate and catalogue calls never chat; chat goes to the"
+        return new UnsupportedOperationException("the estimate calls never chat; chat goes to the"
                 + " Kimi provider's engine");
     }
 
-    /** Builds {@link EstimateAndCatalogue}; filled from the Kimi provider's builder. Not thread-safe. */
+    /** Builds {@link Estimates}; filled from the Kimi provider's builder. Not thread-safe. */
     public static final class Builder extends HttpProviderBuilder<Builder> {
         private final String id;
         private final Dialect dialect;
@@ -165,13 +138,12 @@ public final class EstimateAndCatalogue extends HttpChatProvider {
          * @param keyHint     what a message about a missing key says
          * @param urlSettings what a message about an insecure URL names
          * @param model       the default model
-         * @param table       the model table that completes the catalogue
          * @return the calls
          * @throws IllegalArgumentException as the provider's own builder does
          */
-        public EstimateAndCatalogue build(String keyHint, String urlSettings, String model, ModelTable table) {
+        public Estimates build(String keyHint, String urlSettings, String model) {
             checkSettings(keyHint, urlSettings, model, "no model");
-            return new EstimateAndCatalogue(this, Objects.requireNonNull(table, "table"));
+            return new Estimates(this);
         }
     }
 }
