@@ -179,8 +179,6 @@ public final class CallSpan implements LlmListener, ListenerContext {
         if (errorType != null) {
             span.setAttribute(ERROR_TYPE, errorType);
         }
-        span.end(end);
-
         Attributes attributes = metricAttributes.build();
         telemetry.metrics().duration(seconds(outcome.duration()),
                 errorType == null ? attributes : attributes.toBuilder().put(ERROR_TYPE, errorType).build());
@@ -188,6 +186,9 @@ public final class CallSpan implements LlmListener, ListenerContext {
         if (call.streaming() && ttfc != null) {
             telemetry.metrics().timeToFirstChunk(seconds(ttfc), attributes);
         }
+        // ended last, so that a finished span means the call's metrics are recorded too (the cleaner ends an
+        // abandoned call on its own thread; whoever waits for the span sees everything)
+        span.end(end);
     }
 
     /** The request's settings and, with content on, its messages and tools: set at the end, off the first chunk's path. */

@@ -108,10 +108,10 @@ public final class EmbeddingSpan implements EmbeddingListener, ListenerContext {
         if (dimensions != null) {
             span.setAttribute(EMBEDDINGS_DIMENSION_COUNT, (long) dimensions);
         }
-        span.end(end);
         Attributes attributes = metricAttributes.build();
         telemetry.metrics().duration(CallSpan.seconds(outcome.duration()),
                 errorType == null ? attributes : attributes.toBuilder().put(ERROR_TYPE, errorType).build());
         telemetry.metrics().inputUsage(inputTokens, attributes, errorType);
+        span.end(end); // last, as a chat call's: a finished span means the metrics are recorded
     }
 }
