@@ -8,7 +8,9 @@ package dev.alfred.llm;
  */
 public class EmbeddingBatchException extends LlmException {
 
+    /** The failed batch's first input, inclusive. */
     private final int fromIndex;
+    /** The index after the failed batch's last input. */
     private final int toIndex;
 
     /**
